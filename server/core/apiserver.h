@@ -1,0 +1,36 @@
+#pragma once
+
+#include "apiservice.h"
+
+#include <QHostAddress>
+#include <QHttpServer>
+#include <QObject>
+
+namespace Herald {
+
+class ApiTcpServer;
+
+// The push API listener: QHttpServer on its own guarded QTcpServer, in the
+// main thread. Routes are one-liners into ApiService.
+class ApiServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    ApiServer(const ServerConfig &config, ApiService &service, QObject *parent = nullptr);
+
+    bool listen(const QHostAddress &address, quint16 port);
+    quint16 port() const;
+    QString errorString() const { return m_errorString; }
+    void stop();
+
+private:
+    void addRoutes(bool legacyRoutes);
+
+    ApiService &m_service;
+    QHttpServer m_http;
+    ApiTcpServer *m_tcp;
+    QString m_errorString;
+};
+
+} // namespace Herald

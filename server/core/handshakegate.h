@@ -1,0 +1,44 @@
+#pragma once
+
+#include "handshakerequest.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace Herald {
+
+class TokenVerifier;
+
+// What the public listener does with a request head, decided before any
+// WebSocket handshake so a refused client sees a real HTTP status and a JSON
+// reason instead of a socket that opens and closes.
+struct GateDecision
+{
+    bool upgrade = false; // true: hand the connection to the user's worker
+    QString user;
+    int status = 200; // the answer when !upgrade
+    QByteArray contentType;
+    QByteArray body;
+};
+
+class HandshakeGate
+{
+public:
+    HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes);
+
+    // Routes: GET /healthz; GET /ws?token=<JWT> (or Authorization: Bearer);
+    // GET /client?user_id= when legacy routes are on. Anything else is answered
+    // with the matching error (404, 405, 426, 401 with the token's reason).
+    GateDecision decide(const HandshakeRequest &request) const;
+
+    static GateDecision error(int status, const QString &code, const QString &message);
+
+private:
+    GateDecision authenticate(const HandshakeRequest &request) const;
+    GateDecision legacyClient(const HandshakeRequest &request) const;
+
+    const TokenVerifier &m_verifier;
+    bool m_legacyRoutes;
+};
+
+} // namespace Herald

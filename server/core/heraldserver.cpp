@@ -1,0 +1,101 @@
+#include "heraldserver.h"
+
+#include "apiserver.h"
+#include "apiservice.h"
+#include "handshakegate.h"
+#include "logging.h"
+#include "tokenverifier.h"
+#include "workerpool.h"
+#include "wsacceptor.h"
+
+#include <QThread>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+namespace {
+constexpr int ShutdownGraceMs = 3000;
+}
+
+HeraldServer::HeraldServer(QObject *parent) : QObject(parent) { }
+
+HeraldServer::~HeraldServer()
+{
+    // Listeners first, then the workers (which still write the directory).
+    m_acceptor.reset();
+    m_api.reset();
+    m_pool.reset();
+}
+
+bool HeraldServer::start(const ServerConfig &config)
+{
+    const int workers = config.workers > 0 ? config.workers : QThread::idealThreadCount();
+    m_verifier = std::make_unique<TokenVerifier>(config.secret);
+    m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
+    Worker::Settings settings;
+    settings.heartbeatMs = config.heartbeatMs;
+    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
+    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats);
+    connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
+    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, m_stats);
+    m_api = std::make_unique<ApiServer>(config, *m_service);
+    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats,
+                                              config.handshakeTimeoutMs);
+
+    if (!m_api->listen(config.apiBind, config.apiPort)) {
+        m_errorString = m_api->errorString();
+        return false;
+    }
+    if (!m_acceptor->listen(config.wsBind, config.wsPort)) {
+        m_errorString = u"WebSocket listener %1:%2: %3"_s.arg(config.wsBind.toString())
+                                .arg(config.wsPort)
+                                .arg(m_acceptor->errorString());
+        m_api->stop();
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "listening: WebSocket" << config.wsBind.toString() << wsPort()
+                               << "(path /ws), push API" << config.apiBind.toString() << apiPort()
+                               << "-" << workers << "workers, heartbeat" << config.heartbeatMs
+                               << "ms";
+    if (config.legacyRoutes) {
+        qCWarning(lcServer).noquote()
+                << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
+                   "without authentication. Use only behind a trusted network while migrating.";
+    }
+    return true;
+}
+
+quint16 HeraldServer::wsPort() const
+{
+    return m_acceptor ? m_acceptor->serverPort() : 0;
+}
+
+quint16 HeraldServer::apiPort() const
+{
+    return m_api ? m_api->port() : 0;
+}
+
+void HeraldServer::stop()
+{
+    if (m_stopping || !m_pool)
+        return;
+    m_stopping = true;
+    qCInfo(lcServer) << "shutting down: closing sessions";
+    m_acceptor->stop();
+    m_api->stop();
+    m_pool->shutdown();
+    QTimer::singleShot(ShutdownGraceMs, this, &HeraldServer::finishStop);
+}
+
+void HeraldServer::finishStop()
+{
+    if (!m_stopping || m_stopped)
+        return;
+    m_stopped = true;
+    qCInfo(lcServer) << "stopped";
+    Q_EMIT stopped();
+}
+
+} // namespace Herald

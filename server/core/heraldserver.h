@@ -1,0 +1,63 @@
+#pragma once
+
+#include "serverconfig.h"
+#include "serverstats.h"
+#include "sessiondirectory.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace Herald {
+
+class ApiServer;
+class ApiService;
+class HandshakeGate;
+class TokenVerifier;
+class WorkerPool;
+class WsAcceptor;
+
+// The herald-server engine: the public WebSocket listener, the worker threads
+// that own the sessions, and the push API, wired from one ServerConfig.
+class HeraldServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit HeraldServer(QObject *parent = nullptr);
+    ~HeraldServer() override;
+
+    // Listens on both ports and starts the workers. Returns false, with
+    // errorString() set and nothing left listening, when a port cannot be bound.
+    bool start(const ServerConfig &config);
+    QString errorString() const { return m_errorString; }
+
+    quint16 wsPort() const;
+    quint16 apiPort() const;
+    const SessionDirectory &directory() const { return m_directory; }
+    const ServerStats &stats() const { return m_stats; }
+
+    // Stops accepting, closes every session with 1001 "server shutting down",
+    // and emits stopped() once they are gone (or after a grace period).
+    void stop();
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void finishStop();
+
+    QString m_errorString;
+    SessionDirectory m_directory;
+    ServerStats m_stats;
+    std::unique_ptr<TokenVerifier> m_verifier;
+    std::unique_ptr<HandshakeGate> m_gate;
+    std::unique_ptr<WorkerPool> m_pool;
+    std::unique_ptr<ApiService> m_service;
+    std::unique_ptr<ApiServer> m_api;
+    std::unique_ptr<WsAcceptor> m_acceptor;
+    bool m_stopping = false;
+    bool m_stopped = false;
+};
+
+} // namespace Herald

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+
+namespace Herald {
+
+// An accepted TCP connection whose upgrade request passed authentication,
+// handed from the acceptor to the worker that owns its user.
+struct PendingConnection
+{
+    qintptr descriptor = -1;
+    QString user;
+    QString remoteAddress;
+    quint16 remotePort = 0;
+    QString userAgent;
+};
+
+} // namespace Herald

@@ -1,0 +1,26 @@
+#include "serverstats.h"
+
+#include "sessiondirectory.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
+{
+    const auto number = [](const std::atomic<quint64> &value) {
+        return double(value.load(std::memory_order_relaxed));
+    };
+    return {{u"sessions"_s, double(directory.sessionCount())},
+            {u"users"_s, double(directory.userCount())},
+            {u"notifications"_s, number(notifications)},
+            {u"broadcasts"_s, number(broadcasts)},
+            {u"frames_sent"_s, number(framesSent)},
+            {u"sessions_opened"_s, number(sessionsOpened)},
+            {u"sessions_closed"_s, number(sessionsClosed)},
+            {u"heartbeat_reaps"_s, number(heartbeatReaps)},
+            {u"rejected_handshakes"_s, number(rejectedHandshakes)},
+            {u"uptime_s"_s, double(uptimeMs() / 1000)}};
+}
+
+} // namespace Herald

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+
+#include <atomic>
+
+namespace Herald {
+
+class SessionDirectory;
+
+// Counters shared by the API thread and the workers; relaxed atomics, since
+// each is an independent tally read only for reporting.
+class ServerStats
+{
+public:
+    ServerStats() { m_uptime.start(); }
+
+    std::atomic<quint64> notifications{0}; // accepted notify calls
+    std::atomic<quint64> broadcasts{0};
+    std::atomic<quint64> framesSent{0};
+    std::atomic<quint64> sessionsOpened{0};
+    std::atomic<quint64> sessionsClosed{0};
+    std::atomic<quint64> heartbeatReaps{0};
+    std::atomic<quint64> rejectedHandshakes{0};
+
+    qint64 uptimeMs() const { return m_uptime.elapsed(); }
+    QJsonObject toJson(const SessionDirectory &directory) const;
+
+private:
+    QElapsedTimer m_uptime;
+};
+
+} // namespace Herald

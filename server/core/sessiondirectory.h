@@ -1,0 +1,45 @@
+#pragma once
+
+#include "sessioninfo.h"
+
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QReadWriteLock>
+#include <QStringList>
+
+#include <optional>
+
+namespace Herald {
+
+// The thread-safe index of live sessions. Worker threads write it when a
+// session opens or closes; the push API reads it for counts and presence.
+// The sessions themselves (sockets) stay owned by their worker.
+class SessionDirectory
+{
+public:
+    void add(const SessionInfo &info);
+    void remove(const QString &sessionId);
+
+    std::optional<SessionInfo> session(const QString &sessionId) const;
+    QList<SessionInfo> sessionsOf(const QString &user) const;
+    // Sessions in connection order, [offset, offset + limit).
+    QList<SessionInfo> page(qsizetype offset, qsizetype limit) const;
+
+    qsizetype sessionCount() const;
+    qsizetype userCount() const;
+
+    struct Reach
+    {
+        qsizetype usersOnline = 0;
+        qsizetype sessions = 0;
+    };
+    Reach reach(const QStringList &users) const;
+
+private:
+    mutable QReadWriteLock m_lock;
+    QMap<QString, SessionInfo> m_sessions; // ids sort by connection time
+    QHash<QString, QStringList> m_sessionIdsByUser;
+};
+
+} // namespace Herald

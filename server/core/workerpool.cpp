@@ -1,0 +1,98 @@
+#include "workerpool.h"
+
+#include <QThread>
+
+namespace Herald {
+
+WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
+                       ServerStats &stats, QObject *parent)
+    : QObject(parent)
+{
+    for (int i = 0; i < count; ++i) {
+        auto *thread = new QThread(this);
+        thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
+        auto *worker = new Worker(i, settings, directory, stats);
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        connect(worker, &Worker::drained, this, [this] {
+            if (--m_draining == 0)
+                Q_EMIT drained();
+        });
+        thread->start();
+        m_threads.push_back(thread);
+        m_workers.push_back(worker);
+        post(i, [worker] { worker->start(); });
+    }
+}
+
+WorkerPool::~WorkerPool()
+{
+    for (QThread *thread : m_threads)
+        thread->quit();
+    for (QThread *thread : m_threads)
+        thread->wait();
+}
+
+template<typename Function>
+void WorkerPool::post(int index, Function &&function)
+{
+    QMetaObject::invokeMethod(m_workers[size_t(index)], std::forward<Function>(function),
+                              Qt::QueuedConnection);
+}
+
+int WorkerPool::indexFor(const QString &user) const
+{
+    return int(qHash(user, size_t(0)) % m_workers.size());
+}
+
+void WorkerPool::adopt(const PendingConnection &connection)
+{
+    Worker *worker = m_workers[size_t(indexFor(connection.user))];
+    post(indexFor(connection.user), [worker, connection] { worker->adopt(connection); });
+}
+
+void WorkerPool::deliver(const QStringList &users, const QString &frame)
+{
+    std::vector<QStringList> shares(m_workers.size());
+    for (const QString &user : users)
+        shares[size_t(indexFor(user))].append(user);
+    for (size_t i = 0; i < shares.size(); ++i) {
+        if (shares[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, share = std::move(shares[i]), frame] {
+            worker->deliver(share, frame);
+        });
+    }
+}
+
+void WorkerPool::broadcast(const QString &frame)
+{
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, frame] { worker->broadcast(frame); });
+    }
+}
+
+void WorkerPool::disconnectSession(const QString &user, const QString &sessionId)
+{
+    Worker *worker = m_workers[size_t(indexFor(user))];
+    post(indexFor(user), [worker, sessionId] { worker->disconnectSession(sessionId); });
+}
+
+void WorkerPool::disconnectUser(const QString &user)
+{
+    Worker *worker = m_workers[size_t(indexFor(user))];
+    post(indexFor(user), [worker, user] { worker->disconnectUser(user); });
+}
+
+void WorkerPool::shutdown()
+{
+    m_draining = size();
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers[i];
+        post(int(i), [worker] { worker->shutdown(); });
+    }
+}
+
+} // namespace Herald

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "worker.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace Herald {
+
+// N worker threads, each with one Worker. A user always maps to the same
+// worker, so all of one user's sessions live in one thread and a push to a
+// user is one queued call. Calls return at once; the work runs in the workers.
+class WorkerPool : public QObject
+{
+    Q_OBJECT
+
+public:
+    WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
+               ServerStats &stats, QObject *parent = nullptr);
+    ~WorkerPool() override; // stops and joins the threads
+
+    int size() const { return int(m_workers.size()); }
+    int indexFor(const QString &user) const;
+
+    void adopt(const PendingConnection &connection);
+    void deliver(const QStringList &users, const QString &frame);
+    void broadcast(const QString &frame);
+    void disconnectSession(const QString &user, const QString &sessionId);
+    void disconnectUser(const QString &user);
+    // Every worker closes its sessions with 1001; drained() once all are gone.
+    void shutdown();
+
+Q_SIGNALS:
+    void drained();
+
+private:
+    template<typename Function>
+    void post(int index, Function &&function);
+
+    std::vector<QThread *> m_threads;
+    std::vector<Worker *> m_workers;
+    int m_draining = 0;
+};
+
+} // namespace Herald

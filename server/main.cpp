@@ -1,0 +1,52 @@
+#include "configloader.h"
+#include "devbanner.h"
+#include "heraldserver.h"
+#include "logging.h"
+#include "signalwatcher.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace Herald;
+
+int main(int argc, char *argv[])
+{
+    // The glib event loop makes fan-out to many sockets quadratic; the plain
+    // Unix dispatcher does not.
+    qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("herald-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+
+    const ConfigResult result = ConfigLoader::load(app.arguments(),
+                                                   QProcessEnvironment::systemEnvironment());
+    switch (result.kind) {
+    case ConfigResult::Kind::Help:
+    case ConfigResult::Kind::Version:
+        std::fputs(qPrintable(result.text + u'\n'), stdout);
+        return 0;
+    case ConfigResult::Kind::Error:
+        std::fputs(qPrintable(QStringLiteral("herald-server: ") + result.text + u'\n'), stderr);
+        return 2;
+    case ConfigResult::Kind::Run:
+        break;
+    }
+
+    HeraldServer server;
+    if (!server.start(result.config)) {
+        qCCritical(lcServer).noquote() << server.errorString();
+        return 1;
+    }
+    if (result.config.devMode) {
+        std::fputs(qPrintable(DevBanner::text(result.config, server.wsPort(), server.apiPort())),
+                   stdout);
+        std::fflush(stdout);
+    }
+
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server,
+                     &HeraldServer::stop);
+    QObject::connect(&server, &HeraldServer::stopped, &app, &QCoreApplication::quit);
+    return app.exec();
+}

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "tokenclaims.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+#include <variant>
+
+namespace Herald {
+
+/*!
+    Why a token was refused. The string forms (errorCode()) are what clients see
+    in the JSON body of the 401 answer.
+*/
+enum class TokenError {
+    Missing, //!< no token at all ("token_missing")
+    Malformed, //!< not three base64url parts of JSON objects ("token_invalid")
+    BadAlgorithm, //!< header alg is not "HS256" (incl. "none") ("token_algorithm")
+    BadSignature, //!< HMAC does not match ("token_signature")
+    MissingClaim, //!< sub or exp absent, or of the wrong type ("token_claims")
+    Expired, //!< now >= exp (+ leeway) ("token_expired")
+    NotYetValid, //!< now < nbf (- leeway) ("token_not_yet_valid")
+};
+
+/*!
+    Verifies HS256 JSON Web Tokens with the server secret.
+
+    Hand-written on QMessageAuthenticationCode rather than libjwt: Debian 12's
+    libjwt 1.10 has no claim validation and reports every failure as one errno,
+    while clients here need the precise reason. The signature is compared in
+    constant time.
+*/
+class TokenVerifier
+{
+public:
+    using Result = std::variant<TokenClaims, TokenError>;
+
+    //! \a secret must not be empty; \a leewaySeconds tolerates clock skew on exp/nbf.
+    explicit TokenVerifier(QByteArray secret, int leewaySeconds = 0);
+
+    /*!
+        Returns the claims, or the first reason the token is refused, checked in
+        this order: Missing, Malformed, BadAlgorithm, BadSignature, MissingClaim,
+        Expired, NotYetValid. Never throws.
+    */
+    Result verify(const QByteArray &token,
+                  const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+
+    //! "token_missing", "token_invalid", ... as listed in TokenError.
+    static QString errorCode(TokenError error);
+    //! A one-sentence, human-readable explanation of \a error.
+    static QString errorMessage(TokenError error);
+
+private:
+    QByteArray m_secret;
+    int m_leewaySeconds;
+};
+
+} // namespace Herald
