@@ -11,10 +11,9 @@ using Request = QHttpServerRequest;
 ApiServer::ApiServer(const ServerConfig &config, ApiService &service, QObject *parent)
     : QObject(parent),
       m_service(service),
-      // The guard lets a request's head and a little slack through beyond the
-      // payload limit, so ApiService can answer a merely-too-large body itself.
-      m_tcp(new ApiTcpServer(config.apiIdleTimeoutMs, 2 * config.maxPayloadBytes + 64 * 1024,
-                             this))
+      // The guard lets a request's head and some slack through beyond the body
+      // limit, so ApiService can answer a merely-too-large body itself.
+      m_tcp(new ApiTcpServer(config.apiIdleTimeoutMs, config.maxBodyBytes() + 64 * 1024, this))
 {
     addRoutes(config.legacyRoutes);
 }

@@ -92,9 +92,9 @@ std::optional<ApiError> ApiService::check(const QHttpServerRequest &request, Met
                         u"%1 accepts %2"_s.arg(request.url().path(),
                                                QString::fromLatin1(allowHeader(allowed)))};
     }
-    if (request.body().size() > m_config.maxPayloadBytes) {
+    if (request.body().size() > m_config.maxBodyBytes()) {
         return ApiError{413, u"payload_too_large"_s,
-                        u"Request body exceeds %1 bytes"_s.arg(m_config.maxPayloadBytes)};
+                        u"Request body exceeds %1 bytes"_s.arg(m_config.maxBodyBytes())};
     }
     const QByteArray contentType = request.value("Content-Type").split(';').first().trimmed();
     if (jsonBody && contentType.compare("application/json", Qt::CaseInsensitive) != 0) {
@@ -137,6 +137,12 @@ QHttpServerResponse ApiService::broadcast(const QHttpServerRequest &request)
 
 QHttpServerResponse ApiService::push(const PushRequest &request)
 {
+    const qsizetype dataBytes = QJsonDocument(QJsonArray{request.data}).toJson(QJsonDocument::Compact).size() - 2;
+    if (dataBytes > m_config.maxPayloadBytes) {
+        return errorResponse({413, u"payload_too_large"_s,
+                              u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(dataBytes).arg(
+                                      m_config.maxPayloadBytes)});
+    }
     const Notification notification{Notification::newId(), request.event, request.data,
                                     QDateTime::currentDateTimeUtc()};
     const QString frame = notification.toFrame();
@@ -230,8 +236,6 @@ QHttpServerResponse ApiService::legacyNew(const QString &userSegment,
     const Methods allowed = Method::Get | Method::Post;
     if (!allowed.testFlag(request.method()))
         return errorResponse({405, u"method_not_allowed"_s, u"/new/<user_id> accepts GET, POST"_s});
-    if (request.body().size() > m_config.maxPayloadBytes)
-        return errorResponse({413, u"payload_too_large"_s, u"Request body is too large"_s});
     PushRequest push;
     push.users = QStringList{decoded(userSegment)};
     if (!request.body().isEmpty()) {

@@ -5,9 +5,15 @@
 
 #include <QTcpSocket>
 
+#include <sys/socket.h>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
+
+namespace {
+constexpr int LingerMs = 2000;
+}
 
 ApiTcpServer::ApiTcpServer(int idleTimeoutMs, qint64 maxUnansweredBytes, QObject *parent)
     : QTcpServer(parent), m_idleTimeoutMs(idleTimeoutMs), m_maxUnansweredBytes(maxUnansweredBytes)
@@ -28,7 +34,8 @@ void ApiTcpServer::incomingConnection(qintptr descriptor)
     // Connected before QHttpServer's own slots, so the guard sees bytes first.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
     connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
-        m_guards[socket] = {QDeadlineTimer(m_idleTimeoutMs), 0};
+        if (m_guards.contains(socket))
+            m_guards[socket] = {QDeadlineTimer(m_idleTimeoutMs), 0};
     });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
         m_guards.remove(socket);
@@ -57,7 +64,14 @@ void ApiTcpServer::refuseOversized(QTcpSocket *socket)
     socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
                   "Content-Length: "
                   + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    socket->disconnectFromHost();
+    socket->flush();
+    // Lingering close: the client is usually still sending its body. Closing
+    // now would reset the connection and destroy the answer in flight, so stop
+    // writing, discard what still arrives, and close when the client does.
+    ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
+    m_guards.remove(socket);
+    QTimer::singleShot(LingerMs, socket, &QTcpSocket::abort);
 }
 
 void ApiTcpServer::sweep()

@@ -47,13 +47,13 @@ struct OptionSpec
 struct Options
 {
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
-            apiIdleTimeout, maxPayload, legacyRoutes, dev, secretFile, apiKeyFile, config;
+        apiIdleTimeout, maxPayload, legacyRoutes, dev, secretFile, apiKeyFile, config;
 
     QList<const OptionSpec *> all() const
     {
-        return { &wsPort,         &wsBind,     &apiPort,      &apiBind,      &workers,
-                 &heartbeat,      &handshakeTimeout, &apiIdleTimeout, &maxPayload,
-                 &legacyRoutes,   &dev,        &secretFile,   &apiKeyFile,   &config };
+        return {&wsPort,    &wsBind,           &apiPort,        &apiBind,    &workers,
+                &heartbeat, &handshakeTimeout, &apiIdleTimeout, &maxPayload, &legacyRoutes,
+                &dev,       &secretFile,       &apiKeyFile,     &config};
     }
 };
 
@@ -63,6 +63,7 @@ QString seconds(int ms)
 }
 
 // The option table; defaults are read from ServerConfig so the help text cannot drift.
+// clang-format off
 Options makeOptions()
 {
     const ServerConfig d;
@@ -72,59 +73,61 @@ Options makeOptions()
     const QString boolean = u"a boolean (1/true/yes/on or 0/false/no/off)"_s;
     const QString path = u"a file name"_s;
     return {
-        .wsPort = { u"ws-port"_s, { u"HERALD_WS_PORT"_s, u"PORT"_s }, u"ws_port"_s, u"port"_s, port,
-          u"Port for browser WebSocket connections (/ws); 0 picks a free one."_s,
-          QString::number(d.wsPort) },
-        .wsBind = { u"ws-bind"_s, { u"HERALD_WS_BIND"_s }, u"ws_bind"_s, u"address"_s, address,
-          u"Address the WebSocket listener binds to; '*' means all IPv4 interfaces."_s,
-          d.wsBind.toString() },
-        .apiPort = { u"api-port"_s, { u"HERALD_API_PORT"_s }, u"api_port"_s, u"port"_s, port,
-          u"Port for the push API used by the application's backend."_s,
-          QString::number(d.apiPort) },
-        .apiBind = { u"api-bind"_s, { u"HERALD_API_BIND"_s }, u"api_bind"_s, u"address"_s, address,
-          u"Address the push API binds to; keep it private."_s, d.apiBind.toString() },
-        .workers = { u"workers"_s, { u"HERALD_WORKERS"_s }, u"workers"_s, u"count"_s,
-          u"a whole number from 0 to 64"_s,
-          u"Worker threads for WebSocket sessions; 0 means one per CPU core (at most 64)."_s,
-          QString::number(d.workers) },
-        .heartbeat = { u"heartbeat-s"_s, { u"HERALD_HEARTBEAT_S"_s }, u"heartbeat_s"_s, u"seconds"_s, secs,
-          u"Seconds between pings; a client missing one pong is dropped. Decimals allowed."_s,
-          seconds(d.heartbeatMs) },
-        .handshakeTimeout = { u"handshake-timeout-s"_s, { u"HERALD_HANDSHAKE_TIMEOUT_S"_s },
-          u"handshake_timeout_s"_s, u"seconds"_s, secs,
-          u"Seconds a new client has to complete its WebSocket upgrade. Decimals allowed."_s,
-          seconds(d.handshakeTimeoutMs) },
-        .apiIdleTimeout = { u"api-idle-timeout-s"_s, { u"HERALD_API_IDLE_TIMEOUT_S"_s }, u"api_idle_timeout_s"_s,
-          u"seconds"_s, secs,
-          u"Seconds before an idle or slow push-API connection is closed. Decimals allowed."_s,
-          seconds(d.apiIdleTimeoutMs) },
-        .maxPayload = { u"max-payload-bytes"_s, { u"HERALD_MAX_PAYLOAD_BYTES"_s }, u"max_payload_bytes"_s,
-          u"bytes"_s, u"a byte count from 1024 to 16777216"_s,
-          u"Largest push-API request body accepted (1 KiB to 16 MiB)."_s,
-          QString::number(d.maxPayloadBytes) },
-        .legacyRoutes = { u"legacy-routes"_s, { u"HERALD_LEGACY_ROUTES"_s }, u"legacy_routes"_s, QString(),
-          boolean,
-          u"Serve the unauthenticated legacy routes /client?user_id= and /new/<id>; insecure, "
-          u"only for migrating old clients."_s,
-          u"off"_s },
-        .dev = { u"dev"_s, { u"HERALD_DEV"_s }, QString(), QString(), boolean,
-          u"Local development: generate missing secrets and accept short ones. Never in "
-          u"production."_s,
-          u"off"_s },
-        .secretFile = { u"secret-file"_s, { u"HERALD_SECRET_FILE"_s }, u"secret_file"_s, u"file"_s, path,
-          u"File holding the HS256 secret for browser tokens (at least 32 bytes, trailing "
-          u"whitespace ignored). HERALD_SECRET may hold the secret itself instead."_s,
-          u"none, required unless --dev"_s },
-        .apiKeyFile = { u"api-key-file"_s, { u"HERALD_API_KEY_FILE"_s }, u"api_key_file"_s, u"file"_s, path,
-          u"File holding the bearer key for the push API (trailing whitespace ignored). "
-          u"HERALD_API_KEY may hold the key itself instead."_s,
-          u"none, required unless --dev"_s },
-        .config = { u"config"_s, { u"HERALD_CONFIG"_s }, QString(), u"file"_s, path,
-          u"INI file with further settings, weaker than flags and environment (see "
-          u"herald.conf.example)."_s,
-          u"none"_s },
+        .wsPort = {u"ws-port"_s, {u"HERALD_WS_PORT"_s, u"PORT"_s}, u"ws_port"_s, u"port"_s, port,
+            u"Port for browser WebSocket connections (/ws); 0 picks a free one."_s,
+            QString::number(d.wsPort)},
+        .wsBind = {u"ws-bind"_s, {u"HERALD_WS_BIND"_s}, u"ws_bind"_s, u"address"_s, address,
+            u"Address the WebSocket listener binds to; '*' means all IPv4 interfaces."_s,
+            d.wsBind.toString()},
+        .apiPort = {u"api-port"_s, {u"HERALD_API_PORT"_s}, u"api_port"_s, u"port"_s, port,
+            u"Port for the push API used by the application's backend."_s,
+            QString::number(d.apiPort)},
+        .apiBind = {u"api-bind"_s, {u"HERALD_API_BIND"_s}, u"api_bind"_s, u"address"_s, address,
+            u"Address the push API binds to; keep it private."_s,
+            d.apiBind.toString()},
+        .workers = {u"workers"_s, {u"HERALD_WORKERS"_s}, u"workers"_s, u"count"_s,
+            u"a whole number from 0 to 64"_s,
+            u"Worker threads for WebSocket sessions; 0 means one per CPU core (at most 64)."_s,
+            QString::number(d.workers)},
+        .heartbeat = {u"heartbeat-s"_s, {u"HERALD_HEARTBEAT_S"_s}, u"heartbeat_s"_s, u"seconds"_s, secs,
+            u"Seconds between pings; a client missing one pong is dropped. Decimals allowed."_s,
+            seconds(d.heartbeatMs)},
+        .handshakeTimeout = {u"handshake-timeout-s"_s, {u"HERALD_HANDSHAKE_TIMEOUT_S"_s},
+            u"handshake_timeout_s"_s, u"seconds"_s, secs,
+            u"Seconds a new client has to complete its WebSocket upgrade. Decimals allowed."_s,
+            seconds(d.handshakeTimeoutMs)},
+        .apiIdleTimeout = {u"api-idle-timeout-s"_s, {u"HERALD_API_IDLE_TIMEOUT_S"_s},
+            u"api_idle_timeout_s"_s, u"seconds"_s, secs,
+            u"Seconds before an idle or slow push-API connection is closed. Decimals allowed."_s,
+            seconds(d.apiIdleTimeoutMs)},
+        .maxPayload = {u"max-payload-bytes"_s, {u"HERALD_MAX_PAYLOAD_BYTES"_s},
+            u"max_payload_bytes"_s, u"bytes"_s, u"a byte count from 1024 to 16777216"_s,
+            u"Largest push-API request body accepted (1 KiB to 16 MiB)."_s,
+            QString::number(d.maxPayloadBytes)},
+        .legacyRoutes = {u"legacy-routes"_s, {u"HERALD_LEGACY_ROUTES"_s}, u"legacy_routes"_s,
+            QString(), boolean,
+            u"Serve the unauthenticated legacy routes /client?user_id= and /new/<id>; "
+            u"insecure, only for migrating old clients."_s,
+            u"off"_s},
+        .dev = {u"dev"_s, {u"HERALD_DEV"_s}, QString(), QString(), boolean,
+            u"Local development: generate missing secrets and accept short ones. "
+            u"Never in production."_s,
+            u"off"_s},
+        .secretFile = {u"secret-file"_s, {u"HERALD_SECRET_FILE"_s}, u"secret_file"_s, u"file"_s, path,
+            u"File holding the HS256 secret for browser tokens (at least 32 bytes, trailing "
+            u"whitespace ignored). HERALD_SECRET may hold the secret itself instead."_s,
+            u"none, required unless --dev"_s},
+        .apiKeyFile = {u"api-key-file"_s, {u"HERALD_API_KEY_FILE"_s}, u"api_key_file"_s, u"file"_s, path,
+            u"File holding the bearer key for the push API (trailing whitespace ignored). "
+            u"HERALD_API_KEY may hold the key itself instead."_s,
+            u"none, required unless --dev"_s},
+        .config = {u"config"_s, {u"HERALD_CONFIG"_s}, QString(), u"file"_s, path,
+            u"INI file with further settings, weaker than flags and environment "
+            u"(see herald.conf.example)."_s,
+            u"none"_s},
     };
 }
+// clang-format on
 
 const Options &options()
 {
@@ -180,9 +183,9 @@ std::optional<int> parseMilliseconds(const QString &text)
 std::optional<bool> parseBool(const QString &text)
 {
     const QString lower = text.toLower();
-    if (QStringList{ u"1"_s, u"true"_s, u"yes"_s, u"on"_s }.contains(lower))
+    if (QStringList {u"1"_s, u"true"_s, u"yes"_s, u"on"_s}.contains(lower))
         return true;
-    if (QStringList{ u"0"_s, u"false"_s, u"no"_s, u"off"_s }.contains(lower))
+    if (QStringList {u"0"_s, u"false"_s, u"no"_s, u"off"_s}.contains(lower))
         return false;
     return std::nullopt;
 }
@@ -210,8 +213,8 @@ QByteArray generateSecret()
 QString refuseKey(const QString &key, const QHash<QString, QString> &seen)
 {
     if (key == u"secret" || key == u"api_key")
-        return u"'%1' is not accepted in a config file; name a file holding it with %1_file"_s
-                .arg(key);
+        return u"'%1' is not accepted in a config file; name a file holding it with %1_file"_s.arg(
+            key);
     if (seen.contains(key))
         return u"key '%1' is set twice"_s.arg(key);
     for (const OptionSpec *spec : options().all()) {
@@ -234,8 +237,8 @@ std::optional<QHash<QString, QString>> parseIni(const QString &content, const QS
             continue;
         const qsizetype equals = line.indexOf(u'=');
         const QString key = line.left(equals).trimmed();
-        QString problem = equals < 0 ? u"expected 'key = value' (sections are not used)"_s
-                                     : refuseKey(key, values);
+        const QString problem = equals < 0 ? u"expected 'key = value' (sections are not used)"_s
+                                           : refuseKey(key, values);
         if (!problem.isEmpty()) {
             *error = u"%1:%2: %3"_s.arg(fileName, QString::number(i + 1), problem);
             return std::nullopt;
@@ -251,8 +254,7 @@ class Sources
 public:
     Sources(const QCommandLineParser &parser, const QProcessEnvironment &env)
         : m_parser(parser), m_env(env)
-    {
-    }
+    { }
 
     // Reads the INI file named by --config / HERALD_CONFIG, if any.
     bool loadFile(QString *error)
@@ -262,8 +264,8 @@ public:
             return true;
         QFile file(name->text);
         if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-            *error = u"%1: cannot read '%2' (%3)"_s.arg(name->origin, name->text,
-                                                         file.errorString());
+            *error
+                = u"%1: cannot read '%2' (%3)"_s.arg(name->origin, name->text, file.errorString());
             return false;
         }
         auto values = parseIni(QString::fromUtf8(file.readAll()), name->text, error);
@@ -277,16 +279,16 @@ public:
     {
         if (m_parser.isSet(spec.flag)) {
             const QString text = spec.valueName.isEmpty() ? u"true"_s : m_parser.value(spec.flag);
-            return RawValue{ text.trimmed(), u"--"_s + spec.flag, Level::Flag };
+            return RawValue {text.trimmed(), u"--"_s + spec.flag, Level::Flag};
         }
         for (const QString &name : spec.envNames) {
             if (const QString text = m_env.value(name).trimmed(); !text.isEmpty())
-                return RawValue{ text, name, Level::Env };
+                return RawValue {text, name, Level::Env};
         }
         const auto it = m_file.constFind(spec.fileKey);
         if (spec.fileKey.isEmpty() || it == m_file.cend())
             return std::nullopt;
-        return RawValue{ *it, u"%1 in %2"_s.arg(spec.fileKey, m_fileName), Level::File };
+        return RawValue {*it, u"%1 in %2"_s.arg(spec.fileKey, m_fileName), Level::File};
     }
 
     QString env(const QString &name) const { return m_env.value(name); }
@@ -330,8 +332,7 @@ private:
     }
 
     // Leaves target at its default when no source sets the option.
-    template<typename T, typename Parse>
-    bool set(const OptionSpec &spec, T &target, Parse parse)
+    template<typename T, typename Parse> bool set(const OptionSpec &spec, T &target, Parse parse)
     {
         const auto raw = m_sources.find(spec);
         if (!raw)
@@ -347,21 +348,21 @@ private:
     {
         const Options &o = options();
         return set(o.wsPort, c.wsPort, parsePort) && set(o.wsBind, c.wsBind, parseAddress)
-                && set(o.apiPort, c.apiPort, parsePort) && set(o.apiBind, c.apiBind, parseAddress);
+            && set(o.apiPort, c.apiPort, parsePort) && set(o.apiBind, c.apiBind, parseAddress);
     }
 
     bool setLimits(ServerConfig &c)
     {
         const Options &o = options();
         const auto workers = [](const QString &s) { return parseInteger(s, 0, MaxWorkers); };
-        const auto bytes = [](const QString &s) {
-            return parseInteger(s, MinPayloadBytes, MaxPayloadBytes);
-        };
-        return set(o.workers, c.workers, workers) && set(o.heartbeat, c.heartbeatMs, parseMilliseconds)
-                && set(o.handshakeTimeout, c.handshakeTimeoutMs, parseMilliseconds)
-                && set(o.apiIdleTimeout, c.apiIdleTimeoutMs, parseMilliseconds)
-                && set(o.maxPayload, c.maxPayloadBytes, bytes)
-                && set(o.legacyRoutes, c.legacyRoutes, parseBool) && set(o.dev, c.devMode, parseBool);
+        const auto bytes
+            = [](const QString &s) { return parseInteger(s, MinPayloadBytes, MaxPayloadBytes); };
+        return set(o.workers, c.workers, workers)
+            && set(o.heartbeat, c.heartbeatMs, parseMilliseconds)
+            && set(o.handshakeTimeout, c.handshakeTimeoutMs, parseMilliseconds)
+            && set(o.apiIdleTimeout, c.apiIdleTimeoutMs, parseMilliseconds)
+            && set(o.maxPayload, c.maxPayloadBytes, bytes)
+            && set(o.legacyRoutes, c.legacyRoutes, parseBool) && set(o.dev, c.devMode, parseBool);
     }
 
     // Needs devMode, so it runs after setLimits().
@@ -370,9 +371,9 @@ private:
         const Options &o = options();
         const int minSecret = c.devMode ? 1 : ConfigLoader::MinSecretBytes;
         return readSecret(o.secretFile, u"HERALD_SECRET"_s, minSecret, c.secret)
-                && readSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, 1, c.apiKey)
-                && requireSecret(o.secretFile, u"HERALD_SECRET"_s, c.devMode, c.secret)
-                && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey);
+            && readSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, 1, c.apiKey)
+            && requireSecret(o.secretFile, u"HERALD_SECRET"_s, c.devMode, c.secret)
+            && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey);
     }
 
     // Order: --*-file flag, then the value in valueEnv, then the *_FILE variable, then the
@@ -389,8 +390,8 @@ private:
         const QString fileName = m_sources.path(*path);
         QFile file(fileName);
         if (!file.open(QIODevice::ReadOnly))
-            return fail(u"%1: cannot read '%2' (%3)"_s.arg(path->origin, fileName,
-                                                            file.errorString()));
+            return fail(
+                u"%1: cannot read '%2' (%3)"_s.arg(path->origin, fileName, file.errorString()));
         const QByteArray secret = trimmedRight(file.readAll());
         if (secret.isEmpty())
             return fail(u"%1: '%2' is empty"_s.arg(path->origin, fileName));
@@ -401,9 +402,8 @@ private:
     {
         if (secret.size() < minBytes)
             return fail(u"%1: the secret is %2 bytes, too weak for HS256; use at least %3 "
-                        u"(e.g. openssl rand -base64 48) or --dev"_s
-                                .arg(origin, QString::number(secret.size()),
-                                     QString::number(minBytes)));
+                        u"(e.g. openssl rand -base64 48) or --dev"_s.arg(
+                            origin, QString::number(secret.size()), QString::number(minBytes)));
         target = secret;
         return true;
     }
@@ -418,7 +418,7 @@ private:
             return true;
         }
         return fail(u"%1 (or --%2) is required; use --dev for a local throwaway setup"_s.arg(
-                valueEnv, fileSpec.flag));
+            valueEnv, fileSpec.flag));
     }
 
     const Sources &m_sources;
@@ -427,7 +427,7 @@ private:
 
 QCommandLineOption commandLineOption(const OptionSpec &spec)
 {
-    QStringList where{ u"env "_s + spec.envNames.join(u" or "_s) };
+    QStringList where {u"env "_s + spec.envNames.join(u" or "_s)};
     if (!spec.fileKey.isEmpty())
         where << u"file key "_s + spec.fileKey;
     where << u"default "_s + spec.defaultText;
@@ -438,14 +438,14 @@ QCommandLineOption commandLineOption(const OptionSpec &spec)
 void addOptions(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(
-            u"Herald WebSocket notification push server.\nSettings come from flags, then "
-            u"environment variables, then the --config file, then defaults."_s);
+        u"Herald WebSocket notification push server.\nSettings come from flags, then "
+        u"environment variables, then the --config file, then defaults."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     for (const OptionSpec *spec : options().all())
         parser.addOption(commandLineOption(*spec));
     // Hidden: they exist only so that a secret given as a flag gets a clear refusal.
-    for (const QString &name : { u"secret"_s, u"api-key"_s }) {
+    for (const QString &name : {u"secret"_s, u"api-key"_s}) {
         QCommandLineOption option(name, QString(), u"value"_s);
         option.setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(option);
@@ -455,7 +455,7 @@ void addOptions(QCommandLineParser &parser)
 // Secrets on the command line would be visible to every user through ps.
 QString refuseArguments(const QCommandLineParser &parser)
 {
-    for (const QString &flag : { u"secret"_s, u"api-key"_s }) {
+    for (const QString &flag : {u"secret"_s, u"api-key"_s}) {
         if (parser.isSet(flag))
             return u"--%1: secrets are not accepted on the command line (visible in ps); use "
                    u"HERALD_%2 or --%1-file"_s.arg(flag, flag.toUpper().replace(u'-', u'_'));
@@ -466,7 +466,7 @@ QString refuseArguments(const QCommandLineParser &parser)
 
 ConfigResult failure(const QString &message)
 {
-    return { ConfigResult::Kind::Error, ServerConfig(), message };
+    return {ConfigResult::Kind::Error, ServerConfig(), message};
 }
 
 } // namespace
@@ -479,11 +479,11 @@ ConfigResult ConfigLoader::load(const QStringList &arguments, const QProcessEnvi
     if (!parser.parse(arguments))
         return failure(parser.errorText());
     if (parser.isSet(u"help"_s) || parser.isSet(u"help-all"_s))
-        return { Kind::Help, ServerConfig(), parser.helpText() };
+        return {Kind::Help, ServerConfig(), parser.helpText()};
     if (parser.isSet(u"version"_s))
-        return { Kind::Version, ServerConfig(),
-                 u"%1 %2"_s.arg(QCoreApplication::applicationName(),
-                                QCoreApplication::applicationVersion()) };
+        return {Kind::Version, ServerConfig(),
+                u"%1 %2"_s.arg(QCoreApplication::applicationName(),
+                               QCoreApplication::applicationVersion())};
     if (const QString refusal = refuseArguments(parser); !refusal.isEmpty())
         return failure(refusal);
     Sources sources(parser, env);
@@ -492,7 +492,7 @@ ConfigResult ConfigLoader::load(const QStringList &arguments, const QProcessEnvi
         return failure(error);
     Builder builder(sources);
     const auto config = builder.build();
-    return config ? ConfigResult{ Kind::Run, *config, QString() } : failure(builder.errorString());
+    return config ? ConfigResult {Kind::Run, *config, QString()} : failure(builder.errorString());
 }
 
 } // namespace Herald

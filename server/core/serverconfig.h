@@ -21,8 +21,12 @@ struct ServerConfig
     int heartbeatMs = 30000; // ping interval; a session missing one pong is reaped
     int handshakeTimeoutMs = 10000; // time a client has to send its upgrade request
     int apiIdleTimeoutMs = 60000; // idle or slow push-API connections are closed after this
-    qint64 maxPayloadBytes = 64 * 1024; // push-API request body limit
+    qint64 maxPayloadBytes = 64 * 1024; // limit on a notification's "data", as JSON
     int maxUsersPerPush = 10000;
+
+    // A push body holds the payload plus up to maxUsersPerPush ids (at most
+    // 256 characters each, quoted and comma-separated).
+    qint64 maxBodyBytes() const { return maxPayloadBytes + qint64(maxUsersPerPush) * 260 + 1024; }
 
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged

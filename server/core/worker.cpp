@@ -120,20 +120,17 @@ void Worker::sendTo(Session *session, const QString &frame)
         return;
     }
     session->send(frame);
+    m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Worker::deliver(const QStringList &users, const QString &frame)
 {
-    quint64 frames = 0;
     for (const QString &user : users) {
         // Copy: sendTo() may close a session and edit the list.
         const QList<Session *> sessions = m_sessionsByUser.value(user);
-        for (Session *session : sessions) {
+        for (Session *session : sessions)
             sendTo(session, frame);
-            ++frames;
-        }
     }
-    m_stats.framesSent.fetch_add(frames, std::memory_order_relaxed);
 }
 
 void Worker::broadcast(const QString &frame)
@@ -141,7 +138,6 @@ void Worker::broadcast(const QString &frame)
     const QList<Session *> sessions = m_sessions.values();
     for (Session *session : sessions)
         sendTo(session, frame);
-    m_stats.framesSent.fetch_add(quint64(sessions.size()), std::memory_order_relaxed);
 }
 
 void Worker::disconnectSession(const QString &sessionId)

@@ -1,0 +1,628 @@
+#include "configloader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using Herald::ConfigLoader;
+using Herald::ConfigResult;
+using Herald::ServerConfig;
+
+Q_DECLARE_METATYPE(Herald::ConfigResult::Kind)
+
+namespace {
+
+const QString Secret = u"0123456789abcdef0123456789abcdef-test-secret"_s;
+const QString ApiKey = u"test-api-key"_s;
+const QStringList Secrets {u"HERALD_SECRET="_s + Secret, u"HERALD_API_KEY="_s + ApiKey};
+const QStringList UseConfig {u"--config"_s, u"@dir@/h.conf"_s};
+
+QStringList withSecrets(std::initializer_list<QString> extra)
+{
+    return Secrets + QStringList(extra);
+}
+
+// The field a table row checks, as text so that a mismatch prints readably.
+QString fieldText(const ServerConfig &c, const QString &field)
+{
+    const auto boolText = [](bool b) { return b ? u"true"_s : u"false"_s; };
+    const QHash<QString, QString> fields {
+        {u"wsPort"_s, QString::number(c.wsPort)},
+        {u"wsBind"_s, c.wsBind.toString()},
+        {u"apiPort"_s, QString::number(c.apiPort)},
+        {u"apiBind"_s, c.apiBind.toString()},
+        {u"workers"_s, QString::number(c.workers)},
+        {u"heartbeatMs"_s, QString::number(c.heartbeatMs)},
+        {u"handshakeTimeoutMs"_s, QString::number(c.handshakeTimeoutMs)},
+        {u"apiIdleTimeoutMs"_s, QString::number(c.apiIdleTimeoutMs)},
+        {u"maxPayloadBytes"_s, QString::number(c.maxPayloadBytes)},
+        {u"legacyRoutes"_s, boolText(c.legacyRoutes)},
+        {u"devMode"_s, boolText(c.devMode)},
+    };
+    return fields.value(field, u"<no such field>"_s);
+}
+
+void addFieldColumns()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("expected");
+}
+
+// Three rows: the option set by its flag, its environment variable and its INI key.
+void addSourceRows(const QString &flag, const QString &env, const QString &key,
+                   const QString &value, const QString &field, const QString &expected)
+{
+    QTest::addRow("%s flag", qPrintable(flag))
+        << QStringList {u"--"_s + flag, value} << Secrets << QStringList() << field << expected;
+    QTest::addRow("%s env", qPrintable(flag))
+        << QStringList() << withSecrets({env + u'=' + value}) << QStringList() << field << expected;
+    QTest::addRow("%s file", qPrintable(flag))
+        << UseConfig << Secrets << QStringList {u"h.conf:"_s + key + u" = "_s + value} << field
+        << expected;
+}
+
+} // namespace
+
+class TestConfigLoader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void defaults();
+    void exampleConfig();
+    void eachSource_data();
+    void eachSource();
+    void precedence_data();
+    void precedence();
+    void badInput_data();
+    void badInput();
+    void secretSources_data();
+    void secretSources();
+    void devGeneratesSecrets();
+    void devKeepsProvidedSecrets();
+    void helpAndVersion_data();
+    void helpAndVersion();
+    void helpIsComplete();
+
+private:
+    ConfigResult load(const QStringList &args, const QStringList &env, const QStringList &files);
+    QString expand(QString text) const { return text.replace(u"@dir@"_s, m_dir->path()); }
+    void writeFile(const QString &spec);
+    void checkField();
+    void compareWithDefaults(const ServerConfig &c);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestConfigLoader::initTestCase()
+{
+    QCoreApplication::setApplicationName(u"herald-server"_s);
+    QCoreApplication::setApplicationVersion(u"9.8.7"_s);
+}
+
+void TestConfigLoader::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+// "name:content" writes a file into the temporary folder; "name/" makes a folder.
+void TestConfigLoader::writeFile(const QString &spec)
+{
+    if (spec.endsWith(u'/')) {
+        QVERIFY(QDir(m_dir->path()).mkpath(spec));
+        return;
+    }
+    const qsizetype colon = spec.indexOf(u':');
+    QFile file(m_dir->filePath(spec.left(colon)));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(expand(spec.mid(colon + 1)).toUtf8());
+}
+
+// The environment is built from the row alone, never taken from the real process.
+ConfigResult TestConfigLoader::load(const QStringList &args, const QStringList &env,
+                                    const QStringList &files)
+{
+    for (const QString &file : files)
+        writeFile(file);
+    QProcessEnvironment environment;
+    for (const QString &entry : env) {
+        const qsizetype equals = entry.indexOf(u'=');
+        environment.insert(entry.left(equals), expand(entry.mid(equals + 1)));
+    }
+    QStringList arguments {u"herald-server"_s};
+    for (const QString &arg : args)
+        arguments << expand(arg);
+    return ConfigLoader::load(arguments, environment);
+}
+
+void TestConfigLoader::checkField()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, env);
+    QFETCH(QStringList, files);
+    QFETCH(QString, field);
+    QFETCH(QString, expected);
+    const ConfigResult result = load(args, env, files);
+    QCOMPARE(result.text, QString());
+    QCOMPARE(result.kind, ConfigResult::Kind::Run);
+    QCOMPARE(fieldText(result.config, field), expected);
+}
+
+// Every field except the secrets, which have no default.
+void TestConfigLoader::compareWithDefaults(const ServerConfig &c)
+{
+    const ServerConfig d;
+    for (const QString &field : {u"wsPort"_s, u"wsBind"_s, u"apiPort"_s, u"apiBind"_s, u"workers"_s,
+                                 u"heartbeatMs"_s, u"handshakeTimeoutMs"_s, u"apiIdleTimeoutMs"_s,
+                                 u"maxPayloadBytes"_s, u"legacyRoutes"_s, u"devMode"_s})
+        QCOMPARE(fieldText(c, field), fieldText(d, field));
+    QCOMPARE(c.maxUsersPerPush, d.maxUsersPerPush);
+}
+
+void TestConfigLoader::defaults()
+{
+    const ConfigResult result = load({}, Secrets, {});
+    QCOMPARE(result.kind, ConfigResult::Kind::Run);
+    compareWithDefaults(result.config);
+    QCOMPARE(result.config.secret, Secret.toUtf8());
+    QCOMPARE(result.config.apiKey, ApiKey.toUtf8());
+}
+
+// The shipped example must load, document the defaults and comment every key.
+void TestConfigLoader::exampleConfig()
+{
+    QFile example(QFINDTESTDATA("../../resources/config/herald.conf.example"));
+    QVERIFY2(example.open(QIODevice::ReadOnly | QIODevice::Text), "herald.conf.example not found");
+    const QString text = QString::fromUtf8(example.readAll());
+    const QStringList lines = text.split(u'\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (lines.at(i).contains(u'=') && !lines.at(i).startsWith(u'#'))
+            QVERIFY2(lines.at(i - 1).startsWith(u'#'), qPrintable(lines.at(i)));
+    }
+    // Put the key files named by the example next to the copy.
+    const QStringList files {u"h.conf:"_s + QString(text).remove(u"/etc/herald/"_s),
+                             u"herald.secret:"_s + Secret, u"herald.apikey:"_s + ApiKey};
+    const ConfigResult result = load(UseConfig, {}, files);
+    QCOMPARE(result.text, QString());
+    compareWithDefaults(result.config);
+    QCOMPARE(result.config.secret, Secret.toUtf8());
+}
+
+void TestConfigLoader::eachSource_data()
+{
+    addFieldColumns();
+    addSourceRows(u"ws-port"_s, u"HERALD_WS_PORT"_s, u"ws_port"_s, u"9001"_s, u"wsPort"_s,
+                  u"9001"_s);
+    addSourceRows(u"ws-bind"_s, u"HERALD_WS_BIND"_s, u"ws_bind"_s, u"0.0.0.0"_s, u"wsBind"_s,
+                  u"0.0.0.0"_s);
+    addSourceRows(u"api-port"_s, u"HERALD_API_PORT"_s, u"api_port"_s, u"0"_s, u"apiPort"_s, u"0"_s);
+    addSourceRows(u"api-bind"_s, u"HERALD_API_BIND"_s, u"api_bind"_s, u"10.0.0.5"_s, u"apiBind"_s,
+                  u"10.0.0.5"_s);
+    addSourceRows(u"workers"_s, u"HERALD_WORKERS"_s, u"workers"_s, u"8"_s, u"workers"_s, u"8"_s);
+    addSourceRows(u"heartbeat-s"_s, u"HERALD_HEARTBEAT_S"_s, u"heartbeat_s"_s, u"0.2"_s,
+                  u"heartbeatMs"_s, u"200"_s);
+    addSourceRows(u"handshake-timeout-s"_s, u"HERALD_HANDSHAKE_TIMEOUT_S"_s,
+                  u"handshake_timeout_s"_s, u"2.5"_s, u"handshakeTimeoutMs"_s, u"2500"_s);
+    addSourceRows(u"api-idle-timeout-s"_s, u"HERALD_API_IDLE_TIMEOUT_S"_s, u"api_idle_timeout_s"_s,
+                  u"120"_s, u"apiIdleTimeoutMs"_s, u"120000"_s);
+    addSourceRows(u"max-payload-bytes"_s, u"HERALD_MAX_PAYLOAD_BYTES"_s, u"max_payload_bytes"_s,
+                  u"1048576"_s, u"maxPayloadBytes"_s, u"1048576"_s);
+
+    const QStringList none;
+    QTest::newRow("legacy-routes flag")
+        << QStringList {u"--legacy-routes"_s} << Secrets << none << u"legacyRoutes"_s << u"true"_s;
+    QTest::newRow("legacy-routes env") << none << withSecrets({u"HERALD_LEGACY_ROUTES=yes"_s})
+                                       << none << u"legacyRoutes"_s << u"true"_s;
+    QTest::newRow("legacy-routes file")
+        << UseConfig << Secrets << QStringList {u"h.conf:legacy_routes = On"_s} << u"legacyRoutes"_s
+        << u"true"_s;
+    QTest::newRow("dev flag") << QStringList {u"--dev"_s} << Secrets << none << u"devMode"_s
+                              << u"true"_s;
+    QTest::newRow("dev env") << none << withSecrets({u"HERALD_DEV=1"_s}) << none << u"devMode"_s
+                             << u"true"_s;
+    QTest::newRow("config from HERALD_CONFIG")
+        << none << withSecrets({u"HERALD_CONFIG=@dir@/h.conf"_s})
+        << QStringList {u"h.conf:# comment\n; comment\n\nws_port=7000\n"_s} << u"wsPort"_s
+        << u"7000"_s;
+
+    // Spellings and limits.
+    QTest::newRow("bind localhost") << QStringList {u"--ws-bind"_s, u"localhost"_s} << Secrets
+                                    << none << u"wsBind"_s << u"127.0.0.1"_s;
+    QTest::newRow("bind *") << QStringList {u"--ws-bind"_s, u"*"_s} << Secrets << none
+                            << u"wsBind"_s << u"0.0.0.0"_s;
+    QTest::newRow("bind IPv6") << QStringList {u"--api-bind=::1"_s} << Secrets << none
+                               << u"apiBind"_s << u"::1"_s;
+    QTest::newRow("port 65535") << QStringList {u"--ws-port=65535"_s} << Secrets << none
+                                << u"wsPort"_s << u"65535"_s;
+    QTest::newRow("workers 64") << QStringList {u"--workers=64"_s} << Secrets << none
+                                << u"workers"_s << u"64"_s;
+    QTest::newRow("heartbeat 3600") << QStringList {u"--heartbeat-s=3600"_s} << Secrets << none
+                                    << u"heartbeatMs"_s << u"3600000"_s;
+    QTest::newRow("payload 1 KiB") << QStringList {u"--max-payload-bytes=1024"_s} << Secrets << none
+                                   << u"maxPayloadBytes"_s << u"1024"_s;
+    QTest::newRow("payload 16 MiB") << QStringList {u"--max-payload-bytes=16777216"_s} << Secrets
+                                    << none << u"maxPayloadBytes"_s << u"16777216"_s;
+    QTest::newRow("env value trimmed")
+        << none << withSecrets({u"HERALD_WORKERS= 3 "_s}) << none << u"workers"_s << u"3"_s;
+}
+
+void TestConfigLoader::eachSource()
+{
+    checkField();
+}
+
+void TestConfigLoader::precedence_data()
+{
+    addFieldColumns();
+    const QStringList none;
+    const QStringList wsPortFile {u"h.conf:ws_port = 3"_s};
+    QTest::newRow("flag beats env")
+        << QStringList {u"--ws-port=1"_s} << withSecrets({u"HERALD_WS_PORT=2"_s}) << none
+        << u"wsPort"_s << u"1"_s;
+    QTest::newRow("env beats file")
+        << UseConfig << withSecrets({u"HERALD_WS_PORT=2"_s}) << wsPortFile << u"wsPort"_s << u"2"_s;
+    QTest::newRow("flag beats file") << (UseConfig + QStringList {u"--ws-port=1"_s}) << Secrets
+                                     << wsPortFile << u"wsPort"_s << u"1"_s;
+    QTest::newRow("file beats default")
+        << UseConfig << Secrets << wsPortFile << u"wsPort"_s << u"3"_s;
+    const QStringList workersFile {u"h.conf:workers = 6"_s};
+    QTest::newRow("workers: flag beats env and file")
+        << (UseConfig + QStringList {u"--workers=4"_s}) << withSecrets({u"HERALD_WORKERS=5"_s})
+        << workersFile << u"workers"_s << u"4"_s;
+    QTest::newRow("workers: env beats file") << UseConfig << withSecrets({u"HERALD_WORKERS=5"_s})
+                                             << workersFile << u"workers"_s << u"5"_s;
+    QTest::newRow("bool: env off beats file on")
+        << UseConfig << withSecrets({u"HERALD_LEGACY_ROUTES=off"_s})
+        << QStringList {u"h.conf:legacy_routes = true"_s} << u"legacyRoutes"_s << u"false"_s;
+    QTest::newRow("empty env counts as unset")
+        << UseConfig << withSecrets({u"HERALD_WS_PORT="_s}) << wsPortFile << u"wsPort"_s << u"3"_s;
+
+    QTest::newRow("PORT fallback")
+        << none << withSecrets({u"PORT=5000"_s}) << none << u"wsPort"_s << u"5000"_s;
+    QTest::newRow("PORT does not move the API")
+        << none << withSecrets({u"PORT=5000"_s}) << none << u"apiPort"_s << u"8081"_s;
+    QTest::newRow("HERALD_WS_PORT beats PORT")
+        << none << withSecrets({u"PORT=5000"_s, u"HERALD_WS_PORT=6000"_s}) << none << u"wsPort"_s
+        << u"6000"_s;
+    QTest::newRow("PORT beats file")
+        << UseConfig << withSecrets({u"PORT=5000"_s}) << wsPortFile << u"wsPort"_s << u"5000"_s;
+    QTest::newRow("flag beats PORT")
+        << QStringList {u"--ws-port=1"_s} << withSecrets({u"PORT=5000"_s}) << none << u"wsPort"_s
+        << u"1"_s;
+}
+
+void TestConfigLoader::precedence()
+{
+    checkField();
+}
+
+void TestConfigLoader::badInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QStringList>("fragments"); // all must appear in the error
+    QTest::addColumn<QString>("forbidden"); // must not appear (a secret's content)
+
+    const QStringList none;
+    const auto flag = [](const QString &name, const QString &value) {
+        return QStringList {name, value};
+    };
+    const auto file = [](const QString &content) { return QStringList {u"h.conf:"_s + content}; };
+    const auto frags = [](std::initializer_list<QString> list) { return QStringList(list); };
+
+    QTest::newRow("port not a number")
+        << flag(u"--ws-port"_s, u"abc"_s) << Secrets << none
+        << QStringList {u"--ws-port: 'abc' is not a port number (0-65535)"_s} << QString();
+    QTest::newRow("port too big") << none << withSecrets({u"HERALD_WS_PORT=65536"_s}) << none
+                                  << frags({u"HERALD_WS_PORT"_s, u"'65536'"_s}) << QString();
+    QTest::newRow("port negative in file")
+        << UseConfig << Secrets << file(u"api_port = -1"_s)
+        << frags({u"api_port in @dir@/h.conf"_s, u"'-1'"_s}) << QString();
+    QTest::newRow("PORT not a number")
+        << none << withSecrets({u"PORT=http"_s}) << none << frags({u"PORT: 'http'"_s}) << QString();
+    QTest::newRow("port with decimals") << flag(u"--api-port"_s, u"80.5"_s) << Secrets << none
+                                        << frags({u"--api-port"_s, u"'80.5'"_s}) << QString();
+    QTest::newRow("workers negative")
+        << flag(u"--workers"_s, u"-1"_s) << Secrets << none
+        << frags({u"--workers"_s, u"'-1'"_s, u"0 to 64"_s}) << QString();
+    QTest::newRow("workers huge") << none << withSecrets({u"HERALD_WORKERS=65"_s}) << none
+                                  << frags({u"HERALD_WORKERS"_s, u"'65'"_s}) << QString();
+    QTest::newRow("workers not a number") << UseConfig << Secrets << file(u"workers = many"_s)
+                                          << frags({u"workers in"_s, u"'many'"_s}) << QString();
+    QTest::newRow("heartbeat zero")
+        << flag(u"--heartbeat-s"_s, u"0"_s) << Secrets << none
+        << frags({u"--heartbeat-s"_s, u"'0'"_s, u"seconds"_s}) << QString();
+    QTest::newRow("heartbeat negative") << none << withSecrets({u"HERALD_HEARTBEAT_S=-1"_s}) << none
+                                        << frags({u"HERALD_HEARTBEAT_S"_s, u"'-1'"_s}) << QString();
+    QTest::newRow("heartbeat over an hour")
+        << UseConfig << Secrets << file(u"heartbeat_s = 3601"_s)
+        << frags({u"heartbeat_s in"_s, u"'3601'"_s}) << QString();
+    QTest::newRow("heartbeat nan") << flag(u"--heartbeat-s"_s, u"nan"_s) << Secrets << none
+                                   << frags({u"'nan'"_s}) << QString();
+    QTest::newRow("heartbeat under 1 ms") << flag(u"--heartbeat-s"_s, u"0.0001"_s) << Secrets
+                                          << none << frags({u"'0.0001'"_s}) << QString();
+    QTest::newRow("handshake timeout text")
+        << none << withSecrets({u"HERALD_HANDSHAKE_TIMEOUT_S=soon"_s}) << none
+        << frags({u"HERALD_HANDSHAKE_TIMEOUT_S"_s, u"'soon'"_s}) << QString();
+    QTest::newRow("api idle timeout zero")
+        << flag(u"--api-idle-timeout-s"_s, u"0"_s) << Secrets << none
+        << frags({u"--api-idle-timeout-s"_s}) << QString();
+    QTest::newRow("payload too small") << flag(u"--max-payload-bytes"_s, u"1023"_s) << Secrets
+                                       << none << frags({u"'1023'"_s, u"1024"_s}) << QString();
+    QTest::newRow("payload too big")
+        << none << withSecrets({u"HERALD_MAX_PAYLOAD_BYTES=16777217"_s}) << none
+        << frags({u"'16777217'"_s}) << QString();
+    QTest::newRow("bad address") << flag(u"--ws-bind"_s, u"999.1.1.1"_s) << Secrets << none
+                                 << frags({u"--ws-bind: '999.1.1.1' is not an IP address"_s})
+                                 << QString();
+    QTest::newRow("host name as address") << none << withSecrets({u"HERALD_API_BIND=example.com"_s})
+                                          << none << frags({u"HERALD_API_BIND"_s}) << QString();
+    QTest::newRow("bad bool env") << none << withSecrets({u"HERALD_LEGACY_ROUTES=maybe"_s}) << none
+                                  << frags({u"HERALD_LEGACY_ROUTES: 'maybe' is not a boolean"_s})
+                                  << QString();
+    QTest::newRow("bad bool file") << UseConfig << Secrets << file(u"legacy_routes = 2"_s)
+                                   << frags({u"legacy_routes in"_s, u"'2'"_s}) << QString();
+    QTest::newRow("bad HERALD_DEV") << none << withSecrets({u"HERALD_DEV=sure"_s}) << none
+                                    << frags({u"HERALD_DEV"_s, u"'sure'"_s}) << QString();
+
+    QTest::newRow("missing config file")
+        << flag(u"--config"_s, u"@dir@/nope.conf"_s) << Secrets << none
+        << frags({u"--config"_s, u"'@dir@/nope.conf'"_s}) << QString();
+    QTest::newRow("missing config from env")
+        << none << withSecrets({u"HERALD_CONFIG=@dir@/nope.conf"_s}) << none
+        << frags({u"HERALD_CONFIG"_s, u"@dir@/nope.conf"_s}) << QString();
+    QTest::newRow("unknown INI key")
+        << UseConfig << Secrets << file(u"# typo below\nws_prot = 1\n"_s)
+        << frags({u"@dir@/h.conf:2: unknown key 'ws_prot'"_s}) << QString();
+    QTest::newRow("dev is not an INI key") << UseConfig << Secrets << file(u"dev = true"_s)
+                                           << frags({u"unknown key 'dev'"_s}) << QString();
+    QTest::newRow("INI section") << UseConfig << Secrets << file(u"[server]\nws_port = 1"_s)
+                                 << frags({u"h.conf:1"_s, u"sections"_s}) << QString();
+    QTest::newRow("INI line without =") << UseConfig << Secrets << file(u"ws_port 80"_s)
+                                        << frags({u"h.conf:1"_s, u"key = value"_s}) << QString();
+    QTest::newRow("INI key twice")
+        << UseConfig << Secrets << file(u"workers = 1\nworkers = 2"_s)
+        << frags({u"h.conf:2"_s, u"'workers' is set twice"_s}) << QString();
+    const QString leaked = u"this-must-never-be-printed-0123456789"_s;
+    QTest::newRow("secret as INI value") << UseConfig << Secrets << file(u"secret = "_s + leaked)
+                                         << frags({u"'secret'"_s, u"secret_file"_s}) << leaked;
+    QTest::newRow("api_key as INI value") << UseConfig << Secrets << file(u"api_key = "_s + leaked)
+                                          << frags({u"'api_key'"_s, u"api_key_file"_s}) << leaked;
+    QTest::newRow("secret as flag") << flag(u"--secret"_s, leaked) << Secrets << none
+                                    << frags({u"--secret:"_s, u"HERALD_SECRET"_s}) << leaked;
+    QTest::newRow("api key as flag") << QStringList {u"--api-key="_s + leaked} << Secrets << none
+                                     << frags({u"--api-key:"_s, u"HERALD_API_KEY"_s}) << leaked;
+
+    QTest::newRow("no secret") << none << QStringList {u"HERALD_API_KEY=k"_s} << none
+                               << frags({u"HERALD_SECRET (or --secret-file) is required; use --dev "
+                                         u"for a local throwaway setup"_s})
+                               << QString();
+    QTest::newRow("no api key") << none << QStringList {u"HERALD_SECRET="_s + Secret} << none
+                                << frags({u"HERALD_API_KEY (or --api-key-file) is required"_s})
+                                << QString();
+    const QString weak = u"short-secret"_s;
+    QTest::newRow("short secret") << none
+                                  << QStringList {u"HERALD_SECRET="_s + weak, u"HERALD_API_KEY=k"_s}
+                                  << none << frags({u"HERALD_SECRET"_s, u"12 bytes"_s, u"HS256"_s})
+                                  << weak;
+    const QString weakFile = u"w.key:"_s + QString(31, u'x') + u'\n';
+    QTest::newRow("short secret file")
+        << flag(u"--secret-file"_s, u"@dir@/w.key"_s) << QStringList {u"HERALD_API_KEY=k"_s}
+        << QStringList {weakFile} << frags({u"'@dir@/w.key'"_s, u"31 bytes"_s})
+        << QString(31, u'x');
+    QTest::newRow("missing secret file")
+        << flag(u"--secret-file"_s, u"@dir@/none.key"_s) << QStringList {u"HERALD_API_KEY=k"_s}
+        << none << frags({u"--secret-file"_s, u"'@dir@/none.key'"_s}) << QString();
+    QTest::newRow("secret file is a folder")
+        << none << QStringList {u"HERALD_SECRET_FILE=@dir@/sub"_s, u"HERALD_API_KEY=k"_s}
+        << QStringList {u"sub/"_s} << frags({u"HERALD_SECRET_FILE"_s, u"'@dir@/sub'"_s})
+        << QString();
+    QTest::newRow("empty api key file")
+        << UseConfig << QStringList {u"HERALD_SECRET="_s + Secret}
+        << QStringList {u"h.conf:api_key_file = a.key"_s, u"a.key: \n\n"_s}
+        << frags({u"api_key_file in"_s, u"@dir@/a.key"_s, u"is empty"_s}) << QString();
+
+    QTest::newRow("unknown flag") << QStringList {u"--colour"_s} << Secrets << none
+                                  << frags({u"Unknown option 'colour'"_s}) << QString();
+    QTest::newRow("flag without value")
+        << QStringList {u"--ws-port"_s} << Secrets << none << frags({u"ws-port"_s}) << QString();
+    QTest::newRow("positional argument") << QStringList {u"extra"_s} << Secrets << none
+                                         << frags({u"unexpected argument 'extra'"_s}) << QString();
+}
+
+void TestConfigLoader::badInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, env);
+    QFETCH(QStringList, files);
+    QFETCH(QStringList, fragments);
+    QFETCH(QString, forbidden);
+    const ConfigResult result = load(args, env, files);
+    QCOMPARE(result.kind, ConfigResult::Kind::Error);
+    for (const QString &fragment : fragments) {
+        if (!result.text.contains(expand(fragment)))
+            QFAIL(qPrintable(u"'%1' not in: %2"_s.arg(expand(fragment), result.text)));
+    }
+    if (!forbidden.isEmpty())
+        QVERIFY2(!result.text.contains(forbidden), qPrintable(result.text));
+}
+
+void TestConfigLoader::secretSources_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QStringList>("files");
+    QTest::addColumn<QString>("secret");
+    QTest::addColumn<QString>("apiKey");
+
+    const QString other = u"ffffffffffffffffffffffffffffffff-other"_s;
+    const QStringList keyFiles {u"s.key:"_s + Secret + u'\n', u"a.key:"_s + ApiKey + u"\r\n"_s,
+                                u"o.key:"_s + other + u"  \n\n"_s};
+    const QStringList none;
+    QTest::newRow("values from env") << none << Secrets << none << Secret << ApiKey;
+    QTest::newRow("env value trimmed")
+        << none
+        << QStringList {u"HERALD_SECRET="_s + Secret + u"\n"_s, u"HERALD_API_KEY="_s + ApiKey}
+        << none << Secret << ApiKey;
+    QTest::newRow("file flags") << QStringList {u"--secret-file"_s, u"@dir@/s.key"_s,
+                                                u"--api-key-file=@dir@/a.key"_s}
+                                << none << keyFiles << Secret << ApiKey;
+    QTest::newRow("file env") << none
+                              << QStringList {u"HERALD_SECRET_FILE=@dir@/o.key"_s,
+                                              u"HERALD_API_KEY_FILE=@dir@/a.key"_s}
+                              << keyFiles << other << ApiKey;
+    QTest::newRow("file keys, relative to the config")
+        << UseConfig << none
+        << (keyFiles + QStringList {u"h.conf:secret_file = s.key\napi_key_file = @dir@/a.key"_s})
+        << Secret << ApiKey;
+    QTest::newRow("flag path beats HERALD_SECRET")
+        << QStringList {u"--secret-file=@dir@/o.key"_s} << Secrets << keyFiles << other << ApiKey;
+    QTest::newRow("HERALD_SECRET beats HERALD_SECRET_FILE")
+        << none << withSecrets({u"HERALD_SECRET_FILE=@dir@/o.key"_s}) << keyFiles << Secret
+        << ApiKey;
+    QTest::newRow("HERALD_SECRET_FILE beats secret_file")
+        << UseConfig << QStringList {u"HERALD_SECRET_FILE=@dir@/o.key"_s, u"HERALD_API_KEY=k"_s}
+        << (keyFiles + QStringList {u"h.conf:secret_file = s.key"_s}) << other << u"k"_s;
+}
+
+void TestConfigLoader::secretSources()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, env);
+    QFETCH(QStringList, files);
+    QFETCH(QString, secret);
+    QFETCH(QString, apiKey);
+    const ConfigResult result = load(args, env, files);
+    QCOMPARE(result.text, QString());
+    QCOMPARE(result.config.secret, secret.toUtf8());
+    QCOMPARE(result.config.apiKey, apiKey.toUtf8());
+    QVERIFY(!result.config.devMode);
+}
+
+void TestConfigLoader::devGeneratesSecrets()
+{
+    const ConfigResult first = load({u"--dev"_s}, {}, {});
+    const ConfigResult second = load({}, {u"HERALD_DEV=true"_s}, {});
+    for (const ConfigResult &result : {first, second}) {
+        QCOMPARE(result.kind, ConfigResult::Kind::Run);
+        QVERIFY(result.config.devMode);
+        QVERIFY(result.config.secret.size() >= ConfigLoader::MinSecretBytes);
+        QVERIFY(!result.config.apiKey.isEmpty());
+        QVERIFY(result.config.secret != result.config.apiKey);
+    }
+    QVERIFY(first.config.secret != second.config.secret);
+    QVERIFY(first.config.apiKey != second.config.apiKey);
+}
+
+void TestConfigLoader::devKeepsProvidedSecrets()
+{
+    const ConfigResult result = load({u"--dev"_s}, {u"HERALD_SECRET=short"_s}, {});
+    QCOMPARE(result.kind, ConfigResult::Kind::Run);
+    QCOMPARE(result.config.secret, QByteArray("short")); // --dev also accepts a weak secret
+    QVERIFY(!result.config.apiKey.isEmpty());
+}
+
+void TestConfigLoader::helpAndVersion_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<ConfigResult::Kind>("kind");
+    using Kind = ConfigResult::Kind;
+    QTest::newRow("--help") << QStringList {u"--help"_s} << Kind::Help;
+    QTest::newRow("-h") << QStringList {u"-h"_s} << Kind::Help;
+    QTest::newRow("--help-all") << QStringList {u"--help-all"_s} << Kind::Help;
+    QTest::newRow("help before validation")
+        << QStringList {u"--ws-port=abc"_s, u"--help"_s} << Kind::Help;
+    QTest::newRow("--version") << QStringList {u"--version"_s} << Kind::Version;
+    QTest::newRow("-v") << QStringList {u"-v"_s} << Kind::Version;
+}
+
+// No secrets in the environment: help and version must not need them.
+void TestConfigLoader::helpAndVersion()
+{
+    QFETCH(QStringList, args);
+    QFETCH(ConfigResult::Kind, kind);
+    const ConfigResult result = load(args, {}, {});
+    QCOMPARE(result.kind, kind);
+    if (kind == ConfigResult::Kind::Version)
+        QCOMPARE(result.text, u"herald-server 9.8.7"_s);
+    else
+        QVERIFY(result.text.contains(u"Usage:"_s));
+}
+
+void TestConfigLoader::helpIsComplete()
+{
+    const QString help = load({u"--help"_s}, {}, {}).text;
+    const QStringList expected {
+        u"--ws-port <port>"_s,
+        u"HERALD_WS_PORT or PORT"_s,
+        u"ws_port"_s,
+        u"default 8080"_s,
+        u"--ws-bind <address>"_s,
+        u"HERALD_WS_BIND"_s,
+        u"ws_bind"_s,
+        u"default 127.0.0.1"_s,
+        u"--api-port <port>"_s,
+        u"HERALD_API_PORT"_s,
+        u"api_port"_s,
+        u"default 8081"_s,
+        u"--api-bind <address>"_s,
+        u"HERALD_API_BIND"_s,
+        u"api_bind"_s,
+        u"--workers <count>"_s,
+        u"HERALD_WORKERS"_s,
+        u"default 0"_s,
+        u"--heartbeat-s <seconds>"_s,
+        u"HERALD_HEARTBEAT_S"_s,
+        u"heartbeat_s"_s,
+        u"default 30"_s,
+        u"--handshake-timeout-s"_s,
+        u"HERALD_HANDSHAKE_TIMEOUT_S"_s,
+        u"handshake_timeout_s"_s,
+        u"default 10"_s,
+        u"--api-idle-timeout-s"_s,
+        u"HERALD_API_IDLE_TIMEOUT_S"_s,
+        u"api_idle_timeout_s"_s,
+        u"default 60"_s,
+        u"--max-payload-bytes"_s,
+        u"HERALD_MAX_PAYLOAD_BYTES"_s,
+        u"max_payload_bytes"_s,
+        u"default 65536"_s,
+        u"--legacy-routes"_s,
+        u"HERALD_LEGACY_ROUTES"_s,
+        u"legacy_routes"_s,
+        u"--dev"_s,
+        u"HERALD_DEV"_s,
+        u"--secret-file <file>"_s,
+        u"HERALD_SECRET_FILE"_s,
+        u"secret_file"_s,
+        u"HERALD_SECRET "_s,
+        u"--api-key-file <file>"_s,
+        u"HERALD_API_KEY_FILE"_s,
+        u"api_key_file"_s,
+        u"HERALD_API_KEY "_s,
+        u"--config <file>"_s,
+        u"HERALD_CONFIG"_s,
+        u"--help"_s,
+        u"--version"_s,
+    };
+    // Compare with line breaks removed: long descriptions are wrapped.
+    const QString flat = help.simplified();
+    for (const QString &text : expected)
+        QVERIFY2(flat.contains(text), qPrintable(text));
+    QVERIFY(!help.contains(u"--secret <"_s));
+    QVERIFY(!help.contains(u"--api-key <"_s));
+}
+
+QTEST_GUILESS_MAIN(TestConfigLoader)
+#include "tst_configloader.moc"

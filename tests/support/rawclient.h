@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QTcpSocket>
+
+namespace Herald::Test {
+
+// A bare TCP client that speaks just enough HTTP and WebSocket to do what a
+// browser library hides: read the HTTP status of a refused upgrade, or finish
+// a handshake and then never answer a ping (a dead peer).
+class RawClient
+{
+public:
+    bool connectTo(quint16 port, int timeoutMs = 5000);
+    void write(const QByteArray &bytes);
+    // Sends "GET <target>" as a WebSocket upgrade request.
+    void sendUpgrade(const QByteArray &target, const QByteArray &extraHeaders = {});
+
+    // Reads until the peer closes (or timeout): the whole HTTP answer.
+    QByteArray readUntilClosed(int timeoutMs = 5000);
+    // Reads until the response head is complete; returns it (101 for success).
+    QByteArray readHead(int timeoutMs = 5000);
+
+    static int statusOf(const QByteArray &response);
+    static QJsonObject bodyOf(const QByteArray &response);
+
+    bool waitForDisconnected(int timeoutMs = 5000);
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
+
+} // namespace Herald::Test

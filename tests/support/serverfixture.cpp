@@ -1,0 +1,52 @@
+#include "serverfixture.h"
+
+#include "tokensigner.h"
+
+#include <QDateTime>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald::Test {
+
+ServerConfig ServerFixture::defaultConfig()
+{
+    ServerConfig config;
+    config.wsPort = 0;
+    config.apiPort = 0;
+    config.workers = 2;
+    config.secret = "test-secret-0123456789abcdef0123456789abcdef";
+    config.apiKey = "test-api-key-0123456789abcdef0123456789";
+    return config;
+}
+
+ServerFixture::ServerFixture(const ServerConfig &config) : m_config(config) { }
+
+bool ServerFixture::start()
+{
+    if (!m_server.start(m_config))
+        return false;
+    m_api = std::make_unique<ApiClient>(apiUrl(), m_config.apiKey);
+    return true;
+}
+
+QByteArray ServerFixture::tokenFor(const QString &user) const
+{
+    return TokenSigner(m_config.secret).sign(user, QDateTime::currentDateTimeUtc().addSecs(3600));
+}
+
+QUrl ServerFixture::wsUrl(const QString &user) const
+{
+    return wsUrlRaw(u"/ws?token="_s + QString::fromLatin1(tokenFor(user)));
+}
+
+QUrl ServerFixture::wsUrlRaw(const QString &pathAndQuery) const
+{
+    return QUrl(u"ws://127.0.0.1:%1%2"_s.arg(m_server.wsPort()).arg(pathAndQuery));
+}
+
+QUrl ServerFixture::apiUrl() const
+{
+    return QUrl(u"http://127.0.0.1:%1/"_s.arg(m_server.apiPort()));
+}
+
+} // namespace Herald::Test

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "apiclient.h"
+#include "heraldserver.h"
+#include "serverconfig.h"
+
+#include <QUrl>
+
+#include <memory>
+
+namespace Herald::Test {
+
+// A HeraldServer running in the test process on free ports, with known
+// secrets, plus the URLs and API client a test needs to talk to it.
+class ServerFixture
+{
+public:
+    static ServerConfig defaultConfig(); // ports 0, 2 workers, test secrets
+
+    explicit ServerFixture(const ServerConfig &config = defaultConfig());
+    bool start();
+
+    HeraldServer &server() { return m_server; }
+    const ServerConfig &config() const { return m_config; }
+    ApiClient &api() { return *m_api; }
+
+    QByteArray tokenFor(const QString &user) const;
+    QUrl wsUrl(const QString &user) const; // /ws?token=<valid token for user>
+    QUrl wsUrlRaw(const QString &pathAndQuery) const;
+    QUrl apiUrl() const;
+
+private:
+    ServerConfig m_config;
+    HeraldServer m_server;
+    std::unique_ptr<ApiClient> m_api;
+};
+
+} // namespace Herald::Test

@@ -1,0 +1,54 @@
+#include "wsclient.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald::Test {
+
+WsClient::WsClient(QObject *parent) : QObject(parent)
+{
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+        m_frames.append(frame);
+        Q_EMIT frameReceived(frame);
+    });
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        m_closed = true;
+        m_closeCode = int(m_socket.closeCode());
+        m_closeReason = m_socket.closeReason();
+    });
+}
+
+void WsClient::open(const QUrl &url)
+{
+    m_socket.open(url);
+}
+
+bool WsClient::connectAndWelcome(const QUrl &url, int timeoutMs)
+{
+    open(url);
+    return QTest::qWaitFor([this] { return !framesOfType(u"welcome"_s).isEmpty() || m_closed; },
+                           timeoutMs)
+            && !m_closed;
+}
+
+QList<QJsonObject> WsClient::framesOfType(const QString &type) const
+{
+    QList<QJsonObject> result;
+    for (const QJsonObject &frame : m_frames) {
+        if (frame.value(u"type"_s).toString() == type)
+            result.append(frame);
+    }
+    return result;
+}
+
+QString WsClient::sessionId() const
+{
+    const QList<QJsonObject> welcome = framesOfType(u"welcome"_s);
+    return welcome.isEmpty() ? QString() : welcome.first().value(u"session"_s).toString();
+}
+
+} // namespace Herald::Test
