@@ -372,8 +372,10 @@ private:
         const int minSecret = c.devMode ? 1 : ConfigLoader::MinSecretBytes;
         return readSecret(o.secretFile, u"HERALD_SECRET"_s, minSecret, c.secret)
             && readSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, 1, c.apiKey)
-            && requireSecret(o.secretFile, u"HERALD_SECRET"_s, c.devMode, c.secret)
-            && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey);
+            && requireSecret(o.secretFile, u"HERALD_SECRET"_s, c.devMode, c.secret,
+                             c.secretGenerated)
+            && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey,
+                             c.apiKeyGenerated);
     }
 
     // Order: --*-file flag, then the value in valueEnv, then the *_FILE variable, then the
@@ -409,12 +411,13 @@ private:
     }
 
     bool requireSecret(const OptionSpec &fileSpec, const QString &valueEnv, bool dev,
-                       QByteArray &target)
+                       QByteArray &target, bool &generated)
     {
         if (!target.isEmpty())
             return true;
         if (dev) {
             target = generateSecret();
+            generated = true;
             return true;
         }
         return fail(u"%1 (or --%2) is required; use --dev for a local throwaway setup"_s.arg(

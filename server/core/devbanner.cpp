@@ -21,6 +21,11 @@ QString hostFor(const QHostAddress &bind)
 
 QString DevBanner::text(const ServerConfig &config, quint16 wsPort, quint16 apiPort)
 {
+    // Secrets that came from the environment or a file are never printed.
+    const QString secret = config.secretGenerated ? QString::fromLatin1(config.secret)
+                                                  : u"(from your environment or file)"_s;
+    const QString apiKey = config.apiKeyGenerated ? QString::fromLatin1(config.apiKey)
+                                                  : u"$HERALD_API_KEY"_s;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString token = QString::fromLatin1(
             TokenSigner(config.secret).sign(u"1"_s, now.addSecs(24 * 3600), now));
@@ -28,7 +33,7 @@ QString DevBanner::text(const ServerConfig &config, quint16 wsPort, quint16 apiP
     const QString apiUrl = u"http://%1:%2"_s.arg(hostFor(config.apiBind)).arg(apiPort);
     return uR"(
 ================ herald-server DEVELOPMENT MODE ================
-Secrets were generated for this run only; do not use --dev in production.
+Generated secrets live for this run only; do not use --dev in production.
 
   HERALD_SECRET=%1
   HERALD_API_KEY=%2
@@ -41,7 +46,7 @@ Push a notification to user "1":
     -H 'Authorization: Bearer %2' -H 'Content-Type: application/json' \
     -d '{"users":["1"],"event":"message.created","data":{"text":"hello"}}'
 =================================================================
-)"_s.arg(QString::fromLatin1(config.secret), QString::fromLatin1(config.apiKey), wsUrl, apiUrl);
+)"_s.arg(secret, apiKey, wsUrl, apiUrl);
 }
 
 } // namespace Herald

@@ -31,7 +31,9 @@ struct ServerConfig
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged
 
-    bool devMode = false; // secrets were generated for local development
+    bool devMode = false; // --dev: missing secrets are generated, short ones accepted
+    bool secretGenerated = false; // only generated secrets are ever printed (by --dev)
+    bool apiKeyGenerated = false;
     bool legacyRoutes = false; // unauthenticated /client?user_id= and /new/<id>
 };
 

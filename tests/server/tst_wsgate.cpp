@@ -1,0 +1,208 @@
+#include "rawclient.h"
+#include "serverfixture.h"
+#include "tokensigner.h"
+#include "wsclient.h"
+
+#include <QDateTime>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Herald;
+using namespace Herald::Test;
+
+// The public listener: what a client is told before any WebSocket handshake,
+// the handshake and heartbeat timeouts, and the legacy routes.
+class TestWsGate : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void refusedBeforeUpgrade_data();
+    void refusedBeforeUpgrade();
+    void validTokenUpgrades_data();
+    void validTokenUpgrades();
+    void slowHandshakeIsDropped();
+    void heartbeatReapsSilentClient();
+    void legacyRoutes();
+
+private:
+    static QByteArray craft(const QByteArray &header, const QJsonObject &claims,
+                            const QByteArray &secret = ServerFixture::defaultConfig().secret);
+    std::unique_ptr<ServerFixture> m_fixture;
+};
+
+QByteArray TestWsGate::craft(const QByteArray &header, const QJsonObject &claims,
+                             const QByteArray &secret)
+{
+    return TokenSigner(secret).signRaw(header, QJsonDocument(claims).toJson(QJsonDocument::Compact));
+}
+
+void TestWsGate::initTestCase()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.heartbeatMs = 200;
+    config.handshakeTimeoutMs = 300;
+    m_fixture = std::make_unique<ServerFixture>(config);
+    QVERIFY(m_fixture->start());
+}
+
+void TestWsGate::cleanupTestCase()
+{
+    m_fixture.reset();
+}
+
+void TestWsGate::refusedBeforeUpgrade_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QByteArray hs256 = R"({"alg":"HS256","typ":"JWT"})";
+    const QJsonObject valid{{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600}};
+    const auto upgrade = [](const QByteArray &target) {
+        return "GET " + target
+                + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    };
+    const auto withToken = [&](const QByteArray &token) { return upgrade("/ws?token=" + token); };
+
+    QTest::newRow("no token") << upgrade("/ws") << 401 << u"token_missing"_s;
+    QTest::newRow("empty token") << upgrade("/ws?token=") << 401 << u"token_missing"_s;
+    QTest::newRow("garbage") << withToken("not.a.jwt") << 401 << u"token_invalid"_s;
+    QTest::newRow("wrong secret")
+            << withToken(craft(hs256, valid, "another-secret-0123456789abcdef0123456789"))
+            << 401 << u"token_signature"_s;
+    QTest::newRow("expired")
+            << withToken(craft(hs256, {{u"sub"_s, u"1"_s}, {u"exp"_s, now - 10}})) << 401
+            << u"token_expired"_s;
+    QTest::newRow("not yet valid")
+            << withToken(craft(hs256, {{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600},
+                                       {u"nbf"_s, now + 300}}))
+            << 401 << u"token_not_yet_valid"_s;
+    QTest::newRow("alg none") << withToken(craft(R"({"alg":"none"})", valid)) << 401
+                              << u"token_algorithm"_s;
+    QTest::newRow("alg HS512") << withToken(craft(R"({"alg":"HS512"})", valid)) << 401
+                               << u"token_algorithm"_s;
+    QTest::newRow("no sub") << withToken(craft(hs256, {{u"exp"_s, now + 600}})) << 401
+                            << u"token_claims"_s;
+    QTest::newRow("no exp") << withToken(craft(hs256, {{u"sub"_s, u"1"_s}})) << 401
+                            << u"token_claims"_s;
+    QTest::newRow("unknown path") << upgrade("/socket") << 404 << u"not_found"_s;
+    QTest::newRow("legacy path off") << upgrade("/client?user_id=1") << 404 << u"not_found"_s;
+    QTest::newRow("POST /ws") << "POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"_ba
+                              << 405 << u"method_not_allowed"_s;
+    QTest::newRow("plain GET /ws") << "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n"_ba << 426
+                                   << u"upgrade_required"_s;
+    QTest::newRow("not HTTP") << "HELLO\r\n\r\n"_ba << 400 << u"bad_request"_s;
+    QTest::newRow("huge head") << "GET /ws?token=" + QByteArray(20000, 'a') << 431
+                               << u"header_too_large"_s;
+}
+
+void TestWsGate::refusedBeforeUpgrade()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+
+    const quint64 sessionsBefore = m_fixture->server().stats().sessionsOpened;
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_fixture->server().wsPort()));
+    raw.write(request);
+    const QByteArray response = raw.readUntilClosed();
+    QCOMPARE(RawClient::statusOf(response), status);
+    const QJsonObject error = RawClient::bodyOf(response).value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"code"_s).toString(), code);
+    QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+    QCOMPARE(m_fixture->server().stats().sessionsOpened.load(), sessionsBefore);
+}
+
+void TestWsGate::validTokenUpgrades_data()
+{
+    QTest::addColumn<bool>("inHeader");
+    QTest::newRow("query parameter") << false;
+    QTest::newRow("authorization header") << true;
+}
+
+void TestWsGate::validTokenUpgrades()
+{
+    QFETCH(bool, inHeader);
+    const QByteArray token = m_fixture->tokenFor(u"header-user"_s);
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_fixture->server().wsPort()));
+    if (inHeader)
+        raw.sendUpgrade("/ws", "Authorization: Bearer " + token + "\r\n");
+    else
+        raw.sendUpgrade("/ws?token=" + token);
+    QCOMPARE(RawClient::statusOf(raw.readHead()), 101);
+    QTRY_COMPARE(m_fixture->server().directory().sessionsOf(u"header-user"_s).size(), 1);
+    raw.socket().abort();
+    QTRY_COMPARE(m_fixture->server().directory().sessionsOf(u"header-user"_s).size(), 0);
+}
+
+void TestWsGate::slowHandshakeIsDropped()
+{
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_fixture->server().wsPort()));
+    raw.write("GET /ws?token="); // and nothing more
+    QVERIFY(raw.waitForDisconnected(5000));
+}
+
+void TestWsGate::heartbeatReapsSilentClient()
+{
+    WsClient alive; // QWebSocket answers pings by itself
+    QVERIFY(alive.connectAndWelcome(m_fixture->wsUrl(u"alive"_s)));
+    QCOMPARE(alive.framesOfType(u"welcome"_s).first().value(u"heartbeat_s"_s).toDouble(), 0.2);
+    const quint64 reapsBefore = m_fixture->server().stats().heartbeatReaps;
+
+    for (int round = 1; round <= 2; ++round) {
+        RawClient silent; // completes the handshake, then never answers a ping
+        QVERIFY(silent.connectTo(m_fixture->server().wsPort()));
+        silent.sendUpgrade("/ws?token=" + m_fixture->tokenFor(u"silent"_s));
+        QCOMPARE(RawClient::statusOf(silent.readHead()), 101);
+        QTRY_COMPARE(m_fixture->server().directory().sessionsOf(u"silent"_s).size(), 1);
+        QVERIFY(silent.waitForDisconnected(5000));
+        QCOMPARE(m_fixture->server().directory().sessionsOf(u"silent"_s).size(), 0);
+        QCOMPARE(m_fixture->server().stats().heartbeatReaps.load(), reapsBefore + round);
+    }
+    // Several sweeps later, the client that answers is still there.
+    QVERIFY(alive.isConnected());
+    QCOMPARE(m_fixture->server().directory().sessionsOf(u"alive"_s).size(), 1);
+}
+
+void TestWsGate::legacyRoutes()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.legacyRoutes = true;
+    ServerFixture legacy(config);
+    QVERIFY(legacy.start());
+    WsClient client;
+    QVERIFY(client.connectAndWelcome(legacy.wsUrlRaw(u"/client?user_id=7"_s)));
+    QCOMPARE(client.framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"7"_s);
+
+    // As in the original design: no key, GET or POST, the body becomes data.
+    QCOMPARE(legacy.api().send("GET", u"/new/7"_s, {}, {}).status, 202);
+    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
+    QVERIFY(client.framesOfType(u"notification"_s).at(0).value(u"data"_s).isNull());
+    QCOMPARE(legacy.api().send("POST", u"/new/7"_s, R"({"unread":3})", {}).status, 202);
+    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 2);
+    QCOMPARE(client.framesOfType(u"notification"_s)
+                     .at(1).value(u"data"_s).toObject().value(u"unread"_s).toInt(),
+             3);
+    QCOMPARE(legacy.api().send("DELETE", u"/new/7"_s, {}, {}).status, 405);
+
+    RawClient noUser;
+    QVERIFY(noUser.connectTo(legacy.server().wsPort()));
+    noUser.sendUpgrade("/client");
+    QCOMPARE(RawClient::statusOf(noUser.readUntilClosed()), 400);
+    // The authenticated route keeps working beside the legacy one.
+    WsClient modern;
+    QVERIFY(modern.connectAndWelcome(legacy.wsUrl(u"8"_s)));
+}
+
+QTEST_GUILESS_MAIN(TestWsGate)
+#include "tst_wsgate.moc"
