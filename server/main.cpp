@@ -16,11 +16,14 @@ int main(int argc, char *argv[])
     // Unix dispatcher does not.
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
+    // QT_MESSAGE_PATTERN in the environment still overrides this.
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
     QCoreApplication::setApplicationName(QStringLiteral("herald-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
 
-    const ConfigResult result = ConfigLoader::load(app.arguments(),
-                                                   QProcessEnvironment::systemEnvironment());
+    const ConfigResult result
+        = ConfigLoader::load(app.arguments(), QProcessEnvironment::systemEnvironment());
     switch (result.kind) {
     case ConfigResult::Kind::Help:
     case ConfigResult::Kind::Version:
@@ -45,8 +48,7 @@ int main(int argc, char *argv[])
     }
 
     SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server,
-                     &HeraldServer::stop);
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, &HeraldServer::stop);
     QObject::connect(&server, &HeraldServer::stopped, &app, &QCoreApplication::quit);
     return app.exec();
 }

@@ -51,8 +51,8 @@ std::optional<ApiError> parseUsers(const QJsonObject &body, int maxUsers, QStrin
         const std::optional<QString> id = userIdFrom(array.at(i));
         if (!id) {
             return ApiError::invalidField(
-                    u"users[%1]"_s.arg(i),
-                    u"must be a non-empty string (at most 256 characters) or a whole number"_s);
+                u"users[%1]"_s.arg(i),
+                u"must be a non-empty string (at most 256 characters) or a whole number"_s);
         }
         if (!seen.contains(*id)) {
             seen.insert(*id);
@@ -70,9 +70,8 @@ std::optional<ApiError> parseEvent(const QJsonObject &body, QString *event)
         return std::nullopt;
     if (!value.isString() || !pattern.match(value.toString()).hasMatch()) {
         return ApiError::invalidField(
-                u"event"_s,
-                u"must be a string of 1-%1 characters from A-Z a-z 0-9 _ . : -"_s.arg(
-                        MaxEventLength));
+            u"event"_s,
+            u"must be a string of 1-%1 characters from A-Z a-z 0-9 _ . : -"_s.arg(MaxEventLength));
     }
     *event = value.toString();
     return std::nullopt;
@@ -82,7 +81,7 @@ std::optional<ApiError> rejectUnknownFields(const QJsonObject &body, PushRequest
 {
     for (const QString &key : body.keys()) {
         const bool known = key == u"event"_s || key == u"data"_s
-                || (key == u"users"_s && kind == PushRequest::Kind::Notify);
+            || (key == u"users"_s && kind == PushRequest::Kind::Notify);
         if (!known)
             return ApiError::invalidField(key, u"is not a known field"_s);
     }

@@ -29,9 +29,8 @@ void ApiServer::addRoutes(bool legacyRoutes)
         return m_service.userSessions(user, r);
     });
     m_http.route(u"/api/v1/sessions"_s, [this](const Request &r) { return m_service.sessions(r); });
-    m_http.route(u"/api/v1/sessions/<arg>"_s, [this](const QString &id, const Request &r) {
-        return m_service.session(id, r);
-    });
+    m_http.route(u"/api/v1/sessions/<arg>"_s,
+                 [this](const QString &id, const Request &r) { return m_service.session(id, r); });
     m_http.route(u"/api/v1/stats"_s, [this](const Request &r) { return m_service.stats(r); });
     if (legacyRoutes) {
         m_http.route(u"/new/<arg>"_s, [this](const QString &user, const Request &r) {
@@ -48,8 +47,9 @@ void ApiServer::addRoutes(bool legacyRoutes)
 bool ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     if (!m_tcp->listen(address, port)) {
-        m_errorString = u"API listener %1:%2: %3"_s.arg(address.toString()).arg(port).arg(
-                m_tcp->errorString());
+        m_errorString = u"API listener %1:%2: %3"_s.arg(address.toString())
+                            .arg(port)
+                            .arg(m_tcp->errorString());
         return false;
     }
     m_http.bind(m_tcp);

@@ -25,8 +25,8 @@ using Status = QHttpServerResponse::StatusCode;
 QByteArray allowHeader(QHttpServerRequest::Methods methods)
 {
     QByteArrayList names;
-    for (const auto &[method, name] : {std::pair{Method::Get, "GET"}, {Method::Post, "POST"},
-                                       {Method::Delete, "DELETE"}}) {
+    for (const auto &[method, name] :
+         {std::pair {Method::Get, "GET"}, {Method::Post, "POST"}, {Method::Delete, "DELETE"}}) {
         if (methods.testFlag(method))
             names.append(name);
     }
@@ -66,8 +66,7 @@ std::optional<qsizetype> queryNumber(const QHttpServerRequest &request, const QS
 ApiService::ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
                        ServerStats &stats)
     : m_config(config), m_directory(directory), m_pool(pool), m_stats(stats)
-{
-}
+{ }
 
 QHttpServerResponse ApiService::errorResponse(const ApiError &error)
 {
@@ -77,29 +76,30 @@ QHttpServerResponse ApiService::errorResponse(const ApiError &error)
 bool ApiService::authorized(const QHttpServerRequest &request) const
 {
     const QByteArray header = request.value("Authorization");
-    return header.startsWith("Bearer ") && constantTimeEquals(header.mid(7).trimmed(), m_config.apiKey);
+    return header.startsWith("Bearer ")
+        && constantTimeEquals(header.mid(7).trimmed(), m_config.apiKey);
 }
 
 std::optional<ApiError> ApiService::check(const QHttpServerRequest &request, Methods allowed,
                                           bool jsonBody) const
 {
     if (!authorized(request)) {
-        return ApiError{401, u"unauthorized"_s,
-                        u"Missing or wrong API key; send Authorization: Bearer <api key>"_s};
+        return ApiError {401, u"unauthorized"_s,
+                         u"Missing or wrong API key; send Authorization: Bearer <api key>"_s};
     }
     if (!allowed.testFlag(request.method())) {
-        return ApiError{405, u"method_not_allowed"_s,
-                        u"%1 accepts %2"_s.arg(request.url().path(),
-                                               QString::fromLatin1(allowHeader(allowed)))};
+        return ApiError {405, u"method_not_allowed"_s,
+                         u"%1 accepts %2"_s.arg(request.url().path(),
+                                                QString::fromLatin1(allowHeader(allowed)))};
     }
     if (request.body().size() > m_config.maxBodyBytes()) {
-        return ApiError{413, u"payload_too_large"_s,
-                        u"Request body exceeds %1 bytes"_s.arg(m_config.maxBodyBytes())};
+        return ApiError {413, u"payload_too_large"_s,
+                         u"Request body exceeds %1 bytes"_s.arg(m_config.maxBodyBytes())};
     }
     const QByteArray contentType = request.value("Content-Type").split(';').first().trimmed();
     if (jsonBody && contentType.compare("application/json", Qt::CaseInsensitive) != 0) {
-        return ApiError{415, u"unsupported_media_type"_s,
-                        u"Send the body as Content-Type: application/json"_s};
+        return ApiError {415, u"unsupported_media_type"_s,
+                         u"Send the body as Content-Type: application/json"_s};
     }
     return std::nullopt;
 }
@@ -107,18 +107,17 @@ std::optional<ApiError> ApiService::check(const QHttpServerRequest &request, Met
 QHttpServerResponse ApiService::health(const QHttpServerRequest &request) const
 {
     if (request.method() != Method::Get) {
-        return errorResponse(
-                {405, u"method_not_allowed"_s, u"/healthz accepts GET"_s});
+        return errorResponse({405, u"method_not_allowed"_s, u"/healthz accepts GET"_s});
     }
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"ok"_s}});
+    return QHttpServerResponse(QJsonObject {{u"status"_s, u"ok"_s}});
 }
 
 QHttpServerResponse ApiService::notify(const QHttpServerRequest &request)
 {
     if (auto error = check(request, Method::Post, true))
         return errorResponse(*error);
-    const PushRequest::Result parsed = PushRequest::parse(
-            request.body(), PushRequest::Kind::Notify, m_config.maxUsersPerPush);
+    const PushRequest::Result parsed
+        = PushRequest::parse(request.body(), PushRequest::Kind::Notify, m_config.maxUsersPerPush);
     if (const auto *error = std::get_if<ApiError>(&parsed))
         return errorResponse(*error);
     return push(std::get<PushRequest>(parsed));
@@ -128,8 +127,8 @@ QHttpServerResponse ApiService::broadcast(const QHttpServerRequest &request)
 {
     if (auto error = check(request, Method::Post, true))
         return errorResponse(*error);
-    const PushRequest::Result parsed =
-            PushRequest::parse(request.body(), PushRequest::Kind::Broadcast);
+    const PushRequest::Result parsed
+        = PushRequest::parse(request.body(), PushRequest::Kind::Broadcast);
     if (const auto *error = std::get_if<ApiError>(&parsed))
         return errorResponse(*error);
     return push(std::get<PushRequest>(parsed));
@@ -137,16 +136,18 @@ QHttpServerResponse ApiService::broadcast(const QHttpServerRequest &request)
 
 QHttpServerResponse ApiService::push(const PushRequest &request)
 {
-    const qsizetype dataBytes = QJsonDocument(QJsonArray{request.data}).toJson(QJsonDocument::Compact).size() - 2;
+    const qsizetype dataBytes
+        = QJsonDocument(QJsonArray {request.data}).toJson(QJsonDocument::Compact).size() - 2;
     if (dataBytes > m_config.maxPayloadBytes) {
-        return errorResponse({413, u"payload_too_large"_s,
-                              u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(dataBytes).arg(
-                                      m_config.maxPayloadBytes)});
+        return errorResponse(
+            {413, u"payload_too_large"_s,
+             u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(dataBytes).arg(
+                 m_config.maxPayloadBytes)});
     }
-    const Notification notification{Notification::newId(), request.event, request.data,
-                                    QDateTime::currentDateTimeUtc()};
+    const Notification notification {Notification::newId(), request.event, request.data,
+                                     QDateTime::currentDateTimeUtc()};
     const QString frame = notification.toFrame();
-    QJsonObject answer{{u"id"_s, notification.id}};
+    QJsonObject answer {{u"id"_s, notification.id}};
     if (request.kind == PushRequest::Kind::Broadcast) {
         const qsizetype sessions = m_directory.sessionCount();
         m_pool.broadcast(frame);
@@ -161,8 +162,8 @@ QHttpServerResponse ApiService::push(const PushRequest &request)
         answer.insert(u"users_online"_s, double(reach.usersOnline));
         answer.insert(u"sessions"_s, double(reach.sessions));
         qCInfo(lcApi).noquote() << "notify" << notification.id << "event" << request.event
-                                << "users" << request.users.size() << "online"
-                                << reach.usersOnline << "sessions" << reach.sessions;
+                                << "users" << request.users.size() << "online" << reach.usersOnline
+                                << "sessions" << reach.sessions;
     }
     return QHttpServerResponse(answer, Status::Accepted);
 }
@@ -177,13 +178,13 @@ QHttpServerResponse ApiService::userSessions(const QString &userSegment,
     if (request.method() == Method::Delete) {
         m_pool.disconnectUser(user);
         qCInfo(lcApi).noquote() << "disconnect user" << user << "sessions" << sessions.size();
-        return QHttpServerResponse(QJsonObject{{u"user"_s, user},
-                                               {u"disconnected"_s, double(sessions.size())}});
+        return QHttpServerResponse(
+            QJsonObject {{u"user"_s, user}, {u"disconnected"_s, double(sessions.size())}});
     }
     QJsonArray list;
     for (const SessionInfo &info : sessions)
         list.append(info.toJson());
-    return QHttpServerResponse(QJsonObject{{u"user"_s, user}, {u"sessions"_s, list}});
+    return QHttpServerResponse(QJsonObject {{u"user"_s, user}, {u"sessions"_s, list}});
 }
 
 QHttpServerResponse ApiService::sessions(const QHttpServerRequest &request) const
@@ -199,10 +200,10 @@ QHttpServerResponse ApiService::sessions(const QHttpServerRequest &request) cons
     QJsonArray list;
     for (const SessionInfo &info : m_directory.page(*offset, *limit))
         list.append(info.toJson());
-    return QHttpServerResponse(QJsonObject{{u"total"_s, double(m_directory.sessionCount())},
-                                           {u"offset"_s, double(*offset)},
-                                           {u"limit"_s, double(*limit)},
-                                           {u"sessions"_s, list}});
+    return QHttpServerResponse(QJsonObject {{u"total"_s, double(m_directory.sessionCount())},
+                                            {u"offset"_s, double(*offset)},
+                                            {u"limit"_s, double(*limit)},
+                                            {u"sessions"_s, list}});
 }
 
 QHttpServerResponse ApiService::session(const QString &sessionSegment,
@@ -212,14 +213,14 @@ QHttpServerResponse ApiService::session(const QString &sessionSegment,
         return errorResponse(*error);
     const std::optional<SessionInfo> info = m_directory.session(decoded(sessionSegment));
     if (!info) {
-        return errorResponse({404, u"not_found"_s,
-                              u"No live session %1"_s.arg(decoded(sessionSegment))});
+        return errorResponse(
+            {404, u"not_found"_s, u"No live session %1"_s.arg(decoded(sessionSegment))});
     }
     if (request.method() == Method::Get)
         return QHttpServerResponse(info->toJson());
     m_pool.disconnectSession(info->user, info->id);
     qCInfo(lcApi).noquote() << "disconnect session" << info->id << "user" << info->user;
-    return QHttpServerResponse(QJsonObject{{u"session"_s, info->id}, {u"disconnected"_s, 1}});
+    return QHttpServerResponse(QJsonObject {{u"session"_s, info->id}, {u"disconnected"_s, 1}});
 }
 
 QHttpServerResponse ApiService::stats(const QHttpServerRequest &request) const
@@ -237,12 +238,12 @@ QHttpServerResponse ApiService::legacyNew(const QString &userSegment,
     if (!allowed.testFlag(request.method()))
         return errorResponse({405, u"method_not_allowed"_s, u"/new/<user_id> accepts GET, POST"_s});
     PushRequest push;
-    push.users = QStringList{decoded(userSegment)};
+    push.users = QStringList {decoded(userSegment)};
     if (!request.body().isEmpty()) {
         const QJsonDocument document = QJsonDocument::fromJson(request.body());
         push.data = document.isNull() ? QJsonValue(QString::fromUtf8(request.body()))
-                                      : document.isObject() ? QJsonValue(document.object())
-                                                            : QJsonValue(document.array());
+            : document.isObject()     ? QJsonValue(document.object())
+                                      : QJsonValue(document.array());
     }
     return this->push(push);
 }

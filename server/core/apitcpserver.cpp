@@ -58,9 +58,9 @@ void ApiTcpServer::refuseOversized(QTcpSocket *socket)
     qCWarning(lcApi) << "refusing oversized request from" << socket->peerAddress().toString();
     // Keep QHttpServer from parsing (and buffering) any more of it.
     disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    const QByteArray body = ApiError{413, u"payload_too_large"_s,
-                                     u"Request body exceeds the configured limit"_s}
-                                    .toBody();
+    const QByteArray body
+        = ApiError {413, u"payload_too_large"_s, u"Request body exceeds the configured limit"_s}
+              .toBody();
     socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
                   "Content-Length: "
                   + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
@@ -69,7 +69,8 @@ void ApiTcpServer::refuseOversized(QTcpSocket *socket)
     // now would reset the connection and destroy the answer in flight, so stop
     // writing, discard what still arrives, and close when the client does.
     ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
-    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
+    connect(socket, &QTcpSocket::readyRead, socket,
+            [socket] { socket->skip(socket->bytesAvailable()); });
     m_guards.remove(socket);
     QTimer::singleShot(LingerMs, socket, &QTcpSocket::abort);
 }

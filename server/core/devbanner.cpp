@@ -24,12 +24,13 @@ QString DevBanner::text(const ServerConfig &config, quint16 wsPort, quint16 apiP
     // Secrets that came from the environment or a file are never printed.
     const QString secret = config.secretGenerated ? QString::fromLatin1(config.secret)
                                                   : u"(from your environment or file)"_s;
-    const QString apiKey = config.apiKeyGenerated ? QString::fromLatin1(config.apiKey)
-                                                  : u"$HERALD_API_KEY"_s;
+    const QString apiKey
+        = config.apiKeyGenerated ? QString::fromLatin1(config.apiKey) : u"$HERALD_API_KEY"_s;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QString token = QString::fromLatin1(
-            TokenSigner(config.secret).sign(u"1"_s, now.addSecs(24 * 3600), now));
-    const QString wsUrl = u"ws://%1:%2/ws?token=%3"_s.arg(hostFor(config.wsBind)).arg(wsPort).arg(token);
+    const QString token
+        = QString::fromLatin1(TokenSigner(config.secret).sign(u"1"_s, now.addSecs(24 * 3600), now));
+    const QString wsUrl
+        = u"ws://%1:%2/ws?token=%3"_s.arg(hostFor(config.wsBind)).arg(wsPort).arg(token);
     const QString apiUrl = u"http://%1:%2"_s.arg(hostFor(config.apiBind)).arg(apiPort);
     return uR"(
 ================ herald-server DEVELOPMENT MODE ================

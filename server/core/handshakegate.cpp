@@ -29,30 +29,32 @@ QByteArray bearerToken(const HandshakeRequest &request, const QString &queryName
 
 HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes)
     : m_verifier(verifier), m_legacyRoutes(legacyRoutes)
-{
-}
+{ }
 
 GateDecision HandshakeGate::error(int status, const QString &code, const QString &message)
 {
-    return {false, {}, status, "application/json", ApiError{status, code, message}.toBody()};
+    return {false, {}, status, "application/json", ApiError {status, code, message}.toBody()};
 }
 
 GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
 {
     const bool known = request.path == u"/healthz"_s || request.path == u"/ws"_s
-            || (m_legacyRoutes && request.path == u"/client"_s);
+        || (m_legacyRoutes && request.path == u"/client"_s);
     if (!known)
         return error(404, u"not_found"_s, u"No route for %1"_s.arg(request.path));
     if (request.method != "GET")
         return error(405, u"method_not_allowed"_s, u"%1 accepts only GET"_s.arg(request.path));
     if (request.path == u"/healthz"_s) {
-        return {false, {}, 200, "application/json",
-                QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact)};
+        return {false,
+                {},
+                200,
+                "application/json",
+                QJsonDocument(QJsonObject {{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact)};
     }
     if (!request.isWebSocketUpgrade()) {
-        return error(426, u"upgrade_required"_s,
-                     u"%1 is a WebSocket endpoint; send an Upgrade: websocket request"_s.arg(
-                             request.path));
+        return error(
+            426, u"upgrade_required"_s,
+            u"%1 is a WebSocket endpoint; send an Upgrade: websocket request"_s.arg(request.path));
     }
     return request.path == u"/ws"_s ? authenticate(request) : legacyClient(request);
 }

@@ -19,7 +19,8 @@ namespace {
 constexpr int ShutdownGraceMs = 3000;
 }
 
-HeraldServer::HeraldServer(QObject *parent) : QObject(parent) { }
+HeraldServer::HeraldServer(QObject *parent) : QObject(parent)
+{ }
 
 HeraldServer::~HeraldServer()
 {
@@ -41,8 +42,7 @@ bool HeraldServer::start(const ServerConfig &config)
     connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
     m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, m_stats);
     m_api = std::make_unique<ApiServer>(config, *m_service);
-    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats,
-                                              config.handshakeTimeoutMs);
+    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {
         m_errorString = m_api->errorString();
@@ -50,8 +50,8 @@ bool HeraldServer::start(const ServerConfig &config)
     }
     if (!m_acceptor->listen(config.wsBind, config.wsPort)) {
         m_errorString = u"WebSocket listener %1:%2: %3"_s.arg(config.wsBind.toString())
-                                .arg(config.wsPort)
-                                .arg(m_acceptor->errorString());
+                            .arg(config.wsPort)
+                            .arg(m_acceptor->errorString());
         m_api->stop();
         return false;
     }
@@ -61,8 +61,8 @@ bool HeraldServer::start(const ServerConfig &config)
                                << "ms";
     if (config.legacyRoutes) {
         qCWarning(lcServer).noquote()
-                << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
-                   "without authentication. Use only behind a trusted network while migrating.";
+            << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
+               "without authentication. Use only behind a trusted network while migrating.";
     }
     return true;
 }

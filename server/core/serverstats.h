@@ -16,13 +16,13 @@ class ServerStats
 public:
     ServerStats() { m_uptime.start(); }
 
-    std::atomic<quint64> notifications{0}; // accepted notify calls
-    std::atomic<quint64> broadcasts{0};
-    std::atomic<quint64> framesSent{0};
-    std::atomic<quint64> sessionsOpened{0};
-    std::atomic<quint64> sessionsClosed{0};
-    std::atomic<quint64> heartbeatReaps{0};
-    std::atomic<quint64> rejectedHandshakes{0};
+    std::atomic<quint64> notifications {0}; // accepted notify calls
+    std::atomic<quint64> broadcasts {0};
+    std::atomic<quint64> framesSent {0};
+    std::atomic<quint64> sessionsOpened {0};
+    std::atomic<quint64> sessionsClosed {0};
+    std::atomic<quint64> heartbeatReaps {0};
+    std::atomic<quint64> rejectedHandshakes {0};
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;

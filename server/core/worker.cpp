@@ -17,8 +17,7 @@ namespace Herald {
 
 Worker::Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats)
     : m_index(index), m_settings(settings), m_directory(directory), m_stats(stats)
-{
-}
+{ }
 
 Worker::~Worker()
 {
@@ -79,8 +78,8 @@ void Worker::onHandshakeDone()
 
 void Worker::openSession(QWebSocket *socket, const PendingConnection &connection)
 {
-    SessionInfo info{SessionInfo::newId(), connection.user, QDateTime::currentDateTimeUtc(),
-                     connection.remoteAddress, connection.userAgent};
+    SessionInfo info {SessionInfo::newId(), connection.user, QDateTime::currentDateTimeUtc(),
+                      connection.remoteAddress, connection.userAgent};
     socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxIncomingMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxIncomingMessageBytes));
     auto *session = new Session(socket, info, this);

@@ -33,8 +33,7 @@ WorkerPool::~WorkerPool()
         thread->wait();
 }
 
-template<typename Function>
-void WorkerPool::post(int index, Function &&function)
+template<typename Function> void WorkerPool::post(int index, Function &&function)
 {
     QMetaObject::invokeMethod(m_workers[size_t(index)], std::forward<Function>(function),
                               Qt::QueuedConnection);
@@ -60,9 +59,8 @@ void WorkerPool::deliver(const QStringList &users, const QString &frame)
         if (shares[i].isEmpty())
             continue;
         Worker *worker = m_workers[i];
-        post(int(i), [worker, share = std::move(shares[i]), frame] {
-            worker->deliver(share, frame);
-        });
+        post(int(i),
+             [worker, share = std::move(shares[i]), frame] { worker->deliver(share, frame); });
     }
 }
 

@@ -39,8 +39,7 @@ Q_SIGNALS:
     void drained();
 
 private:
-    template<typename Function>
-    void post(int index, Function &&function);
+    template<typename Function> void post(int index, Function &&function);
 
     std::vector<QThread *> m_threads;
     std::vector<Worker *> m_workers;

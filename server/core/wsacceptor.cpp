@@ -26,24 +26,33 @@ constexpr int RepollMs = 20; // a client that sent part of its head is polled, n
 const char *reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 426: return "Upgrade Required";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 426:
+        return "Upgrade Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    default:
+        return "Error";
     }
 }
 
 QByteArray httpResponse(const GateDecision &decision)
 {
     QByteArray response = "HTTP/1.1 " + QByteArray::number(decision.status) + ' '
-            + reasonPhrase(decision.status) + "\r\nContent-Type: " + decision.contentType
-            + "\r\nContent-Length: " + QByteArray::number(decision.body.size())
-            + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+        + reasonPhrase(decision.status) + "\r\nContent-Type: " + decision.contentType
+        + "\r\nContent-Length: " + QByteArray::number(decision.body.size())
+        + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
     if (decision.status == 426)
         response += "Upgrade: websocket\r\n";
     return response + "\r\n" + decision.body;
@@ -115,8 +124,9 @@ void WsAcceptor::onReadable(qintptr descriptor)
     const qsizetype headLength = HandshakeRequest::headLength(buffer);
     if (headLength < 0) {
         if (n >= MaxHeadBytes) {
-            answer(descriptor, n, HandshakeGate::error(431, u"header_too_large"_s,
-                                                       u"The request head exceeds 16 KiB"_s));
+            answer(descriptor, n,
+                   HandshakeGate::error(431, u"header_too_large"_s,
+                                        u"The request head exceeds 16 KiB"_s));
             return;
         }
         QSocketNotifier *notifier = m_pending.value(descriptor).notifier;
@@ -127,8 +137,8 @@ void WsAcceptor::onReadable(qintptr descriptor)
         });
         return;
     }
-    const std::optional<HandshakeRequest> request =
-            HandshakeRequest::parse(buffer.left(headLength));
+    const std::optional<HandshakeRequest> request
+        = HandshakeRequest::parse(buffer.left(headLength));
     if (!request) {
         answer(descriptor, headLength,
                HandshakeGate::error(400, u"bad_request"_s, u"Malformed HTTP request"_s));
@@ -150,8 +160,8 @@ void WsAcceptor::answer(qintptr descriptor, qsizetype headLength, const GateDeci
     // Consume what was peeked so closing does not reset the connection
     // before the client has read the answer.
     QByteArray sink(headLength, Qt::Uninitialized);
-    [[maybe_unused]] const ssize_t consumed = ::recv(int(descriptor), sink.data(),
-                                                     size_t(headLength), 0);
+    [[maybe_unused]] const ssize_t consumed
+        = ::recv(int(descriptor), sink.data(), size_t(headLength), 0);
     writeAll(descriptor, httpResponse(decision));
     ::shutdown(int(descriptor), SHUT_WR);
     drop(descriptor);
@@ -159,7 +169,7 @@ void WsAcceptor::answer(qintptr descriptor, qsizetype headLength, const GateDeci
 
 void WsAcceptor::handOff(qintptr descriptor, const QString &user, const QByteArray &userAgent)
 {
-    sockaddr_storage address{};
+    sockaddr_storage address {};
     socklen_t length = sizeof(address);
     ::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&address), &length);
     const QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));

@@ -64,43 +64,42 @@ void TestApiErrors::refused_data()
     QTest::addColumn<QString>("code");
 
     const QByteArray key = "Bearer " + ServerFixture::defaultConfig().apiKey;
-    const Headers json{{"Authorization", key}, {"Content-Type", "application/json"}};
-    const Headers authOnly{{"Authorization", key}};
+    const Headers json {{"Authorization", key}, {"Content-Type", "application/json"}};
+    const Headers authOnly {{"Authorization", key}};
     const QByteArray good = R"({"users":["1"],"data":{}})";
 
     QTest::newRow("no key") << "POST"_ba << u"/api/v1/notify"_s
-                            << Headers{{"Content-Type", "application/json"}} << good << 401
+                            << Headers {{"Content-Type", "application/json"}} << good << 401
                             << u"unauthorized"_s;
-    QTest::newRow("wrong key")
-            << "POST"_ba << u"/api/v1/notify"_s
-            << Headers{{"Authorization", "Bearer nope"}, {"Content-Type", "application/json"}}
-            << good << 401 << u"unauthorized"_s;
+    QTest::newRow("wrong key") << "POST"_ba << u"/api/v1/notify"_s
+                               << Headers {{"Authorization", "Bearer nope"},
+                                           {"Content-Type", "application/json"}}
+                               << good << 401 << u"unauthorized"_s;
     QTest::newRow("key not bearer")
-            << "POST"_ba << u"/api/v1/notify"_s
-            << Headers{{"Authorization", ServerFixture::defaultConfig().apiKey},
-                       {"Content-Type", "application/json"}}
-            << good << 401 << u"unauthorized"_s;
-    QTest::newRow("stats without key") << "GET"_ba << u"/api/v1/stats"_s << Headers{}
-                                       << QByteArray() << 401 << u"unauthorized"_s;
+        << "POST"_ba << u"/api/v1/notify"_s
+        << Headers {{"Authorization", ServerFixture::defaultConfig().apiKey},
+                    {"Content-Type", "application/json"}}
+        << good << 401 << u"unauthorized"_s;
+    QTest::newRow("stats without key")
+        << "GET"_ba << u"/api/v1/stats"_s << Headers {} << QByteArray() << 401 << u"unauthorized"_s;
     QTest::newRow("unknown path") << "GET"_ba << u"/api/v1/nothing"_s << authOnly << QByteArray()
                                   << 404 << u"not_found"_s;
-    QTest::newRow("legacy route off") << "GET"_ba << u"/new/1"_s << Headers{} << QByteArray()
-                                      << 404 << u"not_found"_s;
+    QTest::newRow("legacy route off")
+        << "GET"_ba << u"/new/1"_s << Headers {} << QByteArray() << 404 << u"not_found"_s;
     QTest::newRow("GET notify") << "GET"_ba << u"/api/v1/notify"_s << authOnly << QByteArray()
                                 << 405 << u"method_not_allowed"_s;
-    QTest::newRow("PUT broadcast") << "PUT"_ba << u"/api/v1/broadcast"_s << json << good << 405
-                                   << u"method_not_allowed"_s;
+    QTest::newRow("PUT broadcast")
+        << "PUT"_ba << u"/api/v1/broadcast"_s << json << good << 405 << u"method_not_allowed"_s;
     QTest::newRow("POST stats") << "POST"_ba << u"/api/v1/stats"_s << json << good << 405
                                 << u"method_not_allowed"_s;
     QTest::newRow("POST healthz") << "POST"_ba << u"/healthz"_s << json << good << 405
                                   << u"method_not_allowed"_s;
-    QTest::newRow("no content type") << "POST"_ba << u"/api/v1/notify"_s << authOnly << good
-                                     << 415 << u"unsupported_media_type"_s;
+    QTest::newRow("no content type") << "POST"_ba << u"/api/v1/notify"_s << authOnly << good << 415
+                                     << u"unsupported_media_type"_s;
     QTest::newRow("form content type")
-            << "POST"_ba << u"/api/v1/notify"_s
-            << Headers{{"Authorization", key},
-                       {"Content-Type", "application/x-www-form-urlencoded"}}
-            << good << 415 << u"unsupported_media_type"_s;
+        << "POST"_ba << u"/api/v1/notify"_s
+        << Headers {{"Authorization", key}, {"Content-Type", "application/x-www-form-urlencoded"}}
+        << good << 415 << u"unsupported_media_type"_s;
     QTest::newRow("not json") << "POST"_ba << u"/api/v1/notify"_s << json << "{users:"_ba << 400
                               << u"invalid_json"_s;
     QTest::newRow("empty body") << "POST"_ba << u"/api/v1/notify"_s << json << QByteArray() << 400
@@ -108,19 +107,17 @@ void TestApiErrors::refused_data()
     QTest::newRow("no users") << "POST"_ba << u"/api/v1/notify"_s << json << R"({"data":1})"_ba
                               << 400 << u"invalid_field"_s;
     QTest::newRow("too many users")
-            << "POST"_ba << u"/api/v1/notify"_s << json
-            << R"({"users":["1","2","3","4","5","6","7","8","9","10","11"]})"_ba << 400
-            << u"invalid_field"_s;
+        << "POST"_ba << u"/api/v1/notify"_s << json
+        << R"({"users":["1","2","3","4","5","6","7","8","9","10","11"]})"_ba << 400
+        << u"invalid_field"_s;
     QTest::newRow("bad event") << "POST"_ba << u"/api/v1/broadcast"_s << json
                                << R"({"event":"has space"})"_ba << 400 << u"invalid_field"_s;
-    QTest::newRow("data too large")
-            << "POST"_ba << u"/api/v1/notify"_s << json
-            << R"({"users":["1"],"data":")" + QByteArray(1100, 'x') + "\"}" << 413
-            << u"payload_too_large"_s;
-    QTest::newRow("body too large")
-            << "POST"_ba << u"/api/v1/notify"_s << json
-            << R"({"users":["1"],"pad":")" + QByteArray(6000, 'x') + "\"}" << 413
-            << u"payload_too_large"_s;
+    QTest::newRow("data too large") << "POST"_ba << u"/api/v1/notify"_s << json
+                                    << R"({"users":["1"],"data":")" + QByteArray(1100, 'x') + "\"}"
+                                    << 413 << u"payload_too_large"_s;
+    QTest::newRow("body too large") << "POST"_ba << u"/api/v1/notify"_s << json
+                                    << R"({"users":["1"],"pad":")" + QByteArray(6000, 'x') + "\"}"
+                                    << 413 << u"payload_too_large"_s;
     QTest::newRow("bad limit") << "GET"_ba << u"/api/v1/sessions?limit=abc"_s << authOnly
                                << QByteArray() << 400 << u"invalid_field"_s;
     QTest::newRow("unknown session") << "DELETE"_ba << u"/api/v1/sessions/s_nope"_s << authOnly
@@ -139,8 +136,8 @@ void TestApiErrors::refused()
     const auto reply = m_fixture->api().send(method, path, body, headers);
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.errorCode(), code);
-    const QString message =
-            reply.json().value(u"error"_s).toObject().value(u"message"_s).toString();
+    const QString message
+        = reply.json().value(u"error"_s).toObject().value(u"message"_s).toString();
     QVERIFY2(!message.isEmpty(), reply.body.constData());
 }
 
@@ -162,13 +159,13 @@ void TestApiErrors::oversizedPayloadIsRefused()
 {
     // Exactly at the limit passes; one byte over is refused.
     const QString fits(1022, u'x'); // 1022 characters + 2 quotes = 1024 bytes of JSON
-    QCOMPARE(m_fixture->api()
-                     .post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"nobody"_s}},
-                                                 {u"data"_s, fits}})
-                     .status,
-             202);
+    QCOMPARE(
+        m_fixture->api()
+            .post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"nobody"_s}}, {u"data"_s, fits}})
+            .status,
+        202);
     const auto over = m_fixture->api().post(
-            u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"nobody"_s}}, {u"data"_s, fits + u'x'}});
+        u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"nobody"_s}}, {u"data"_s, fits + u'x'}});
     QCOMPARE(over.status, 413);
     QCOMPARE(over.errorCode(), u"payload_too_large"_s);
 }

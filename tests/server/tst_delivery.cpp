@@ -75,11 +75,10 @@ void TestDelivery::everySessionOfAUserGetsTheNotification()
     QVERIFY(!alice.contains(nullptr) && !others.contains(nullptr));
     QCOMPARE(alice[0]->framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"alice"_s);
 
-    const auto reply = m_fixture->api().post(
-            u"/api/v1/notify"_s,
-            {{u"users"_s, QJsonArray{u"alice"_s}},
-             {u"event"_s, u"message.created"_s},
-             {u"data"_s, QJsonObject{{u"unread"_s, 4}}}});
+    const auto reply = m_fixture->api().post(u"/api/v1/notify"_s,
+                                             {{u"users"_s, QJsonArray {u"alice"_s}},
+                                              {u"event"_s, u"message.created"_s},
+                                              {u"data"_s, QJsonObject {{u"unread"_s, 4}}}});
     QCOMPARE(reply.status, 202);
     QCOMPARE(reply.json().value(u"users_online"_s).toInt(), 1);
     QCOMPARE(reply.json().value(u"sessions"_s).toInt(), 3);
@@ -92,7 +91,8 @@ void TestDelivery::everySessionOfAUserGetsTheNotification()
         QCOMPARE(frame.value(u"id"_s).toString(), id);
         QCOMPARE(frame.value(u"event"_s).toString(), u"message.created"_s);
         QCOMPARE(frame.value(u"data"_s).toObject().value(u"unread"_s).toInt(), 4);
-        QVERIFY(QDateTime::fromString(frame.value(u"ts"_s).toString(), Qt::ISODateWithMs).isValid());
+        QVERIFY(
+            QDateTime::fromString(frame.value(u"ts"_s).toString(), Qt::ISODateWithMs).isValid());
     }
     // A broadcast queued after the notify reaches everyone; by then a stray
     // copy of alice's notification would have arrived too.
@@ -141,7 +141,7 @@ void TestDelivery::broadcastReachesEverySession()
         clients.append(connectAs(u"u%1"_s.arg(i % 4)));
     QVERIFY(!clients.contains(nullptr));
     const auto reply = m_fixture->api().post(
-            u"/api/v1/broadcast"_s, {{u"event"_s, u"deploy"_s}, {u"data"_s, QJsonArray{1, 2}}});
+        u"/api/v1/broadcast"_s, {{u"event"_s, u"deploy"_s}, {u"data"_s, QJsonArray {1, 2}}});
     QCOMPARE(reply.status, 202);
     QCOMPARE(reply.json().value(u"sessions"_s).toInt(), 6);
     for (WsClient *client : clients) {
@@ -188,8 +188,7 @@ void TestDelivery::sessionsArePaged()
     QCOMPARE(sessions.size(), 2);
     QCOMPARE(sessions.at(0), all.json().value(u"sessions"_s).toArray().at(3));
     QCOMPARE(m_fixture->api().get(u"/api/v1/sessions?limit=0"_s).status, 400);
-    QCOMPARE(m_fixture->api().get(u"/api/v1/sessions?offset=-1"_s).errorCode(),
-             u"invalid_field"_s);
+    QCOMPARE(m_fixture->api().get(u"/api/v1/sessions?offset=-1"_s).errorCode(), u"invalid_field"_s);
 }
 
 void TestDelivery::disconnectSession()
@@ -227,7 +226,7 @@ void TestDelivery::statsCountWhatHappened()
 {
     WsClient *client = connectAs(u"s"_s);
     QVERIFY(client);
-    QCOMPARE(m_fixture->api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"s"_s}}}).status,
+    QCOMPARE(m_fixture->api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"s"_s}}}).status,
              202);
     QTRY_COMPARE(notifications(client).size(), 1);
     const auto stats = m_fixture->api().get(u"/api/v1/stats"_s);

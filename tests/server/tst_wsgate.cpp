@@ -38,7 +38,8 @@ private:
 QByteArray TestWsGate::craft(const QByteArray &header, const QJsonObject &claims,
                              const QByteArray &secret)
 {
-    return TokenSigner(secret).signRaw(header, QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    return TokenSigner(secret).signRaw(header,
+                                       QJsonDocument(claims).toJson(QJsonDocument::Compact));
 }
 
 void TestWsGate::initTestCase()
@@ -63,27 +64,25 @@ void TestWsGate::refusedBeforeUpgrade_data()
 
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QByteArray hs256 = R"({"alg":"HS256","typ":"JWT"})";
-    const QJsonObject valid{{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600}};
+    const QJsonObject valid {{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600}};
     const auto upgrade = [](const QByteArray &target) {
         return "GET " + target
-                + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+            + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
     };
     const auto withToken = [&](const QByteArray &token) { return upgrade("/ws?token=" + token); };
 
     QTest::newRow("no token") << upgrade("/ws") << 401 << u"token_missing"_s;
     QTest::newRow("empty token") << upgrade("/ws?token=") << 401 << u"token_missing"_s;
     QTest::newRow("garbage") << withToken("not.a.jwt") << 401 << u"token_invalid"_s;
-    QTest::newRow("wrong secret")
-            << withToken(craft(hs256, valid, "another-secret-0123456789abcdef0123456789"))
-            << 401 << u"token_signature"_s;
-    QTest::newRow("expired")
-            << withToken(craft(hs256, {{u"sub"_s, u"1"_s}, {u"exp"_s, now - 10}})) << 401
-            << u"token_expired"_s;
-    QTest::newRow("not yet valid")
-            << withToken(craft(hs256, {{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600},
-                                       {u"nbf"_s, now + 300}}))
-            << 401 << u"token_not_yet_valid"_s;
+    QTest::newRow("wrong secret") << withToken(
+        craft(hs256, valid, "another-secret-0123456789abcdef0123456789"))
+                                  << 401 << u"token_signature"_s;
+    QTest::newRow("expired") << withToken(craft(hs256, {{u"sub"_s, u"1"_s}, {u"exp"_s, now - 10}}))
+                             << 401 << u"token_expired"_s;
+    QTest::newRow("not yet valid") << withToken(
+        craft(hs256, {{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600}, {u"nbf"_s, now + 300}}))
+                                   << 401 << u"token_not_yet_valid"_s;
     QTest::newRow("alg none") << withToken(craft(R"({"alg":"none"})", valid)) << 401
                               << u"token_algorithm"_s;
     QTest::newRow("alg HS512") << withToken(craft(R"({"alg":"HS512"})", valid)) << 401
@@ -96,8 +95,8 @@ void TestWsGate::refusedBeforeUpgrade_data()
     QTest::newRow("legacy path off") << upgrade("/client?user_id=1") << 404 << u"not_found"_s;
     QTest::newRow("POST /ws") << "POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"_ba
                               << 405 << u"method_not_allowed"_s;
-    QTest::newRow("plain GET /ws") << "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n"_ba << 426
-                                   << u"upgrade_required"_s;
+    QTest::newRow("plain GET /ws")
+        << "GET /ws HTTP/1.1\r\nHost: x\r\n\r\n"_ba << 426 << u"upgrade_required"_s;
     QTest::newRow("not HTTP") << "HELLO\r\n\r\n"_ba << 400 << u"bad_request"_s;
     QTest::newRow("huge head") << "GET /ws?token=" + QByteArray(20000, 'a') << 431
                                << u"header_too_large"_s;
@@ -191,7 +190,11 @@ void TestWsGate::legacyRoutes()
     QCOMPARE(legacy.api().send("POST", u"/new/7"_s, R"({"unread":3})", {}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 2);
     QCOMPARE(client.framesOfType(u"notification"_s)
-                     .at(1).value(u"data"_s).toObject().value(u"unread"_s).toInt(),
+                 .at(1)
+                 .value(u"data"_s)
+                 .toObject()
+                 .value(u"unread"_s)
+                 .toInt(),
              3);
     QCOMPARE(legacy.api().send("DELETE", u"/new/7"_s, {}, {}).status, 405);
 

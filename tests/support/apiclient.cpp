@@ -15,8 +15,7 @@ QString ApiClient::Reply::errorCode() const
 
 ApiClient::ApiClient(QUrl base, QByteArray apiKey)
     : m_base(std::move(base)), m_apiKey(std::move(apiKey))
-{
-}
+{ }
 
 ApiClient::Reply ApiClient::get(const QString &path)
 {

@@ -29,11 +29,11 @@ void RawClient::sendUpgrade(const QByteArray &target, const QByteArray &extraHea
 QByteArray RawClient::readUntilClosed(int timeoutMs)
 {
     [[maybe_unused]] const bool closed = QTest::qWaitFor(
-            [this] {
-                m_buffer += m_socket.readAll();
-                return m_socket.state() == QAbstractSocket::UnconnectedState;
-            },
-            timeoutMs);
+        [this] {
+            m_buffer += m_socket.readAll();
+            return m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
     m_buffer += m_socket.readAll();
     return m_buffer;
 }
@@ -41,12 +41,12 @@ QByteArray RawClient::readUntilClosed(int timeoutMs)
 QByteArray RawClient::readHead(int timeoutMs)
 {
     [[maybe_unused]] const bool complete = QTest::qWaitFor(
-            [this] {
-                m_buffer += m_socket.readAll();
-                return m_buffer.contains("\r\n\r\n")
-                        || m_socket.state() == QAbstractSocket::UnconnectedState;
-            },
-            timeoutMs);
+        [this] {
+            m_buffer += m_socket.readAll();
+            return m_buffer.contains("\r\n\r\n")
+                || m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
     const qsizetype end = m_buffer.indexOf("\r\n\r\n");
     if (end < 0)
         return m_buffer;
@@ -70,11 +70,11 @@ QJsonObject RawClient::bodyOf(const QByteArray &response)
 bool RawClient::waitForDisconnected(int timeoutMs)
 {
     return QTest::qWaitFor(
-            [this] {
-                m_socket.readAll(); // a dead peer ignores everything it is sent
-                return m_socket.state() == QAbstractSocket::UnconnectedState;
-            },
-            timeoutMs);
+        [this] {
+            m_socket.readAll(); // a dead peer ignores everything it is sent
+            return m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
 }
 
 } // namespace Herald::Test

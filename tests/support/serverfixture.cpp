@@ -19,7 +19,8 @@ ServerConfig ServerFixture::defaultConfig()
     return config;
 }
 
-ServerFixture::ServerFixture(const ServerConfig &config) : m_config(config) { }
+ServerFixture::ServerFixture(const ServerConfig &config) : m_config(config)
+{ }
 
 bool ServerFixture::start()
 {

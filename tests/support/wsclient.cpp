@@ -32,7 +32,7 @@ bool WsClient::connectAndWelcome(const QUrl &url, int timeoutMs)
     open(url);
     return QTest::qWaitFor([this] { return !framesOfType(u"welcome"_s).isEmpty() || m_closed; },
                            timeoutMs)
-            && !m_closed;
+        && !m_closed;
 }
 
 QList<QJsonObject> WsClient::framesOfType(const QString &type) const
