@@ -7,13 +7,60 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Herald::Frames {
 
-QString welcome(const QString &sessionId, const QString &user, int heartbeatMs)
+namespace {
+
+QString text(const QJsonObject &frame)
 {
-    const QJsonObject frame {{u"type"_s, u"welcome"_s},
-                             {u"session"_s, sessionId},
-                             {u"user"_s, user},
-                             {u"heartbeat_s"_s, heartbeatMs / 1000.0}};
     return QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+QString welcome(const QString &sessionId, const QString &user, int heartbeatMs,
+                const StreamPosition &position)
+{
+    return text({{u"type"_s, u"welcome"_s},
+                 {u"session"_s, sessionId},
+                 {u"user"_s, user},
+                 {u"heartbeat_s"_s, heartbeatMs / 1000.0},
+                 {u"seq"_s, double(position.seq)},
+                 {u"epoch"_s, position.epoch},
+                 {u"unread"_s, double(position.unread)},
+                 {u"read_up_to"_s, double(position.readUpTo)}});
+}
+
+QString withSeq(const QString &notificationFrame, qint64 seq)
+{
+    QString frame;
+    frame.reserve(notificationFrame.size() + 24);
+    frame.append(u"{\"seq\":"_s).append(QString::number(seq)).append(u',');
+    frame.append(QStringView(notificationFrame).mid(1));
+    return frame;
+}
+
+QString resumed(bool ok, qint64 seq, const QString &epoch)
+{
+    QJsonObject frame{{u"type"_s, u"resumed"_s}, {u"ok"_s, ok}, {u"seq"_s, double(seq)}};
+    if (!ok)
+        frame.insert(u"epoch"_s, epoch);
+    return text(frame);
+}
+
+QString unread(qint64 count, qint64 readUpTo)
+{
+    return text({{u"type"_s, u"unread"_s},
+                 {u"count"_s, double(count)},
+                 {u"read_up_to"_s, double(readUpTo)}});
+}
+
+QString error(const QString &code, const QString &message)
+{
+    return text({{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}});
+}
+
+QString pong()
+{
+    return u"{\"type\":\"pong\"}"_s;
 }
 
 } // namespace Herald::Frames

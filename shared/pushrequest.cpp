@@ -77,11 +77,33 @@ std::optional<ApiError> parseEvent(const QJsonObject &body, QString *event)
     return std::nullopt;
 }
 
+std::optional<ApiError> parseOptions(const QJsonObject &body, PushRequest *request)
+{
+    static const QRegularExpression keyPattern(u"^[\\x21-\\x7e]{1,255}$"_s);
+    const QJsonValue store = body.value(u"store"_s);
+    if (!store.isUndefined()) {
+        if (!store.isBool())
+            return ApiError::invalidField(u"store"_s, u"must be true or false"_s);
+        request->store = store.toBool();
+    }
+    const QJsonValue key = body.value(u"idempotency_key"_s);
+    if (!key.isUndefined()) {
+        if (!key.isString() || !keyPattern.match(key.toString()).hasMatch()) {
+            return ApiError::invalidField(
+                    u"idempotency_key"_s,
+                    u"must be a string of 1-255 printable ASCII characters without spaces"_s);
+        }
+        request->idempotencyKey = key.toString();
+    }
+    return std::nullopt;
+}
+
 std::optional<ApiError> rejectUnknownFields(const QJsonObject &body, PushRequest::Kind kind)
 {
     for (const QString &key : body.keys()) {
-        const bool known = key == u"event"_s || key == u"data"_s
-            || (key == u"users"_s && kind == PushRequest::Kind::Notify);
+        const bool known = key == u"event"_s || key == u"data"_s || key == u"store"_s
+                || key == u"idempotency_key"_s
+                || (key == u"users"_s && kind == PushRequest::Kind::Notify);
         if (!known)
             return ApiError::invalidField(key, u"is not a known field"_s);
     }
@@ -102,6 +124,7 @@ PushRequest::Result PushRequest::parse(const QByteArray &body, Kind kind, int ma
 
     PushRequest request;
     request.kind = kind;
+    request.store = kind == Kind::Notify;
     request.data = object.value(u"data"_s);
     if (request.data.isUndefined())
         request.data = QJsonValue::Null;
@@ -110,6 +133,8 @@ PushRequest::Result PushRequest::parse(const QByteArray &body, Kind kind, int ma
         error = parseUsers(object, maxUsers, &request.users);
     if (!error)
         error = parseEvent(object, &request.event);
+    if (!error)
+        error = parseOptions(object, &request);
     if (error)
         return *error;
     return request;

@@ -21,6 +21,8 @@ struct PushRequest
     QStringList users; //!< distinct, non-empty ids in request order; empty for broadcasts
     QString event; //!< empty when absent
     QJsonValue data; //!< Null when absent
+    bool store = true; //!< "store": kept in the users' streams (default: notify yes, broadcast no)
+    QString idempotencyKey; //!< "idempotency_key", empty when absent
 
     using Result = std::variant<PushRequest, ApiError>;
 
@@ -30,8 +32,9 @@ struct PushRequest
         not an array, empty, longer than \a maxUsers, or holds anything but
         non-empty strings (at most 256 characters) and whole numbers; "event" is
         not a string of 1-128 characters from [A-Za-z0-9_.:-]; an unknown field is
-        present (typos fail loudly instead of being ignored). Broadcasts take no
-        "users". Numeric user ids become their decimal strings; duplicates are
+        present (typos fail loudly instead of being ignored); "store" is not a
+        boolean; "idempotency_key" is not a string of 1-255 printable ASCII
+        characters. Broadcasts take no "users". Numeric user ids become their decimal strings; duplicates are
         dropped.
     */
     static Result parse(const QByteArray &body, Kind kind, int maxUsers = 10000);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "apireply.h"
 #include "apiservice.h"
+#include "inboxapi.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
@@ -11,13 +13,14 @@ namespace Herald {
 class ApiTcpServer;
 
 // The push API listener: QHttpServer on its own guarded QTcpServer, in the
-// main thread. Routes are one-liners into ApiService.
+// main thread. Routes are one-liners into ApiService and InboxApi.
 class ApiServer : public QObject
 {
     Q_OBJECT
 
 public:
-    ApiServer(const ServerConfig &config, ApiService &service, QObject *parent = nullptr);
+    ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox,
+              QObject *parent = nullptr);
 
     bool listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
@@ -26,8 +29,12 @@ public:
 
 private:
     void addRoutes(bool legacyRoutes);
+    void addInboxRoutes();
+    // For routes answered later (after the store commits).
+    Reply reply(QHttpServerResponder &&responder) const;
 
     ApiService &m_service;
+    InboxApi &m_inbox;
     QHttpServer m_http;
     ApiTcpServer *m_tcp;
     QString m_errorString;

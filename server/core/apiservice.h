@@ -1,53 +1,53 @@
 #pragma once
 
+#include "apiguard.h"
+#include "apireply.h"
 #include "serverconfig.h"
 
-#include <QHttpServerRequest>
-#include <QHttpServerResponse>
-
-#include <optional>
+#include <QObject>
 
 namespace Herald {
 
 class SessionDirectory;
 class ServerStats;
+class StoreService;
 class WorkerPool;
-struct ApiError;
 struct PushRequest;
 
-// The push API's logic: every route forwards here and gets its complete
-// answer. Checks run in a fixed order: 401 (bearer key), 405 (method),
-// 413 (body size), 415 (content type), then the body itself; a refused request
-// changes nothing and delivers nothing.
+// The push API's pushes, presence and stats: every route forwards here and
+// gets its complete answer. A refused request changes nothing and delivers
+// nothing. Stored pushes are answered 202 only once committed.
 class ApiService
 {
 public:
     ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
-               ServerStats &stats);
+               StoreService &store, ServerStats &stats);
 
     QHttpServerResponse health(const QHttpServerRequest &request) const;
-    QHttpServerResponse notify(const QHttpServerRequest &request);
-    QHttpServerResponse broadcast(const QHttpServerRequest &request);
+    void notify(const QHttpServerRequest &request, const Reply &reply);
+    void broadcast(const QHttpServerRequest &request, const Reply &reply);
+    void legacyNew(const QString &user, const QHttpServerRequest &request, const Reply &reply);
     QHttpServerResponse userSessions(const QString &user, const QHttpServerRequest &request);
     QHttpServerResponse sessions(const QHttpServerRequest &request) const;
     QHttpServerResponse session(const QString &sessionId, const QHttpServerRequest &request);
     QHttpServerResponse stats(const QHttpServerRequest &request) const;
-    QHttpServerResponse legacyNew(const QString &user, const QHttpServerRequest &request);
     QHttpServerResponse notFound(const QHttpServerRequest &request) const;
 
-    static QHttpServerResponse errorResponse(const ApiError &error);
+    const ApiGuard &guard() const { return m_guard; }
 
 private:
-    using Methods = QHttpServerRequest::Methods;
-    std::optional<ApiError> check(const QHttpServerRequest &request, Methods allowed,
-                                  bool jsonBody) const;
-    bool authorized(const QHttpServerRequest &request) const;
-    QHttpServerResponse push(const PushRequest &request);
+    void parseAndPush(const QHttpServerRequest &request, int kind, const Reply &reply);
+    void push(const PushRequest &request, const Reply &reply);
+    QHttpServerResponse pushLive(const PushRequest &request, const QString &id,
+                                 const QString &frame);
 
     const ServerConfig m_config;
+    ApiGuard m_guard;
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
+    StoreService &m_store;
     ServerStats &m_stats;
+    QObject m_callbacks; // context of the store's answers, in this (the main) thread
 };
 
 } // namespace Herald

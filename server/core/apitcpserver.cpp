@@ -41,11 +41,19 @@ void ApiTcpServer::incomingConnection(qintptr descriptor)
         m_guards.remove(socket);
         socket->deleteLater();
     });
+    // A socket whose answer was pending had its signals blocked and may miss
+    // disconnected(): forget it when it goes, however it goes.
+    connect(socket, &QObject::destroyed, this, [this, socket] {
+        m_guards.remove(socket);
+        if (m_current == socket)
+            m_current = nullptr;
+    });
     addPendingConnection(socket);
 }
 
 void ApiTcpServer::onReadyRead(QTcpSocket *socket)
 {
+    m_current = socket;
     Guard &guard = m_guards[socket];
     guard.idle = QDeadlineTimer(m_idleTimeoutMs);
     guard.unanswered += socket->bytesAvailable();

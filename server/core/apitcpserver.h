@@ -20,6 +20,11 @@ class ApiTcpServer : public QTcpServer
 public:
     ApiTcpServer(int idleTimeoutMs, qint64 maxUnansweredBytes, QObject *parent = nullptr);
 
+    // The connection whose request QHttpServer is handling right now: this
+    // server's readyRead slot runs first on every connection, so inside a route
+    // handler it names the connection the request came from.
+    QTcpSocket *currentSocket() const { return m_current; }
+
 protected:
     void incomingConnection(qintptr descriptor) override;
 
@@ -38,6 +43,7 @@ private:
     qint64 m_maxUnansweredBytes;
     QHash<QTcpSocket *, Guard> m_guards;
     QTimer m_sweep;
+    QTcpSocket *m_current = nullptr;
 };
 
 } // namespace Herald

@@ -1,11 +1,12 @@
 #include "configloader.h"
 
+#include "configoptions.h"
+#include "configvalueparser.h"
+#include "inifile.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
-#include <QHash>
 #include <QRandomGenerator>
 
 #include <array>
@@ -16,10 +17,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace Herald {
 namespace {
 
-constexpr int MaxWorkers = 64;
-constexpr double MaxSeconds = 3600;
-constexpr qint64 MinPayloadBytes = 1024;
-constexpr qint64 MaxPayloadBytes = 16 * 1024 * 1024;
+using Parse = ConfigValueParser;
+using Options = ConfigOptions;
 
 // The three places a value can come from, strongest first.
 enum class Level { Flag, Env, File };
@@ -30,165 +29,6 @@ struct RawValue
     QString origin; // "--ws-port", "HERALD_WS_PORT" or "ws_port in <file>", for errors
     Level level;
 };
-
-// One setting as spelled in each source. The help text is generated from it, so it always
-// names the environment variables, the file key and the default.
-struct OptionSpec
-{
-    QString flag; // long option without "--"
-    QStringList envNames; // strongest first
-    QString fileKey; // empty: not settable in the INI file
-    QString valueName; // empty: a switch without a value
-    QString expected; // completes "'<value>' is not ..."
-    QString description;
-    QString defaultText;
-};
-
-struct Options
-{
-    OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
-        apiIdleTimeout, maxPayload, legacyRoutes, dev, secretFile, apiKeyFile, config;
-
-    QList<const OptionSpec *> all() const
-    {
-        return {&wsPort,    &wsBind,           &apiPort,        &apiBind,    &workers,
-                &heartbeat, &handshakeTimeout, &apiIdleTimeout, &maxPayload, &legacyRoutes,
-                &dev,       &secretFile,       &apiKeyFile,     &config};
-    }
-};
-
-QString seconds(int ms)
-{
-    return QString::number(ms / 1000.0);
-}
-
-// The option table; defaults are read from ServerConfig so the help text cannot drift.
-// clang-format off
-Options makeOptions()
-{
-    const ServerConfig d;
-    const QString port = u"a port number (0-65535)"_s;
-    const QString address = u"an IP address, 'localhost' or '*'"_s;
-    const QString secs = u"a number of seconds from 0.001 to 3600"_s;
-    const QString boolean = u"a boolean (1/true/yes/on or 0/false/no/off)"_s;
-    const QString path = u"a file name"_s;
-    return {
-        .wsPort = {u"ws-port"_s, {u"HERALD_WS_PORT"_s, u"PORT"_s}, u"ws_port"_s, u"port"_s, port,
-            u"Port for browser WebSocket connections (/ws); 0 picks a free one."_s,
-            QString::number(d.wsPort)},
-        .wsBind = {u"ws-bind"_s, {u"HERALD_WS_BIND"_s}, u"ws_bind"_s, u"address"_s, address,
-            u"Address the WebSocket listener binds to; '*' means all IPv4 interfaces."_s,
-            d.wsBind.toString()},
-        .apiPort = {u"api-port"_s, {u"HERALD_API_PORT"_s}, u"api_port"_s, u"port"_s, port,
-            u"Port for the push API used by the application's backend."_s,
-            QString::number(d.apiPort)},
-        .apiBind = {u"api-bind"_s, {u"HERALD_API_BIND"_s}, u"api_bind"_s, u"address"_s, address,
-            u"Address the push API binds to; keep it private."_s,
-            d.apiBind.toString()},
-        .workers = {u"workers"_s, {u"HERALD_WORKERS"_s}, u"workers"_s, u"count"_s,
-            u"a whole number from 0 to 64"_s,
-            u"Worker threads for WebSocket sessions; 0 means one per CPU core (at most 64)."_s,
-            QString::number(d.workers)},
-        .heartbeat = {u"heartbeat-s"_s, {u"HERALD_HEARTBEAT_S"_s}, u"heartbeat_s"_s, u"seconds"_s, secs,
-            u"Seconds between pings; a client missing one pong is dropped. Decimals allowed."_s,
-            seconds(d.heartbeatMs)},
-        .handshakeTimeout = {u"handshake-timeout-s"_s, {u"HERALD_HANDSHAKE_TIMEOUT_S"_s},
-            u"handshake_timeout_s"_s, u"seconds"_s, secs,
-            u"Seconds a new client has to complete its WebSocket upgrade. Decimals allowed."_s,
-            seconds(d.handshakeTimeoutMs)},
-        .apiIdleTimeout = {u"api-idle-timeout-s"_s, {u"HERALD_API_IDLE_TIMEOUT_S"_s},
-            u"api_idle_timeout_s"_s, u"seconds"_s, secs,
-            u"Seconds before an idle or slow push-API connection is closed. Decimals allowed."_s,
-            seconds(d.apiIdleTimeoutMs)},
-        .maxPayload = {u"max-payload-bytes"_s, {u"HERALD_MAX_PAYLOAD_BYTES"_s},
-            u"max_payload_bytes"_s, u"bytes"_s, u"a byte count from 1024 to 16777216"_s,
-            u"Largest push-API request body accepted (1 KiB to 16 MiB)."_s,
-            QString::number(d.maxPayloadBytes)},
-        .legacyRoutes = {u"legacy-routes"_s, {u"HERALD_LEGACY_ROUTES"_s}, u"legacy_routes"_s,
-            QString(), boolean,
-            u"Serve the unauthenticated legacy routes /client?user_id= and /new/<id>; "
-            u"insecure, only for migrating old clients."_s,
-            u"off"_s},
-        .dev = {u"dev"_s, {u"HERALD_DEV"_s}, QString(), QString(), boolean,
-            u"Local development: generate missing secrets and accept short ones. "
-            u"Never in production."_s,
-            u"off"_s},
-        .secretFile = {u"secret-file"_s, {u"HERALD_SECRET_FILE"_s}, u"secret_file"_s, u"file"_s, path,
-            u"File holding the HS256 secret for browser tokens (at least 32 bytes, trailing "
-            u"whitespace ignored). HERALD_SECRET may hold the secret itself instead."_s,
-            u"none, required unless --dev"_s},
-        .apiKeyFile = {u"api-key-file"_s, {u"HERALD_API_KEY_FILE"_s}, u"api_key_file"_s, u"file"_s, path,
-            u"File holding the bearer key for the push API (trailing whitespace ignored). "
-            u"HERALD_API_KEY may hold the key itself instead."_s,
-            u"none, required unless --dev"_s},
-        .config = {u"config"_s, {u"HERALD_CONFIG"_s}, QString(), u"file"_s, path,
-            u"INI file with further settings, weaker than flags and environment "
-            u"(see herald.conf.example)."_s,
-            u"none"_s},
-    };
-}
-// clang-format on
-
-const Options &options()
-{
-    static const Options table = makeOptions();
-    return table;
-}
-
-// --- value parsers: nullopt means "not a valid value"; the caller words the error ---
-
-std::optional<quint16> parsePort(const QString &text)
-{
-    bool ok = false;
-    const uint port = text.toUInt(&ok);
-    if (!ok || port > 65535)
-        return std::nullopt;
-    return quint16(port);
-}
-
-std::optional<QHostAddress> parseAddress(const QString &text)
-{
-    if (text.compare(u"localhost", Qt::CaseInsensitive) == 0)
-        return QHostAddress(QHostAddress::LocalHost);
-    if (text == u"*")
-        return QHostAddress(QHostAddress::AnyIPv4);
-    QHostAddress address;
-    if (!address.setAddress(text))
-        return std::nullopt;
-    return address;
-}
-
-std::optional<qint64> parseInteger(const QString &text, qint64 min, qint64 max)
-{
-    bool ok = false;
-    const qint64 value = text.toLongLong(&ok);
-    if (!ok || value < min || value > max)
-        return std::nullopt;
-    return value;
-}
-
-// Seconds with decimals (tests use 0.2 s heartbeats) into whole milliseconds, at least 1.
-std::optional<int> parseMilliseconds(const QString &text)
-{
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    if (!ok || !(value <= MaxSeconds)) // the negated form also refuses NaN
-        return std::nullopt;
-    const int ms = qRound(value * 1000);
-    if (ms < 1)
-        return std::nullopt;
-    return ms;
-}
-
-std::optional<bool> parseBool(const QString &text)
-{
-    const QString lower = text.toLower();
-    if (QStringList {u"1"_s, u"true"_s, u"yes"_s, u"on"_s}.contains(lower))
-        return true;
-    if (QStringList {u"0"_s, u"false"_s, u"no"_s, u"off"_s}.contains(lower))
-        return false;
-    return std::nullopt;
-}
 
 // Only ASCII whitespace: a UTF-8 secret may legitimately end in bytes like 0x85 or 0xA0.
 QByteArray trimmedRight(QByteArray bytes)
@@ -207,47 +47,6 @@ QByteArray generateSecret()
     return raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-// --- INI file: "key = value" lines, '#' or ';' comment lines, no sections ---
-
-// Why key may not appear in the file, or an empty string if it may.
-QString refuseKey(const QString &key, const QHash<QString, QString> &seen)
-{
-    if (key == u"secret" || key == u"api_key")
-        return u"'%1' is not accepted in a config file; name a file holding it with %1_file"_s.arg(
-            key);
-    if (seen.contains(key))
-        return u"key '%1' is set twice"_s.arg(key);
-    for (const OptionSpec *spec : options().all()) {
-        if (!spec->fileKey.isEmpty() && spec->fileKey == key)
-            return QString();
-    }
-    return u"unknown key '%1'"_s.arg(key);
-}
-
-// Unknown and repeated keys are errors so that typos do not silently fall back to defaults.
-// Messages name the file, line and key, never a value (a misplaced secret must not leak).
-std::optional<QHash<QString, QString>> parseIni(const QString &content, const QString &fileName,
-                                                QString *error)
-{
-    QHash<QString, QString> values;
-    const QStringList lines = content.split(u'\n');
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const QString line = lines.at(i).trimmed();
-        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u';'))
-            continue;
-        const qsizetype equals = line.indexOf(u'=');
-        const QString key = line.left(equals).trimmed();
-        const QString problem = equals < 0 ? u"expected 'key = value' (sections are not used)"_s
-                                           : refuseKey(key, values);
-        if (!problem.isEmpty()) {
-            *error = u"%1:%2: %3"_s.arg(fileName, QString::number(i + 1), problem);
-            return std::nullopt;
-        }
-        values.insert(key, line.mid(equals + 1).trimmed());
-    }
-    return values;
-}
-
 // The three sources. find() is the only place that knows their precedence.
 class Sources
 {
@@ -259,7 +58,7 @@ public:
     // Reads the INI file named by --config / HERALD_CONFIG, if any.
     bool loadFile(QString *error)
     {
-        const auto name = find(options().config);
+        const auto name = find(Options::table().config);
         if (!name)
             return true;
         QFile file(name->text);
@@ -268,10 +67,10 @@ public:
                 = u"%1: cannot read '%2' (%3)"_s.arg(name->origin, name->text, file.errorString());
             return false;
         }
-        auto values = parseIni(QString::fromUtf8(file.readAll()), name->text, error);
-        m_fileName = name->text;
-        m_file = values.value_or(QHash<QString, QString>());
-        return values.has_value();
+        const auto ini = IniFile::parse(QString::fromUtf8(file.readAll()), name->text,
+                                        Options::table().fileKeys(), error);
+        m_file = ini.value_or(IniFile());
+        return ini.has_value();
     }
 
     // The strongest source's value, trimmed. An empty environment variable counts as unset.
@@ -285,10 +84,10 @@ public:
             if (const QString text = m_env.value(name).trimmed(); !text.isEmpty())
                 return RawValue {text, name, Level::Env};
         }
-        const auto it = m_file.constFind(spec.fileKey);
-        if (spec.fileKey.isEmpty() || it == m_file.cend())
+        const auto text = spec.fileKey.isEmpty() ? std::nullopt : m_file.value(spec.fileKey);
+        if (!text)
             return std::nullopt;
-        return RawValue {*it, u"%1 in %2"_s.arg(spec.fileKey, m_fileName), Level::File};
+        return RawValue {*text, u"%1 in %2"_s.arg(spec.fileKey, m_file.fileName()), Level::File};
     }
 
     QString env(const QString &name) const { return m_env.value(name); }
@@ -296,16 +95,13 @@ public:
     // Paths in the INI file are relative to the file's folder, not to the working directory.
     QString path(const RawValue &value) const
     {
-        if (value.level != Level::File)
-            return value.text;
-        return QFileInfo(m_fileName).dir().filePath(value.text);
+        return value.level == Level::File ? m_file.resolvePath(value.text) : value.text;
     }
 
 private:
     const QCommandLineParser &m_parser;
     const QProcessEnvironment &m_env;
-    QHash<QString, QString> m_file;
-    QString m_fileName;
+    IniFile m_file;
 };
 
 // Turns the sources into a ServerConfig, stopping at the first bad value.
@@ -317,7 +113,7 @@ public:
     std::optional<ServerConfig> build()
     {
         ServerConfig config;
-        if (!setListeners(config) || !setLimits(config) || !setSecrets(config))
+        if (!setListeners(config) || !setLimits(config) || !setStore(config) || !setSecrets(config))
             return std::nullopt;
         return config;
     }
@@ -331,44 +127,84 @@ private:
         return false;
     }
 
+    bool refuse(const RawValue &raw, const OptionSpec &spec)
+    {
+        return fail(u"%1: '%2' is not %3"_s.arg(raw.origin, raw.text, spec.expected));
+    }
+
     // Leaves target at its default when no source sets the option.
-    template<typename T, typename Parse> bool set(const OptionSpec &spec, T &target, Parse parse)
+    template<typename T, typename Parser> bool set(const OptionSpec &spec, T &target, Parser parse)
     {
         const auto raw = m_sources.find(spec);
         if (!raw)
             return true;
         const std::optional<T> value = parse(raw->text);
         if (!value)
-            return fail(u"%1: '%2' is not %3"_s.arg(raw->origin, raw->text, spec.expected));
+            return refuse(*raw, spec);
         target = *value;
+        return true;
+    }
+
+    // Like set(), for a path that the INI file gives relative to its own folder.
+    bool setPath(const OptionSpec &spec, QString &target)
+    {
+        const auto raw = m_sources.find(spec);
+        if (raw && raw->text.isEmpty())
+            return refuse(*raw, spec);
+        if (raw)
+            target = m_sources.path(*raw);
         return true;
     }
 
     bool setListeners(ServerConfig &c)
     {
-        const Options &o = options();
-        return set(o.wsPort, c.wsPort, parsePort) && set(o.wsBind, c.wsBind, parseAddress)
-            && set(o.apiPort, c.apiPort, parsePort) && set(o.apiBind, c.apiBind, parseAddress);
+        const Options &o = Options::table();
+        return set(o.wsPort, c.wsPort, Parse::port) && set(o.wsBind, c.wsBind, Parse::address)
+            && set(o.apiPort, c.apiPort, Parse::port) && set(o.apiBind, c.apiBind, Parse::address);
     }
 
     bool setLimits(ServerConfig &c)
     {
-        const Options &o = options();
-        const auto workers = [](const QString &s) { return parseInteger(s, 0, MaxWorkers); };
-        const auto bytes
-            = [](const QString &s) { return parseInteger(s, MinPayloadBytes, MaxPayloadBytes); };
-        return set(o.workers, c.workers, workers)
-            && set(o.heartbeat, c.heartbeatMs, parseMilliseconds)
-            && set(o.handshakeTimeout, c.handshakeTimeoutMs, parseMilliseconds)
-            && set(o.apiIdleTimeout, c.apiIdleTimeoutMs, parseMilliseconds)
+        const Options &o = Options::table();
+        const auto workers
+            = [](const QString &s) { return Parse::integer(s, 0, Options::MaxWorkers); };
+        const auto ms = [](const QString &s) { return Parse::seconds(s, Options::MaxSeconds); };
+        const auto bytes = [](const QString &s) {
+            return Parse::integer(s, Options::MinPayloadBytes, Options::MaxPayloadBytes);
+        };
+        const auto rate
+            = [](const QString &s) { return Parse::integer(s, 1, Options::MaxClientRate); };
+        return set(o.workers, c.workers, workers) && set(o.heartbeat, c.heartbeatMs, ms)
+            && set(o.handshakeTimeout, c.handshakeTimeoutMs, ms)
+            && set(o.apiIdleTimeout, c.apiIdleTimeoutMs, ms)
             && set(o.maxPayload, c.maxPayloadBytes, bytes)
-            && set(o.legacyRoutes, c.legacyRoutes, parseBool) && set(o.dev, c.devMode, parseBool);
+            && set(o.clientRate, c.clientFramesPerSecond, rate)
+            && set(o.legacyRoutes, c.legacyRoutes, Parse::boolean)
+            && set(o.dev, c.devMode, Parse::boolean);
+    }
+
+    bool setStore(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        const auto kind = [](const QString &s) { return Parse::choice(s, Options::StoreKinds); };
+        const auto mode
+            = [](const QString &s) { return Parse::choice(s, Options::SynchronousModes); };
+        const auto size
+            = [](const QString &s) { return Parse::integer(s, 1, Options::MaxHistorySize); };
+        const auto ttl = [](const QString &s) { return Parse::duration(s, Options::MaxTtlMs); };
+        const auto trim
+            = [](const QString &s) { return Parse::duration(s, Options::MaxTrimIntervalMs); };
+        return set(o.store, c.store, kind) && setPath(o.dataDir, c.dataDir)
+            && set(o.synchronous, c.sqliteSynchronous, mode)
+            && set(o.historySize, c.historySize, size) && set(o.historyTtl, c.historyTtlMs, ttl)
+            && set(o.trimInterval, c.trimIntervalMs, trim)
+            && set(o.idempotencyTtl, c.idempotencyTtlMs, ttl);
     }
 
     // Needs devMode, so it runs after setLimits().
     bool setSecrets(ServerConfig &c)
     {
-        const Options &o = options();
+        const Options &o = Options::table();
         const int minSecret = c.devMode ? 1 : ConfigLoader::MinSecretBytes;
         return readSecret(o.secretFile, u"HERALD_SECRET"_s, minSecret, c.secret)
             && readSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, 1, c.apiKey)
@@ -445,7 +281,7 @@ void addOptions(QCommandLineParser &parser)
         u"environment variables, then the --config file, then defaults."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    for (const OptionSpec *spec : options().all())
+    for (const OptionSpec *spec : Options::table().all())
         parser.addOption(commandLineOption(*spec));
     // Hidden: they exist only so that a secret given as a flag gets a clear refusal.
     for (const QString &name : {u"secret"_s, u"api-key"_s}) {

@@ -33,7 +33,7 @@ HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes)
 
 GateDecision HandshakeGate::error(int status, const QString &code, const QString &message)
 {
-    return {false, {}, status, "application/json", ApiError {status, code, message}.toBody()};
+    return {false, {}, {}, status, "application/json", ApiError {status, code, message}.toBody()};
 }
 
 GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
@@ -45,11 +45,10 @@ GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
     if (request.method != "GET")
         return error(405, u"method_not_allowed"_s, u"%1 accepts only GET"_s.arg(request.path));
     if (request.path == u"/healthz"_s) {
-        return {false,
-                {},
-                200,
-                "application/json",
-                QJsonDocument(QJsonObject {{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact)};
+        GateDecision health;
+        health.contentType = "application/json";
+        health.body = QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact);
+        return health;
     }
     if (!request.isWebSocketUpgrade()) {
         return error(
@@ -69,6 +68,8 @@ GateDecision HandshakeGate::authenticate(const HandshakeRequest &request) const
     GateDecision decision;
     decision.upgrade = true;
     decision.user = std::get<TokenClaims>(result).user;
+    if (auto refusal = readResume(request, decision))
+        return *refusal;
     return decision;
 }
 
@@ -82,7 +83,29 @@ GateDecision HandshakeGate::legacyClient(const HandshakeRequest &request) const
     GateDecision decision;
     decision.upgrade = true;
     decision.user = user;
+    if (auto refusal = readResume(request, decision))
+        return *refusal;
     return decision;
+}
+
+std::optional<GateDecision> HandshakeGate::readResume(const HandshakeRequest &request,
+                                                      GateDecision &decision)
+{
+    const bool hasSince = request.query.hasQueryItem(u"since"_s);
+    const bool hasEpoch = request.query.hasQueryItem(u"epoch"_s);
+    if (!hasSince && !hasEpoch)
+        return std::nullopt;
+    if (hasSince != hasEpoch) {
+        return error(400, u"invalid_field"_s,
+                     u"Field '%1' is required with '%2'"_s.arg(hasSince ? u"epoch"_s : u"since"_s,
+                                                               hasSince ? u"since"_s : u"epoch"_s));
+    }
+    bool ok = false;
+    const qint64 since = request.query.queryItemValue(u"since"_s).toLongLong(&ok);
+    if (!ok || since < 0)
+        return error(400, u"invalid_field"_s, u"Field 'since' must be a whole number >= 0"_s);
+    decision.resume = ResumePoint{since, request.query.queryItemValue(u"epoch"_s, QUrl::FullyDecoded)};
+    return std::nullopt;
 }
 
 } // namespace Herald

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "handshakerequest.h"
+#include "store/sessionstart.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,6 +17,7 @@ struct GateDecision
 {
     bool upgrade = false; // true: hand the connection to the user's worker
     QString user;
+    std::optional<ResumePoint> resume;
     int status = 200; // the answer when !upgrade
     QByteArray contentType;
     QByteArray body;
@@ -26,7 +28,8 @@ class HandshakeGate
 public:
     HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes);
 
-    // Routes: GET /healthz; GET /ws?token=<JWT> (or Authorization: Bearer);
+    // Routes: GET /healthz; GET /ws?token=<JWT> (or Authorization: Bearer)
+    // [&since=<seq>&epoch=<epoch>, both or neither];
     // GET /client?user_id= when legacy routes are on. Anything else is answered
     // with the matching error (404, 405, 426, 401 with the token's reason).
     GateDecision decide(const HandshakeRequest &request) const;
@@ -36,6 +39,9 @@ public:
 private:
     GateDecision authenticate(const HandshakeRequest &request) const;
     GateDecision legacyClient(const HandshakeRequest &request) const;
+    // Reads ?since=&epoch=; returns an error decision when they are malformed.
+    static std::optional<GateDecision> readResume(const HandshakeRequest &request,
+                                                  GateDecision &decision);
 
     const TokenVerifier &m_verifier;
     bool m_legacyRoutes;

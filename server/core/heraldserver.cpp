@@ -3,11 +3,16 @@
 #include "apiserver.h"
 #include "apiservice.h"
 #include "handshakegate.h"
+#include "inboxapi.h"
 #include "logging.h"
+#include "store/memorystore.h"
+#include "store/sqlitestore.h"
+#include "store/storeservice.h"
 #include "tokenverifier.h"
 #include "workerpool.h"
 #include "wsacceptor.h"
 
+#include <QDir>
 #include <QThread>
 #include <QTimer>
 
@@ -24,10 +29,15 @@ HeraldServer::HeraldServer(QObject *parent) : QObject(parent)
 
 HeraldServer::~HeraldServer()
 {
-    // Listeners first, then the workers (which still write the directory).
+    // Listeners first; the store commits what it has and answers the workers
+    // and the API while they still exist; then the workers, which still
+    // write the directory.
     m_acceptor.reset();
     m_api.reset();
+    if (m_store)
+        m_store->stop();
     m_pool.reset();
+    m_store.reset();
 }
 
 bool HeraldServer::start(const ServerConfig &config)
@@ -35,13 +45,22 @@ bool HeraldServer::start(const ServerConfig &config)
     const int workers = config.workers > 0 ? config.workers : QThread::idealThreadCount();
     m_verifier = std::make_unique<TokenVerifier>(config.secret);
     m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
+    if (!startStore(config))
+        return false;
     Worker::Settings settings;
     settings.heartbeatMs = config.heartbeatMs;
     settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
-    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats);
+    settings.clientFramesPerSecond = config.clientFramesPerSecond;
+    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store);
     connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
-    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, m_stats);
-    m_api = std::make_unique<ApiServer>(config, *m_service);
+    QString error;
+    if (!m_store->start(*m_pool, &error)) {
+        m_errorString = u"store: "_s + error;
+        return false;
+    }
+    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats);
+    m_inbox = std::make_unique<InboxApi>(m_service->guard(), *m_store);
+    m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox);
     m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {
@@ -64,6 +83,26 @@ bool HeraldServer::start(const ServerConfig &config)
             << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
                "without authentication. Use only behind a trusted network while migrating.";
     }
+    return true;
+}
+
+bool HeraldServer::startStore(const ServerConfig &config)
+{
+    std::unique_ptr<NotificationStore> store;
+    if (config.store == ServerConfig::StoreKind::Memory) {
+        store = std::make_unique<MemoryStore>();
+        qCWarning(lcServer) << "memory store: notifications are lost when the server stops";
+    } else {
+        const QString path = QDir(config.dataDir).absoluteFilePath(u"herald.sqlite3"_s);
+        store = std::make_unique<SqliteStore>(path, config.sqliteSynchronous);
+        qCInfo(lcServer).noquote() << "SQLite store" << path << "synchronous"
+                                   << (config.sqliteSynchronous == ServerConfig::Synchronous::Full
+                                               ? "FULL"
+                                               : "NORMAL");
+    }
+    const StoreService::Settings settings{config.historySize, config.historyTtlMs,
+                                          config.idempotencyTtlMs, config.trimIntervalMs};
+    m_store = std::make_unique<StoreService>(std::move(store), settings, m_directory, m_stats);
     return true;
 }
 
@@ -94,6 +133,7 @@ void HeraldServer::finishStop()
     if (!m_stopping || m_stopped)
         return;
     m_stopped = true;
+    m_store->stop();
     qCInfo(lcServer) << "stopped";
     Q_EMIT stopped();
 }

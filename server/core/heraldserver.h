@@ -13,6 +13,8 @@ namespace Herald {
 class ApiServer;
 class ApiService;
 class HandshakeGate;
+class InboxApi;
+class StoreService;
 class TokenVerifier;
 class WorkerPool;
 class WsAcceptor;
@@ -45,6 +47,7 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    bool startStore(const ServerConfig &config);
     void finishStop();
 
     QString m_errorString;
@@ -52,8 +55,10 @@ private:
     ServerStats m_stats;
     std::unique_ptr<TokenVerifier> m_verifier;
     std::unique_ptr<HandshakeGate> m_gate;
+    std::unique_ptr<StoreService> m_store;
     std::unique_ptr<WorkerPool> m_pool;
     std::unique_ptr<ApiService> m_service;
+    std::unique_ptr<InboxApi> m_inbox;
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<WsAcceptor> m_acceptor;
     bool m_stopping = false;

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "store/sessionstart.h"
+
 #include <QString>
+
+#include <optional>
 
 namespace Herald {
 
@@ -13,6 +17,7 @@ struct PendingConnection
     QString remoteAddress;
     quint16 remotePort = 0;
     QString userAgent;
+    std::optional<ResumePoint> resume; // ?since=&epoch= of a reconnecting client
 };
 
 } // namespace Herald

@@ -28,6 +28,18 @@ struct ServerConfig
     // 256 characters each, quoted and comma-separated).
     qint64 maxBodyBytes() const { return maxPayloadBytes + qint64(maxUsersPerPush) * 260 + 1024; }
 
+    // Durable inbox (see store/notificationstore.h).
+    enum class StoreKind { Sqlite, Memory };
+    StoreKind store = StoreKind::Sqlite;
+    QString dataDir = QStringLiteral("herald-data"); // SQLite file: <dataDir>/herald.sqlite3
+    enum class Synchronous { Normal, Full };
+    Synchronous sqliteSynchronous = Synchronous::Normal;
+    int historySize = 1000; // notifications kept per user
+    qint64 historyTtlMs = 30LL * 24 * 3600 * 1000; // notifications older than this are dropped
+    int trimIntervalMs = 60000; // how often retention runs
+    qint64 idempotencyTtlMs = 24LL * 3600 * 1000; // how long Idempotency-Key answers are kept
+    int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
+
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged
 

@@ -22,7 +22,11 @@ public:
     std::atomic<quint64> sessionsOpened {0};
     std::atomic<quint64> sessionsClosed {0};
     std::atomic<quint64> heartbeatReaps {0};
-    std::atomic<quint64> rejectedHandshakes {0};
+    std::atomic<quint64> rejectedHandshakes{0};
+    std::atomic<quint64> storedNotifications{0};
+    std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
+    std::atomic<quint64> storeErrors{0};
+    std::atomic<quint64> clientFrames{0};
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;

@@ -52,6 +52,12 @@ QList<SessionInfo> SessionDirectory::page(qsizetype offset, qsizetype limit) con
     return result;
 }
 
+QStringList SessionDirectory::users() const
+{
+    QReadLocker locker(&m_lock);
+    return m_sessionIdsByUser.keys();
+}
+
 qsizetype SessionDirectory::sessionCount() const
 {
     QReadLocker locker(&m_lock);

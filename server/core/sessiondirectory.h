@@ -26,6 +26,7 @@ public:
     // Sessions in connection order, [offset, offset + limit).
     QList<SessionInfo> page(qsizetype offset, qsizetype limit) const;
 
+    QStringList users() const; // users with at least one session
     qsizetype sessionCount() const;
     qsizetype userCount() const;
 

@@ -1,12 +1,18 @@
 #include "worker.h"
 
 #include "frames.h"
+#include "store/notificationstore.h"
 #include "logging.h"
 #include "serverstats.h"
 #include "session.h"
 #include "sessiondirectory.h"
+#include "store/storeservice.h"
+
+#include <QJsonDocument>
 
 #include <QTcpSocket>
+
+#include <cmath>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -15,8 +21,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
 
-Worker::Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats)
-    : m_index(index), m_settings(settings), m_directory(directory), m_stats(stats)
+Worker::Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,
+               StoreService &store)
+    : m_index(index), m_settings(settings), m_directory(directory), m_stats(stats), m_store(store)
 { }
 
 Worker::~Worker()
@@ -78,19 +85,47 @@ void Worker::onHandshakeDone()
 
 void Worker::openSession(QWebSocket *socket, const PendingConnection &connection)
 {
-    SessionInfo info {SessionInfo::newId(), connection.user, QDateTime::currentDateTimeUtc(),
-                      connection.remoteAddress, connection.userAgent};
+    SessionInfo info{SessionInfo::newId(), connection.user, QDateTime::currentDateTimeUtc(),
+                     connection.remoteAddress, connection.userAgent};
     socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxIncomingMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxIncomingMessageBytes));
-    auto *session = new Session(socket, info, this);
+    auto *session = new Session(socket, info, m_settings.clientFramesPerSecond, this);
     connect(socket, &QWebSocket::disconnected, session, [this, session] { closeSession(session); });
+    connect(socket, &QWebSocket::textMessageReceived, session,
+            [this, session](const QString &text) { onClientFrame(session, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, session, [this, session] {
+        if (session->admitClientFrame())
+            sendTo(session, 0, Frames::error(u"binary_not_supported"_s, u"Send JSON text frames"_s));
+    });
+    // Registered at once, so pushes from now on reach it (held until it is live).
     m_sessions.insert(info.id, session);
     m_sessionsByUser[info.user].append(session);
     m_directory.add(info);
     m_stats.sessionsOpened.fetch_add(1, std::memory_order_relaxed);
     qCInfo(lcWs).noquote() << "connect session" << info.id << "user" << info.user << "from"
-                           << info.remoteAddress << "worker" << m_index;
-    sendTo(session, Frames::welcome(info.id, info.user, m_settings.heartbeatMs));
+                           << info.remoteAddress << "worker" << m_index
+                           << (connection.resume ? "resuming" : "");
+    m_store.openSession(info.user, connection.resume, this,
+                        [this, id = info.id](const SessionStart &start) { startSession(id, start); });
+}
+
+// Welcome, then what a resuming client missed, then whatever arrived live
+// meanwhile: in seq order, each notification once.
+void Worker::startSession(const QString &sessionId, const SessionStart &start)
+{
+    Session *session = m_sessions.value(sessionId);
+    if (!session)
+        return;
+    const SessionInfo &info = session->info();
+    session->sendNow(Frames::welcome(info.id, info.user, m_settings.heartbeatMs, start.position));
+    if (start.resumeRequested) {
+        for (const StoredNotification &notification : start.replay)
+            session->sendNow(notification.toFrame(), notification.seq);
+        session->sendNow(Frames::resumed(start.resumeOk, start.position.seq, start.position.epoch));
+    }
+    m_stats.framesSent.fetch_add(quint64(start.replay.size()) + (start.resumeRequested ? 2 : 1),
+                                 std::memory_order_relaxed);
+    session->goLive(start.position.seq);
 }
 
 void Worker::closeSession(Session *session)
@@ -112,23 +147,36 @@ void Worker::closeSession(Session *session)
         Q_EMIT drained();
 }
 
-void Worker::sendTo(Session *session, const QString &frame)
+void Worker::sendTo(Session *session, qint64 seq, const QString &frame)
 {
-    if (session->socket()->bytesToWrite() > m_settings.maxBufferedBytes) {
+    if (session->bufferedBytes() > m_settings.maxBufferedBytes) {
         terminate(session, QWebSocketProtocol::CloseCodePolicyViolated, u"slow consumer"_s);
         return;
     }
-    session->send(frame);
+    session->deliver(seq, frame);
     m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame)
+{
+    for (const auto &[user, seq] : targets) {
+        const auto it = m_sessionsByUser.constFind(user);
+        if (it == m_sessionsByUser.cend())
+            continue;
+        const QString userFrame = Frames::withSeq(frame, seq);
+        // Copy: sendTo() may close a session and edit the list.
+        const QList<Session *> sessions = *it;
+        for (Session *session : sessions)
+            sendTo(session, seq, userFrame);
+    }
 }
 
 void Worker::deliver(const QStringList &users, const QString &frame)
 {
     for (const QString &user : users) {
-        // Copy: sendTo() may close a session and edit the list.
         const QList<Session *> sessions = m_sessionsByUser.value(user);
         for (Session *session : sessions)
-            sendTo(session, frame);
+            sendTo(session, 0, frame);
     }
 }
 
@@ -136,7 +184,7 @@ void Worker::broadcast(const QString &frame)
 {
     const QList<Session *> sessions = m_sessions.values();
     for (Session *session : sessions)
-        sendTo(session, frame);
+        sendTo(session, 0, frame);
 }
 
 void Worker::disconnectSession(const QString &sessionId)
@@ -163,6 +211,45 @@ void Worker::shutdown()
     const QList<Session *> sessions = m_sessions.values();
     for (Session *session : sessions)
         session->socket()->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+}
+
+void Worker::onClientFrame(Session *session, const QString &text)
+{
+    m_stats.clientFrames.fetch_add(1, std::memory_order_relaxed);
+    if (!session->admitClientFrame()) {
+        qCInfo(lcWs).noquote() << "closing flooding session" << session->info().id;
+        terminate(session, QWebSocketProtocol::CloseCodePolicyViolated, u"too many messages"_s);
+        return;
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()) {
+        sendTo(session, 0, Frames::error(u"invalid_json"_s, u"A client frame must be a JSON object"_s));
+        return;
+    }
+    handleClientFrame(session, document.object());
+}
+
+void Worker::handleClientFrame(Session *session, const QJsonObject &frame)
+{
+    const QString type = frame.value(u"type"_s).toString();
+    if (type == u"ping"_s) {
+        sendTo(session, 0, Frames::pong());
+    } else if (type == u"read"_s) {
+        const QJsonValue upTo = frame.value(u"up_to"_s);
+        const double value = upTo.toDouble(-1);
+        if (!upTo.isDouble() || value < 0 || value != std::floor(value) || value > 9.0e15) {
+            sendTo(session, 0, Frames::error(u"invalid_field"_s,
+                                             u"'up_to' must be a whole number >= 0"_s));
+            return;
+        }
+        // The store answers every session of the user with an unread frame.
+        m_store.markRead(session->info().user, qint64(value), this,
+                         [](const UserState &, const QString &, const QString &) { });
+    } else {
+        sendTo(session, 0, Frames::error(u"unknown_type"_s,
+                                         u"Unknown frame type '%1'; expected read or ping"_s.arg(type)));
+    }
 }
 
 void Worker::sweepHeartbeats()

@@ -3,6 +3,7 @@
 #include "pendingconnection.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 
@@ -15,6 +16,8 @@ namespace Herald {
 class Session;
 class SessionDirectory;
 class ServerStats;
+class StoreService;
+struct SessionStart;
 
 // Owns the sessions of the users hashed to it, in its own thread: finishes
 // their WebSocket handshakes, delivers frames to them and reaps the ones that
@@ -31,13 +34,18 @@ public:
         int handshakeTimeoutMs = 10000;
         qint64 maxIncomingMessageBytes = 64 * 1024;
         qint64 maxBufferedBytes = 8 * 1024 * 1024; // a slower reader is dropped
+        int clientFramesPerSecond = 20;
     };
 
-    Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats);
+    Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,
+           StoreService &store);
     ~Worker() override;
 
     void start(); // creates the per-thread objects; call in the worker thread
     void adopt(const PendingConnection &connection);
+    // Stored notifications: each user's frame gets that user's seq.
+    void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
+    // Frames outside the stream (live-only pushes, unread counts).
     void deliver(const QStringList &users, const QString &frame);
     void broadcast(const QString &frame);
     void disconnectSession(const QString &sessionId);
@@ -51,8 +59,11 @@ Q_SIGNALS:
 private:
     void onHandshakeDone();
     void openSession(QWebSocket *socket, const PendingConnection &connection);
+    void startSession(const QString &sessionId, const SessionStart &start);
     void closeSession(Session *session);
-    void sendTo(Session *session, const QString &frame);
+    void sendTo(Session *session, qint64 seq, const QString &frame);
+    void onClientFrame(Session *session, const QString &text);
+    void handleClientFrame(Session *session, const QJsonObject &frame);
     void sweepHeartbeats();
     void terminate(Session *session, int code, const QString &reason);
     static QString peerKey(const QString &address, quint16 port);
@@ -61,6 +72,7 @@ private:
     Settings m_settings;
     SessionDirectory &m_directory;
     ServerStats &m_stats;
+    StoreService &m_store;
     QWebSocketServer *m_server = nullptr;
     QTimer *m_heartbeat = nullptr;
     QHash<QString, PendingConnection> m_handshaking; // by peer address:port

@@ -5,13 +5,13 @@
 namespace Herald {
 
 WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-                       ServerStats &stats, QObject *parent)
+                       ServerStats &stats, StoreService &store, QObject *parent)
     : QObject(parent)
 {
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
-        auto *worker = new Worker(i, settings, directory, stats);
+        auto *worker = new Worker(i, settings, directory, stats, store);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         connect(worker, &Worker::drained, this, [this] {
@@ -62,6 +62,28 @@ void WorkerPool::deliver(const QStringList &users, const QString &frame)
         post(int(i),
              [worker, share = std::move(shares[i]), frame] { worker->deliver(share, frame); });
     }
+}
+
+void WorkerPool::deliverStored(const QList<std::pair<QString, qint64>> &targets,
+                               const QString &frame)
+{
+    std::vector<QList<std::pair<QString, qint64>>> shares(m_workers.size());
+    for (const auto &target : targets)
+        shares[size_t(indexFor(target.first))].append(target);
+    for (size_t i = 0; i < shares.size(); ++i) {
+        if (shares[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, share = std::move(shares[i]), frame] {
+            worker->deliverStored(share, frame);
+        });
+    }
+}
+
+void WorkerPool::sendToUser(const QString &user, const QString &frame)
+{
+    Worker *worker = m_workers[size_t(indexFor(user))];
+    post(indexFor(user), [worker, user, frame] { worker->deliver(QStringList{user}, frame); });
 }
 
 void WorkerPool::broadcast(const QString &frame)

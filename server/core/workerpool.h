@@ -21,14 +21,18 @@ class WorkerPool : public QObject
 
 public:
     WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-               ServerStats &stats, QObject *parent = nullptr);
+               ServerStats &stats, StoreService &store, QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
     int size() const { return int(m_workers.size()); }
     int indexFor(const QString &user) const;
 
     void adopt(const PendingConnection &connection);
+    // Stored notifications, each target with its own seq; posted in call order,
+    // so every user's frames reach its worker in seq order.
+    void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
     void deliver(const QStringList &users, const QString &frame);
+    void sendToUser(const QString &user, const QString &frame);
     void broadcast(const QString &frame);
     void disconnectSession(const QString &user, const QString &sessionId);
     void disconnectUser(const QString &user);

@@ -146,7 +146,7 @@ void WsAcceptor::onReadable(qintptr descriptor)
     }
     const GateDecision decision = m_gate.decide(*request);
     if (decision.upgrade)
-        handOff(descriptor, decision.user, request->header("user-agent"));
+        handOff(descriptor, decision, request->header("user-agent"));
     else
         answer(descriptor, headLength, decision);
 }
@@ -167,7 +167,8 @@ void WsAcceptor::answer(qintptr descriptor, qsizetype headLength, const GateDeci
     drop(descriptor);
 }
 
-void WsAcceptor::handOff(qintptr descriptor, const QString &user, const QByteArray &userAgent)
+void WsAcceptor::handOff(qintptr descriptor, const GateDecision &decision,
+                         const QByteArray &userAgent)
 {
     sockaddr_storage address {};
     socklen_t length = sizeof(address);
@@ -180,7 +181,8 @@ void WsAcceptor::handOff(qintptr descriptor, const QString &user, const QByteArr
         port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port);
 
     release(descriptor);
-    m_pool.adopt({descriptor, user, peer.toString(), port, QString::fromUtf8(userAgent)});
+    m_pool.adopt({descriptor, decision.user, peer.toString(), port, QString::fromUtf8(userAgent),
+                  decision.resume});
 }
 
 void WsAcceptor::drop(qintptr descriptor)

@@ -42,7 +42,7 @@ private:
 
     void onReadable(qintptr descriptor);
     void answer(qintptr descriptor, qsizetype headLength, const GateDecision &decision);
-    void handOff(qintptr descriptor, const QString &user, const QByteArray &userAgent);
+    void handOff(qintptr descriptor, const GateDecision &decision, const QByteArray &userAgent);
     void drop(qintptr descriptor);
     void release(qintptr descriptor); // forgets the descriptor without closing it
     void sweep();

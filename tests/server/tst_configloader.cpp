@@ -26,10 +26,33 @@ QStringList withSecrets(std::initializer_list<QString> extra)
     return Secrets + QStringList(extra);
 }
 
+// Every field that has a default, except dataDir: a relative data_dir in a config file is
+// resolved against the file's folder, so the example's value is checked on its own.
+const QStringList DefaultedFields {u"wsPort"_s,
+                                   u"wsBind"_s,
+                                   u"apiPort"_s,
+                                   u"apiBind"_s,
+                                   u"workers"_s,
+                                   u"heartbeatMs"_s,
+                                   u"handshakeTimeoutMs"_s,
+                                   u"apiIdleTimeoutMs"_s,
+                                   u"maxPayloadBytes"_s,
+                                   u"legacyRoutes"_s,
+                                   u"devMode"_s,
+                                   u"store"_s,
+                                   u"sqliteSynchronous"_s,
+                                   u"historySize"_s,
+                                   u"historyTtlMs"_s,
+                                   u"trimIntervalMs"_s,
+                                   u"idempotencyTtlMs"_s,
+                                   u"clientFramesPerSecond"_s};
+
 // The field a table row checks, as text so that a mismatch prints readably.
 QString fieldText(const ServerConfig &c, const QString &field)
 {
     const auto boolText = [](bool b) { return b ? u"true"_s : u"false"_s; };
+    const bool memory = c.store == ServerConfig::StoreKind::Memory;
+    const bool full = c.sqliteSynchronous == ServerConfig::Synchronous::Full;
     const QHash<QString, QString> fields {
         {u"wsPort"_s, QString::number(c.wsPort)},
         {u"wsBind"_s, c.wsBind.toString()},
@@ -42,6 +65,14 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"maxPayloadBytes"_s, QString::number(c.maxPayloadBytes)},
         {u"legacyRoutes"_s, boolText(c.legacyRoutes)},
         {u"devMode"_s, boolText(c.devMode)},
+        {u"store"_s, memory ? u"memory"_s : u"sqlite"_s},
+        {u"dataDir"_s, c.dataDir},
+        {u"sqliteSynchronous"_s, full ? u"full"_s : u"normal"_s},
+        {u"historySize"_s, QString::number(c.historySize)},
+        {u"historyTtlMs"_s, QString::number(c.historyTtlMs)},
+        {u"trimIntervalMs"_s, QString::number(c.trimIntervalMs)},
+        {u"idempotencyTtlMs"_s, QString::number(c.idempotencyTtlMs)},
+        {u"clientFramesPerSecond"_s, QString::number(c.clientFramesPerSecond)},
     };
     return fields.value(field, u"<no such field>"_s);
 }
@@ -155,16 +186,13 @@ void TestConfigLoader::checkField()
     const ConfigResult result = load(args, env, files);
     QCOMPARE(result.text, QString());
     QCOMPARE(result.kind, ConfigResult::Kind::Run);
-    QCOMPARE(fieldText(result.config, field), expected);
+    QCOMPARE(fieldText(result.config, field), expand(expected));
 }
 
-// Every field except the secrets, which have no default.
 void TestConfigLoader::compareWithDefaults(const ServerConfig &c)
 {
     const ServerConfig d;
-    for (const QString &field : {u"wsPort"_s, u"wsBind"_s, u"apiPort"_s, u"apiBind"_s, u"workers"_s,
-                                 u"heartbeatMs"_s, u"handshakeTimeoutMs"_s, u"apiIdleTimeoutMs"_s,
-                                 u"maxPayloadBytes"_s, u"legacyRoutes"_s, u"devMode"_s})
+    for (const QString &field : DefaultedFields)
         QCOMPARE(fieldText(c, field), fieldText(d, field));
     QCOMPARE(c.maxUsersPerPush, d.maxUsersPerPush);
 }
@@ -174,6 +202,7 @@ void TestConfigLoader::defaults()
     const ConfigResult result = load({}, Secrets, {});
     QCOMPARE(result.kind, ConfigResult::Kind::Run);
     compareWithDefaults(result.config);
+    QCOMPARE(result.config.dataDir, u"herald-data"_s); // relative to the working directory
     QCOMPARE(result.config.secret, Secret.toUtf8());
     QCOMPARE(result.config.apiKey, ApiKey.toUtf8());
 }
@@ -195,6 +224,7 @@ void TestConfigLoader::exampleConfig()
     const ConfigResult result = load(UseConfig, {}, files);
     QCOMPARE(result.text, QString());
     compareWithDefaults(result.config);
+    QCOMPARE(result.config.dataDir, u"/var/lib/herald"_s);
     QCOMPARE(result.config.secret, Secret.toUtf8());
 }
 
@@ -217,6 +247,21 @@ void TestConfigLoader::eachSource_data()
                   u"120"_s, u"apiIdleTimeoutMs"_s, u"120000"_s);
     addSourceRows(u"max-payload-bytes"_s, u"HERALD_MAX_PAYLOAD_BYTES"_s, u"max_payload_bytes"_s,
                   u"1048576"_s, u"maxPayloadBytes"_s, u"1048576"_s);
+    addSourceRows(u"client-rate"_s, u"HERALD_CLIENT_RATE"_s, u"client_rate"_s, u"100"_s,
+                  u"clientFramesPerSecond"_s, u"100"_s);
+    addSourceRows(u"store"_s, u"HERALD_STORE"_s, u"store"_s, u"memory"_s, u"store"_s, u"memory"_s);
+    addSourceRows(u"data-dir"_s, u"HERALD_DATA_DIR"_s, u"data_dir"_s, u"/srv/herald"_s,
+                  u"dataDir"_s, u"/srv/herald"_s);
+    addSourceRows(u"sqlite-synchronous"_s, u"HERALD_SQLITE_SYNCHRONOUS"_s, u"sqlite_synchronous"_s,
+                  u"full"_s, u"sqliteSynchronous"_s, u"full"_s);
+    addSourceRows(u"history-size"_s, u"HERALD_HISTORY_SIZE"_s, u"history_size"_s, u"50"_s,
+                  u"historySize"_s, u"50"_s);
+    addSourceRows(u"history-ttl"_s, u"HERALD_HISTORY_TTL"_s, u"history_ttl"_s, u"7d"_s,
+                  u"historyTtlMs"_s, u"604800000"_s);
+    addSourceRows(u"trim-interval"_s, u"HERALD_TRIM_INTERVAL"_s, u"trim_interval"_s, u"0.1s"_s,
+                  u"trimIntervalMs"_s, u"100"_s);
+    addSourceRows(u"idempotency-ttl"_s, u"HERALD_IDEMPOTENCY_TTL"_s, u"idempotency_ttl"_s, u"90m"_s,
+                  u"idempotencyTtlMs"_s, u"5400000"_s);
 
     const QStringList none;
     QTest::newRow("legacy-routes flag")
@@ -254,6 +299,54 @@ void TestConfigLoader::eachSource_data()
                                     << none << u"maxPayloadBytes"_s << u"16777216"_s;
     QTest::newRow("env value trimmed")
         << none << withSecrets({u"HERALD_WORKERS= 3 "_s}) << none << u"workers"_s << u"3"_s;
+    QTest::newRow("history size 1")
+        << QStringList {u"--history-size=1"_s} << Secrets << none << u"historySize"_s << u"1"_s;
+    QTest::newRow("history size 1000000") << QStringList {u"--history-size=1000000"_s} << Secrets
+                                          << none << u"historySize"_s << u"1000000"_s;
+    QTest::newRow("client rate 1") << QStringList {u"--client-rate=1"_s} << Secrets << none
+                                   << u"clientFramesPerSecond"_s << u"1"_s;
+    QTest::newRow("client rate 10000") << QStringList {u"--client-rate=10000"_s} << Secrets << none
+                                       << u"clientFramesPerSecond"_s << u"10000"_s;
+    QTest::newRow("store in any case")
+        << QStringList {u"--store=SQLite"_s} << Secrets << none << u"store"_s << u"sqlite"_s;
+    QTest::newRow("synchronous normal") << QStringList {u"--sqlite-synchronous=normal"_s} << Secrets
+                                        << none << u"sqliteSynchronous"_s << u"normal"_s;
+    QTest::newRow("synchronous in any case")
+        << QStringList {u"--sqlite-synchronous=FULL"_s} << Secrets << none << u"sqliteSynchronous"_s
+        << u"full"_s;
+
+    // A relative data_dir in the file is relative to the file, elsewhere to the working directory.
+    QTest::newRow("data-dir relative flag")
+        << QStringList {u"--data-dir=store"_s} << Secrets << none << u"dataDir"_s << u"store"_s;
+    QTest::newRow("data-dir relative env")
+        << none << withSecrets({u"HERALD_DATA_DIR=store"_s}) << none << u"dataDir"_s << u"store"_s;
+    QTest::newRow("data_dir relative in file")
+        << UseConfig << Secrets << QStringList {u"h.conf:data_dir = store"_s} << u"dataDir"_s
+        << u"@dir@/store"_s;
+    QTest::newRow("data_dir nested in file")
+        << UseConfig << Secrets << QStringList {u"h.conf:data_dir = var/herald"_s} << u"dataDir"_s
+        << u"@dir@/var/herald"_s;
+
+    // Duration spellings, in milliseconds.
+    const auto duration = [&](const QString &text, const QString &field, const QString &ms) {
+        const QString flag
+            = field == u"trimIntervalMs" ? u"--trim-interval="_s : u"--history-ttl="_s;
+        QTest::addRow("duration %s", qPrintable(text))
+            << QStringList {flag + text} << Secrets << none << field << ms;
+    };
+    duration(u"250ms"_s, u"trimIntervalMs"_s, u"250"_s);
+    duration(u"1ms"_s, u"trimIntervalMs"_s, u"1"_s);
+    duration(u"2"_s, u"trimIntervalMs"_s, u"2000"_s);
+    duration(u"0.5s"_s, u"trimIntervalMs"_s, u"500"_s);
+    duration(u".5s"_s, u"trimIntervalMs"_s, u"500"_s);
+    duration(u"1.5ms"_s, u"trimIntervalMs"_s, u"2"_s);
+    duration(u"0.001"_s, u"trimIntervalMs"_s, u"1"_s);
+    duration(u"15m"_s, u"trimIntervalMs"_s, u"900000"_s);
+    duration(u"24d"_s, u"trimIntervalMs"_s, u"2073600000"_s);
+    duration(u"1.5h"_s, u"historyTtlMs"_s, u"5400000"_s);
+    duration(u"0.5d"_s, u"historyTtlMs"_s, u"43200000"_s);
+    duration(u"36500d"_s, u"historyTtlMs"_s, u"3153600000000"_s);
+    duration(u"007s"_s, u"historyTtlMs"_s, u"7000"_s);
 }
 
 void TestConfigLoader::eachSource()
@@ -284,6 +377,20 @@ void TestConfigLoader::precedence_data()
     QTest::newRow("bool: env off beats file on")
         << UseConfig << withSecrets({u"HERALD_LEGACY_ROUTES=off"_s})
         << QStringList {u"h.conf:legacy_routes = true"_s} << u"legacyRoutes"_s << u"false"_s;
+    const QStringList ttlFile {u"h.conf:history_ttl = 3d"_s};
+    QTest::newRow("history-ttl: flag beats env and file")
+        << (UseConfig + QStringList {u"--history-ttl=1d"_s})
+        << withSecrets({u"HERALD_HISTORY_TTL=2d"_s}) << ttlFile << u"historyTtlMs"_s
+        << u"86400000"_s;
+    QTest::newRow("history-ttl: env beats file")
+        << UseConfig << withSecrets({u"HERALD_HISTORY_TTL=2d"_s}) << ttlFile << u"historyTtlMs"_s
+        << u"172800000"_s;
+    QTest::newRow("store: env beats file")
+        << UseConfig << withSecrets({u"HERALD_STORE=sqlite"_s})
+        << QStringList {u"h.conf:store = memory"_s} << u"store"_s << u"sqlite"_s;
+    QTest::newRow("data-dir: env path stays relative to the working directory")
+        << UseConfig << withSecrets({u"HERALD_DATA_DIR=d"_s})
+        << QStringList {u"h.conf:data_dir = f"_s} << u"dataDir"_s << u"d"_s;
     QTest::newRow("empty env counts as unset")
         << UseConfig << withSecrets({u"HERALD_WS_PORT="_s}) << wsPortFile << u"wsPort"_s << u"3"_s;
 
@@ -363,6 +470,93 @@ void TestConfigLoader::badInput_data()
     QTest::newRow("payload too big")
         << none << withSecrets({u"HERALD_MAX_PAYLOAD_BYTES=16777217"_s}) << none
         << frags({u"'16777217'"_s}) << QString();
+
+    // Store options.
+    QTest::newRow("bad store kind")
+        << flag(u"--store"_s, u"disk"_s) << Secrets << none
+        << frags({u"--store: 'disk' is not 'sqlite' or 'memory'"_s}) << QString();
+    QTest::newRow("bad store kind env") << none << withSecrets({u"HERALD_STORE=postgres"_s}) << none
+                                        << frags({u"HERALD_STORE: 'postgres'"_s}) << QString();
+    QTest::newRow("bad store kind file")
+        << UseConfig << Secrets << file(u"store = sqlite3"_s)
+        << frags({u"store in @dir@/h.conf: 'sqlite3'"_s}) << QString();
+    QTest::newRow("empty store in file") << UseConfig << Secrets << file(u"store ="_s)
+                                         << frags({u"store in"_s, u"''"_s}) << QString();
+    QTest::newRow("bad synchronous")
+        << flag(u"--sqlite-synchronous"_s, u"off"_s) << Secrets << none
+        << frags({u"--sqlite-synchronous: 'off' is not 'normal' or 'full'"_s}) << QString();
+    QTest::newRow("bad synchronous env")
+        << none << withSecrets({u"HERALD_SQLITE_SYNCHRONOUS=extra"_s}) << none
+        << frags({u"HERALD_SQLITE_SYNCHRONOUS: 'extra'"_s}) << QString();
+    QTest::newRow("bad synchronous file")
+        << UseConfig << Secrets << file(u"sqlite_synchronous = 2"_s)
+        << frags({u"sqlite_synchronous in"_s, u"'2'"_s}) << QString();
+    QTest::newRow("empty data dir")
+        << QStringList {u"--data-dir="_s} << Secrets << none
+        << frags({u"--data-dir: '' is not a folder name"_s}) << QString();
+    QTest::newRow("empty data_dir in file") << UseConfig << Secrets << file(u"data_dir = "_s)
+                                            << frags({u"data_dir in"_s, u"''"_s}) << QString();
+    QTest::newRow("history size 0")
+        << flag(u"--history-size"_s, u"0"_s) << Secrets << none
+        << frags({u"--history-size: '0' is not a whole number from 1 to 1000000"_s}) << QString();
+    QTest::newRow("history size too big")
+        << none << withSecrets({u"HERALD_HISTORY_SIZE=1000001"_s}) << none
+        << frags({u"HERALD_HISTORY_SIZE"_s, u"'1000001'"_s}) << QString();
+    QTest::newRow("history size negative") << UseConfig << Secrets << file(u"history_size = -5"_s)
+                                           << frags({u"history_size in"_s, u"'-5'"_s}) << QString();
+    QTest::newRow("history size text") << flag(u"--history-size"_s, u"ten"_s) << Secrets << none
+                                       << frags({u"'ten'"_s}) << QString();
+    QTest::newRow("client rate 0")
+        << flag(u"--client-rate"_s, u"0"_s) << Secrets << none
+        << frags({u"--client-rate: '0' is not a whole number from 1 to 10000"_s}) << QString();
+    QTest::newRow("client rate too big")
+        << none << withSecrets({u"HERALD_CLIENT_RATE=10001"_s}) << none
+        << frags({u"HERALD_CLIENT_RATE"_s, u"'10001'"_s}) << QString();
+    QTest::newRow("client rate decimals") << UseConfig << Secrets << file(u"client_rate = 1.5"_s)
+                                          << frags({u"client_rate in"_s, u"'1.5'"_s}) << QString();
+
+    // Durations: each class of bad text, from each source.
+    const QString durationHint = u"is not a duration from 1ms to 36500d"_s;
+    const auto badTtl = [&](const char *name, const QString &value) {
+        QTest::newRow(name) << flag(u"--history-ttl"_s, value) << Secrets << none
+                            << frags({u"--history-ttl: '%1' %2"_s.arg(value, durationHint)})
+                            << QString();
+    };
+    badTtl("duration zero", u"0"_s);
+    badTtl("duration zero seconds", u"0s"_s);
+    badTtl("duration zero ms", u"0.0ms"_s);
+    badTtl("duration rounds to 0 ms", u"0.4ms"_s);
+    badTtl("duration under 1 ms", u"0.0001"_s);
+    badTtl("duration negative", u"-1s"_s);
+    badTtl("duration plus sign", u"+5s"_s);
+    badTtl("duration garbage", u"soon"_s);
+    badTtl("duration unit only", u"s"_s);
+    badTtl("duration two dots", u"1.2.3s"_s);
+    badTtl("duration exponent", u"1e3"_s);
+    badTtl("duration nan", u"nan"_s);
+    badTtl("duration inf", u"inf"_s);
+    badTtl("duration inner space", u"5 s"_s);
+    badTtl("duration two units", u"1h30m"_s);
+    badTtl("duration unit w", u"2w"_s);
+    badTtl("duration unit sec", u"10sec"_s);
+    badTtl("duration unit upper case", u"1H"_s);
+    badTtl("duration unit us", u"5us"_s);
+    badTtl("duration over a century", u"36501d"_s);
+    badTtl("duration overflow", u"99999999999999999999999d"_s);
+    QTest::newRow("duration negative env")
+        << none << withSecrets({u"HERALD_TRIM_INTERVAL=-1s"_s}) << none
+        << frags({u"HERALD_TRIM_INTERVAL: '-1s' is not a duration from 1ms to 24d"_s}) << QString();
+    QTest::newRow("trim interval over 24d") << flag(u"--trim-interval"_s, u"25d"_s) << Secrets
+                                            << none << frags({u"'25d'"_s, u"24d"_s}) << QString();
+    QTest::newRow("duration garbage file")
+        << UseConfig << Secrets << file(u"idempotency_ttl = a day"_s)
+        << frags({u"idempotency_ttl in @dir@/h.conf: 'a day' is not a duration"_s}) << QString();
+    QTest::newRow("duration bad unit env")
+        << none << withSecrets({u"HERALD_IDEMPOTENCY_TTL=3y"_s}) << none
+        << frags({u"HERALD_IDEMPOTENCY_TTL: '3y'"_s, u"ms, s, m, h or d"_s}) << QString();
+    QTest::newRow("duration zero file") << UseConfig << Secrets << file(u"trim_interval = 0ms"_s)
+                                        << frags({u"trim_interval in"_s, u"'0ms'"_s}) << QString();
+
     QTest::newRow("bad address") << flag(u"--ws-bind"_s, u"999.1.1.1"_s) << Secrets << none
                                  << frags({u"--ws-bind: '999.1.1.1' is not an IP address"_s})
                                  << QString();
@@ -598,6 +792,43 @@ void TestConfigLoader::helpIsComplete()
         u"HERALD_MAX_PAYLOAD_BYTES"_s,
         u"max_payload_bytes"_s,
         u"default 65536"_s,
+        u"--client-rate <frames>"_s,
+        u"HERALD_CLIENT_RATE"_s,
+        u"client_rate"_s,
+        u"default 20"_s,
+        u"--store <kind>"_s,
+        u"HERALD_STORE"_s,
+        u"file key store;"_s,
+        u"default sqlite"_s,
+        u"--data-dir <folder>"_s,
+        u"HERALD_DATA_DIR"_s,
+        u"data_dir"_s,
+        u"default herald-data"_s,
+        u"--sqlite-synchronous <mode>"_s,
+        u"HERALD_SQLITE_SYNCHRONOUS"_s,
+        u"sqlite_synchronous"_s,
+        u"default normal"_s,
+        u"'normal': every acknowledged push survives a crash of herald-server (kill -9); a power "
+        u"loss or OS crash may lose the last pushes acknowledged before it (WAL not yet synced) "
+        u"but never corrupts the store."_s,
+        u"'full': acknowledged pushes also survive power loss, at a large throughput cost."_s,
+        u"--history-size <count>"_s,
+        u"HERALD_HISTORY_SIZE"_s,
+        u"history_size"_s,
+        u"default 1000"_s,
+        u"--history-ttl <duration>"_s,
+        u"HERALD_HISTORY_TTL"_s,
+        u"history_ttl"_s,
+        u"default 30d"_s,
+        u"unit ms, s, m, h or d (none: seconds)"_s,
+        u"--trim-interval <duration>"_s,
+        u"HERALD_TRIM_INTERVAL"_s,
+        u"trim_interval"_s,
+        u"default 60s"_s,
+        u"--idempotency-ttl <duration>"_s,
+        u"HERALD_IDEMPOTENCY_TTL"_s,
+        u"idempotency_ttl"_s,
+        u"default 24h"_s,
         u"--legacy-routes"_s,
         u"HERALD_LEGACY_ROUTES"_s,
         u"legacy_routes"_s,

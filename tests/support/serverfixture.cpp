@@ -3,6 +3,7 @@
 #include "tokensigner.h"
 
 #include <QDateTime>
+#include <QDir>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -20,7 +21,10 @@ ServerConfig ServerFixture::defaultConfig()
 }
 
 ServerFixture::ServerFixture(const ServerConfig &config) : m_config(config)
-{ }
+{
+    if (QDir::isRelativePath(m_config.dataDir))
+        m_config.dataDir = m_dir.path();
+}
 
 bool ServerFixture::start()
 {

@@ -4,6 +4,7 @@
 #include "heraldserver.h"
 #include "serverconfig.h"
 
+#include <QTemporaryDir>
 #include <QUrl>
 
 #include <memory>
@@ -15,8 +16,10 @@ namespace Herald::Test {
 class ServerFixture
 {
 public:
-    static ServerConfig defaultConfig(); // ports 0, 2 workers, test secrets
+    static ServerConfig defaultConfig(); // ports 0, 2 workers, test secrets, SQLite store
 
+    // A relative config.dataDir is replaced by a fresh temporary directory; an
+    // absolute one is kept (to restart a server on the same data).
     explicit ServerFixture(const ServerConfig &config = defaultConfig());
     bool start();
 
@@ -29,7 +32,10 @@ public:
     QUrl wsUrlRaw(const QString &pathAndQuery) const;
     QUrl apiUrl() const;
 
+    QString dataDir() const { return m_config.dataDir; }
+
 private:
+    QTemporaryDir m_dir;
     ServerConfig m_config;
     HeraldServer m_server;
     std::unique_ptr<ApiClient> m_api;

@@ -45,6 +45,25 @@ QList<QJsonObject> WsClient::framesOfType(const QString &type) const
     return result;
 }
 
+void WsClient::send(const QJsonObject &frame)
+{
+    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+}
+
+QList<qint64> WsClient::seqs() const
+{
+    QList<qint64> result;
+    for (const QJsonObject &frame : framesOfType(u"notification"_s))
+        result.append(qint64(frame.value(u"seq"_s).toDouble()));
+    return result;
+}
+
+QJsonObject WsClient::welcome() const
+{
+    const QList<QJsonObject> welcome = framesOfType(u"welcome"_s);
+    return welcome.isEmpty() ? QJsonObject() : welcome.first();
+}
+
 QString WsClient::sessionId() const
 {
     const QList<QJsonObject> welcome = framesOfType(u"welcome"_s);

@@ -22,6 +22,10 @@ public:
     bool connectAndWelcome(const QUrl &url, int timeoutMs = 5000);
 
     QWebSocket &socket() { return m_socket; }
+    void send(const QJsonObject &frame);
+    // The seqs of the notification frames received so far, in order.
+    QList<qint64> seqs() const;
+    QJsonObject welcome() const;
     const QList<QJsonObject> &frames() const { return m_frames; }
     QList<QJsonObject> framesOfType(const QString &type) const;
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }

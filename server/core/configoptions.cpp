@@ -1,0 +1,178 @@
+#include "configoptions.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+namespace {
+
+QString seconds(int ms)
+{
+    return QString::number(ms / 1000.0);
+}
+
+QString wholeNumber(qint64 min, qint64 max)
+{
+    return u"a whole number from %1 to %2"_s.arg(QString::number(min), QString::number(max));
+}
+
+QString durationExpected(qint64 maxMs)
+{
+    return u"a duration from 1ms to %1: a number with unit ms, s, m, h or d (none: seconds)"_s.arg(
+        ConfigValueParser::durationText(maxMs));
+}
+
+// clang-format off
+ConfigOptions makeTable()
+{
+    const ServerConfig d;
+    const QString port = u"a port number (0-65535)"_s;
+    const QString address = u"an IP address, 'localhost' or '*'"_s;
+    const QString secs = u"a number of seconds from 0.001 to 3600"_s;
+    const QString boolean = u"a boolean (1/true/yes/on or 0/false/no/off)"_s;
+    const QString path = u"a file name"_s;
+    const QString bytes = u"a byte count from %1 to %2"_s.arg(
+        QString::number(ConfigOptions::MinPayloadBytes), QString::number(ConfigOptions::MaxPayloadBytes));
+    const QString ttl = durationExpected(ConfigOptions::MaxTtlMs);
+    using Parse = ConfigValueParser;
+    return {
+        .wsPort = {u"ws-port"_s, {u"HERALD_WS_PORT"_s, u"PORT"_s}, u"ws_port"_s, u"port"_s, port,
+            u"Port for browser WebSocket connections (/ws); 0 picks a free one."_s,
+            QString::number(d.wsPort)},
+        .wsBind = {u"ws-bind"_s, {u"HERALD_WS_BIND"_s}, u"ws_bind"_s, u"address"_s, address,
+            u"Address the WebSocket listener binds to; '*' means all IPv4 interfaces."_s,
+            d.wsBind.toString()},
+        .apiPort = {u"api-port"_s, {u"HERALD_API_PORT"_s}, u"api_port"_s, u"port"_s, port,
+            u"Port for the push API used by the application's backend."_s,
+            QString::number(d.apiPort)},
+        .apiBind = {u"api-bind"_s, {u"HERALD_API_BIND"_s}, u"api_bind"_s, u"address"_s, address,
+            u"Address the push API binds to; keep it private."_s,
+            d.apiBind.toString()},
+        .workers = {u"workers"_s, {u"HERALD_WORKERS"_s}, u"workers"_s, u"count"_s,
+            wholeNumber(0, ConfigOptions::MaxWorkers),
+            u"Worker threads for WebSocket sessions; 0 means one per CPU core (at most 64)."_s,
+            QString::number(d.workers)},
+        .heartbeat = {u"heartbeat-s"_s, {u"HERALD_HEARTBEAT_S"_s}, u"heartbeat_s"_s, u"seconds"_s, secs,
+            u"Seconds between pings; a client missing one pong is dropped. Decimals allowed."_s,
+            seconds(d.heartbeatMs)},
+        .handshakeTimeout = {u"handshake-timeout-s"_s, {u"HERALD_HANDSHAKE_TIMEOUT_S"_s},
+            u"handshake_timeout_s"_s, u"seconds"_s, secs,
+            u"Seconds a new client has to complete its WebSocket upgrade. Decimals allowed."_s,
+            seconds(d.handshakeTimeoutMs)},
+        .apiIdleTimeout = {u"api-idle-timeout-s"_s, {u"HERALD_API_IDLE_TIMEOUT_S"_s},
+            u"api_idle_timeout_s"_s, u"seconds"_s, secs,
+            u"Seconds before an idle or slow push-API connection is closed. Decimals allowed."_s,
+            seconds(d.apiIdleTimeoutMs)},
+        .maxPayload = {u"max-payload-bytes"_s, {u"HERALD_MAX_PAYLOAD_BYTES"_s},
+            u"max_payload_bytes"_s, u"bytes"_s, bytes,
+            u"Largest push-API request body accepted (1 KiB to 16 MiB)."_s,
+            QString::number(d.maxPayloadBytes)},
+        .clientRate = {u"client-rate"_s, {u"HERALD_CLIENT_RATE"_s}, u"client_rate"_s, u"frames"_s,
+            wholeNumber(1, ConfigOptions::MaxClientRate),
+            u"Frames per second a browser WebSocket session may send (bursts of twice that); "
+            u"a faster client is closed with code 1008."_s,
+            QString::number(d.clientFramesPerSecond)},
+        .store = {u"store"_s, {u"HERALD_STORE"_s}, u"store"_s, u"kind"_s, u"'sqlite' or 'memory'"_s,
+            u"Where the notification history is kept: 'sqlite' (durable, in --data-dir) or "
+            u"'memory' (lost on restart; for tests and throwaway setups)."_s,
+            Parse::choiceName(d.store, ConfigOptions::StoreKinds)},
+        .dataDir = {u"data-dir"_s, {u"HERALD_DATA_DIR"_s}, u"data_dir"_s, u"folder"_s,
+            u"a folder name"_s,
+            u"Folder of the SQLite store (herald.sqlite3). Relative to the working directory; "
+            u"data_dir in the config file is relative to that file's folder."_s,
+            d.dataDir},
+        .synchronous = {u"sqlite-synchronous"_s, {u"HERALD_SQLITE_SYNCHRONOUS"_s},
+            u"sqlite_synchronous"_s, u"mode"_s, u"'normal' or 'full'"_s,
+            u"What an acknowledged push survives. 'normal': every acknowledged push survives a "
+            u"crash of herald-server (kill -9); a power loss or OS crash may lose the last pushes "
+            u"acknowledged before it (WAL not yet synced) but never corrupts the store. 'full': "
+            u"acknowledged pushes also survive power loss, at a large throughput cost."_s,
+            Parse::choiceName(d.sqliteSynchronous, ConfigOptions::SynchronousModes)},
+        .historySize = {u"history-size"_s, {u"HERALD_HISTORY_SIZE"_s}, u"history_size"_s,
+            u"count"_s, wholeNumber(1, ConfigOptions::MaxHistorySize),
+            u"Notifications kept per user; the oldest beyond this are dropped."_s,
+            QString::number(d.historySize)},
+        .historyTtl = {u"history-ttl"_s, {u"HERALD_HISTORY_TTL"_s}, u"history_ttl"_s,
+            u"duration"_s, ttl,
+            u"Age after which a notification is dropped. Durations are a number with unit ms, "
+            u"s, m, h or d (none: seconds), decimals allowed, e.g. 30d or 1.5h."_s,
+            Parse::durationText(d.historyTtlMs)},
+        .trimInterval = {u"trim-interval"_s, {u"HERALD_TRIM_INTERVAL"_s}, u"trim_interval"_s,
+            u"duration"_s, durationExpected(ConfigOptions::MaxTrimIntervalMs),
+            u"How often history size, history TTL and idempotency TTL are enforced, e.g. 60s "
+            u"or 0.5s."_s,
+            Parse::durationText(d.trimIntervalMs)},
+        .idempotencyTtl = {u"idempotency-ttl"_s, {u"HERALD_IDEMPOTENCY_TTL"_s},
+            u"idempotency_ttl"_s, u"duration"_s, ttl,
+            u"How long the answer to a push with an Idempotency-Key is kept, so that a retry "
+            u"within it is not delivered twice, e.g. 24h."_s,
+            Parse::durationText(d.idempotencyTtlMs)},
+        .legacyRoutes = {u"legacy-routes"_s, {u"HERALD_LEGACY_ROUTES"_s}, u"legacy_routes"_s,
+            QString(), boolean,
+            u"Serve the unauthenticated legacy routes /client?user_id= and /new/<id>; "
+            u"insecure, only for migrating old clients."_s,
+            u"off"_s},
+        .dev = {u"dev"_s, {u"HERALD_DEV"_s}, QString(), QString(), boolean,
+            u"Local development: generate missing secrets and accept short ones. "
+            u"Never in production."_s,
+            u"off"_s},
+        .secretFile = {u"secret-file"_s, {u"HERALD_SECRET_FILE"_s}, u"secret_file"_s, u"file"_s, path,
+            u"File holding the HS256 secret for browser tokens (at least 32 bytes, trailing "
+            u"whitespace ignored). HERALD_SECRET may hold the secret itself instead."_s,
+            u"none, required unless --dev"_s},
+        .apiKeyFile = {u"api-key-file"_s, {u"HERALD_API_KEY_FILE"_s}, u"api_key_file"_s, u"file"_s, path,
+            u"File holding the bearer key for the push API (trailing whitespace ignored). "
+            u"HERALD_API_KEY may hold the key itself instead."_s,
+            u"none, required unless --dev"_s},
+        .config = {u"config"_s, {u"HERALD_CONFIG"_s}, QString(), u"file"_s, path,
+            u"INI file with further settings, weaker than flags and environment "
+            u"(see herald.conf.example)."_s,
+            u"none"_s},
+    };
+}
+// clang-format on
+
+} // namespace
+
+const ConfigOptions &ConfigOptions::table()
+{
+    static const ConfigOptions table = makeTable();
+    return table;
+}
+
+QList<const OptionSpec *> ConfigOptions::all() const
+{
+    return {&wsPort,
+            &wsBind,
+            &apiPort,
+            &apiBind,
+            &workers,
+            &heartbeat,
+            &handshakeTimeout,
+            &apiIdleTimeout,
+            &maxPayload,
+            &clientRate,
+            &store,
+            &dataDir,
+            &synchronous,
+            &historySize,
+            &historyTtl,
+            &trimInterval,
+            &idempotencyTtl,
+            &legacyRoutes,
+            &dev,
+            &secretFile,
+            &apiKeyFile,
+            &config};
+}
+
+QStringList ConfigOptions::fileKeys() const
+{
+    QStringList keys;
+    for (const OptionSpec *spec : all()) {
+        if (!spec->fileKey.isEmpty())
+            keys << spec->fileKey;
+    }
+    return keys;
+}
+
+} // namespace Herald

@@ -1,0 +1,113 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace Herald {
+
+// One notification as stored in one user's stream.
+struct StoredNotification
+{
+    qint64 seq = 0; // the user's sequence number, 1, 2, 3, ... without gaps
+    QString id; // the notification id, shared by every user it was sent to
+    QString event; // empty when the push named none
+    QByteArray data; // compact JSON text of "data" ("null" when absent)
+    QDateTime timestamp; // UTC, millisecond precision
+
+    // {"seq","id","event","data","ts"}, as the history API lists it.
+    QJsonObject toJson() const;
+    // The notification frame a live client would have received, with its seq.
+    QString toFrame() const;
+};
+
+// Where a user's stream stands.
+struct UserState
+{
+    qint64 lastSeq = 0; // highest seq ever assigned (survives trimming); 0: none yet
+    qint64 readCursor = 0; // notifications with seq <= readCursor are read
+    qint64 unread = 0; // stored notifications with seq > readCursor
+    qint64 oldestSeq = 0; // lowest seq still stored; 0 when nothing is stored
+};
+
+// A push to store: one notification for several users.
+struct AppendEntry
+{
+    QString id;
+    QString event;
+    QByteArray data; // compact JSON
+    QDateTime timestamp;
+    QStringList users; // distinct
+    QString idempotencyKey; // empty: none
+};
+
+// What append() did with one entry.
+struct AppendResult
+{
+    bool replayed = false; // the idempotency key was known: nothing was appended
+    QHash<QString, qint64> seqs; // user -> seq assigned (empty when replayed)
+    QByteArray response; // the API answer: new, or the one kept with the key
+};
+
+/*
+    Durable per-user notification streams, read cursors and idempotency keys.
+
+    An implementation is used from one thread only (the store thread) and need
+    not be thread-safe. Every function that writes returns false and sets
+    *error on failure, in which case nothing it was asked to do has happened.
+*/
+class NotificationStore
+{
+public:
+    virtual ~NotificationStore() = default;
+
+    // Opens (creating when needed) the store; epoch() is valid afterwards.
+    virtual bool open(QString *error) = 0;
+    // A random id made when the store was created; a client that saw another
+    // epoch must reload instead of resuming.
+    virtual QString epoch() const = 0;
+
+    // Builds the API answer for an appended entry from the seqs it got.
+    using ResponseBuilder =
+            std::function<QByteArray(const AppendEntry &entry, const QHash<QString, qint64> &seqs)>;
+
+    /*
+        Appends every entry in one transaction, in order: each of an entry's
+        users gets its next seq. An entry whose idempotency key is already
+        known (from an earlier call or earlier in \a entries) is not appended;
+        its result is marked replayed and carries the response kept with the
+        key. For the others, \a respond builds the response, which is kept
+        with the key in the same transaction. \a results gets one result per
+        entry. On failure nothing is appended and no key is kept.
+    */
+    virtual bool append(const QList<AppendEntry> &entries, const ResponseBuilder &respond,
+                        QList<AppendResult> *results, QString *error) = 0;
+
+    virtual UserState userState(const QString &user) = 0;
+    // Stored notifications of \a user with seq > \a afterSeq, oldest first, at most \a limit.
+    virtual QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit) = 0;
+    // Stored notifications with seq < \a beforeSeq (0: no bound) and seq > \a afterSeq,
+    // newest first, at most \a limit.
+    virtual QList<StoredNotification> history(const QString &user, qint64 beforeSeq,
+                                              qint64 afterSeq, int limit) = 0;
+
+    // Moves the read cursor forward to min(upTo, lastSeq); never backwards.
+    virtual bool markRead(const QString &user, qint64 upTo, QString *error) = 0;
+
+    // Users that have a stream (for stored broadcasts).
+    virtual QStringList knownUsers() = 0;
+
+    // Drops, per user, all but the newest \a keepPerUser notifications and any
+    // older than \a olderThan; idempotency keys older than \a keysOlderThan.
+    // lastSeq and read cursors are kept.
+    virtual bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
+                      QString *error) = 0;
+};
+
+} // namespace Herald

@@ -1,0 +1,246 @@
+#include "storeservice.h"
+
+#include "logging.h"
+#include "serverstats.h"
+#include "sessiondirectory.h"
+#include "workerpool.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+StoreService::StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
+                           SessionDirectory &directory, ServerStats &stats)
+    : m_store(std::move(store)), m_settings(settings), m_directory(directory), m_stats(stats)
+{
+}
+
+StoreService::~StoreService()
+{
+    stop();
+}
+
+template<typename Function>
+void StoreService::run(Function &&function)
+{
+    QMetaObject::invokeMethod(this, std::forward<Function>(function), Qt::QueuedConnection);
+}
+
+template<typename Function>
+void StoreService::reply(QObject *context, Function &&function)
+{
+    QMetaObject::invokeMethod(context, std::forward<Function>(function), Qt::QueuedConnection);
+}
+
+bool StoreService::start(WorkerPool &pool, QString *error)
+{
+    m_pool = &pool;
+    m_thread = new QThread; // deleted in stop(); not a child: this object moves into it
+    m_thread->setObjectName(u"herald-store"_s);
+    moveToThread(m_thread);
+    m_thread->start();
+    bool opened = false;
+    QMetaObject::invokeMethod(
+            this,
+            [this, &opened, error] {
+                opened = m_store->open(error);
+                m_epoch = m_store->epoch();
+                m_trimTimer = new QTimer(this);
+                m_trimTimer->setInterval(m_settings.trimIntervalMs);
+                connect(m_trimTimer, &QTimer::timeout, this, &StoreService::trim);
+                m_trimTimer->start();
+            },
+            Qt::BlockingQueuedConnection);
+    if (!opened)
+        stop();
+    return opened;
+}
+
+void StoreService::stop()
+{
+    if (!m_thread)
+        return;
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                flush();
+                delete m_trimTimer;
+                m_trimTimer = nullptr;
+                m_store.reset(); // closes the database in the thread that opened it
+            },
+            Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+}
+
+void StoreService::push(const Push &push, QObject *context, PushDone done)
+{
+    run([this, pending = Pending{push, context, std::move(done)}]() mutable {
+        enqueue(std::move(pending));
+    });
+}
+
+void StoreService::enqueue(Pending pending)
+{
+    m_batch.append(std::move(pending));
+    if (!m_flushQueued) {
+        // Everything posted before this flush event joins the same transaction.
+        m_flushQueued = true;
+        run([this] { flush(); });
+    }
+}
+
+void StoreService::flush()
+{
+    m_flushQueued = false;
+    if (m_batch.isEmpty() || !m_store)
+        return;
+    const QList<Pending> batch = std::exchange(m_batch, {});
+    QList<AppendEntry> entries;
+    entries.reserve(batch.size());
+    for (const Pending &pending : batch) {
+        const Push &push = pending.push;
+        QStringList users = push.users;
+        if (push.broadcast) {
+            users = m_store->knownUsers() + m_directory.users();
+            users.removeDuplicates();
+        }
+        entries.append({push.id, push.event, push.data, push.timestamp, users, push.idempotencyKey});
+    }
+    QList<AppendResult> results;
+    QString error;
+    const auto respond = [&](const AppendEntry &entry, const QHash<QString, qint64> &seqs) {
+        const qsizetype index = &entry - entries.constData();
+        return this->respond(batch[index], entry, seqs);
+    };
+    const bool ok = m_store->append(entries, respond, &results, &error);
+    m_stats.storeCommits.fetch_add(1, std::memory_order_relaxed);
+    if (!ok) {
+        m_stats.storeErrors.fetch_add(1, std::memory_order_relaxed);
+        qCWarning(lcStore).noquote() << "commit of" << batch.size() << "pushes failed:" << error;
+    }
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const AppendResult result = ok ? results[i] : AppendResult{};
+        if (ok && !result.replayed)
+            deliver(batch[i], entries[i], result);
+        reply(batch[i].context, [done = batch[i].done, result, error] { done(result, error); });
+    }
+}
+
+void StoreService::deliver(const Pending &pending, const AppendEntry &entry,
+                           const AppendResult &result)
+{
+    m_stats.storedNotifications.fetch_add(1, std::memory_order_relaxed);
+    QList<std::pair<QString, qint64>> targets;
+    targets.reserve(entry.users.size());
+    for (const QString &user : entry.users)
+        targets.append({user, result.seqs.value(user)});
+    m_pool->deliverStored(targets, pending.push.frame);
+}
+
+QByteArray StoreService::respond(const Pending &pending, const AppendEntry &entry,
+                                 const QHash<QString, qint64> &seqs) const
+{
+    QJsonObject answer{{u"id"_s, entry.id}};
+    if (pending.push.broadcast) {
+        answer.insert(u"users"_s, double(entry.users.size()));
+        answer.insert(u"sessions"_s, double(m_directory.sessionCount()));
+        answer.insert(u"stored"_s, true);
+    } else {
+        QJsonObject seqObject;
+        for (auto it = seqs.cbegin(); it != seqs.cend(); ++it)
+            seqObject.insert(it.key(), double(it.value()));
+        const SessionDirectory::Reach reach = m_directory.reach(entry.users);
+        answer.insert(u"seq"_s, seqObject);
+        answer.insert(u"users_online"_s, double(reach.usersOnline));
+        answer.insert(u"sessions"_s, double(reach.sessions));
+    }
+    return QJsonDocument(answer).toJson(QJsonDocument::Compact);
+}
+
+void StoreService::openSession(const QString &user, const std::optional<ResumePoint> &resume,
+                               QObject *context, std::function<void(const SessionStart &)> done)
+{
+    run([this, user, resume, context, done = std::move(done)] {
+        // Pushes already queued are committed first, so the position reported
+        // covers everything the client could have been sent live before it.
+        flush();
+        reply(context, [done, start = sessionStart(user, resume)] { done(start); });
+    });
+}
+
+SessionStart StoreService::sessionStart(const QString &user,
+                                        const std::optional<ResumePoint> &resume)
+{
+    const UserState state = m_store->userState(user);
+    SessionStart start;
+    start.position = {m_epoch, state.lastSeq, state.unread, state.readCursor};
+    if (!resume)
+        return start;
+    start.resumeRequested = true;
+    const qint64 since = resume->since;
+    const bool covered = since == state.lastSeq
+            || (since < state.lastSeq && state.oldestSeq > 0 && state.oldestSeq <= since + 1);
+    start.resumeOk = resume->epoch == m_epoch && covered;
+    if (start.resumeOk && since < state.lastSeq) {
+        const qint64 missed = state.lastSeq - since;
+        start.replay = m_store->since(user, since, int(std::min<qint64>(missed, INT_MAX)));
+    }
+    return start;
+}
+
+void StoreService::markRead(const QString &user, qint64 upTo, QObject *context, StateDone done)
+{
+    run([this, user, upTo, context, done = std::move(done)] {
+        flush(); // a cursor may point at a push still in the batch
+        QString error;
+        UserState state;
+        if (m_store->markRead(user, upTo, &error)) {
+            state = m_store->userState(user);
+            m_pool->sendToUser(user, Frames::unread(state.unread, state.readCursor));
+        }
+        reply(context, [done, state, epoch = m_epoch, error] { done(state, epoch, error); });
+    });
+}
+
+void StoreService::userState(const QString &user, QObject *context, StateDone done)
+{
+    run([this, user, context, done = std::move(done)] {
+        flush();
+        reply(context, [done, state = m_store->userState(user), epoch = m_epoch] {
+            done(state, epoch, QString());
+        });
+    });
+}
+
+void StoreService::history(const QString &user, const HistoryQuery &query, QObject *context,
+                           HistoryDone done)
+{
+    run([this, user, query, context, done = std::move(done)] {
+        flush();
+        const QList<StoredNotification> page =
+                m_store->history(user, query.before, query.after, query.limit);
+        reply(context, [done, page, epoch = m_epoch] { done(page, epoch); });
+    });
+}
+
+void StoreService::trim()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QString error;
+    if (!m_store->trim(m_settings.historySize, now.addMSecs(-m_settings.historyTtlMs),
+                       now.addMSecs(-m_settings.idempotencyTtlMs), &error)) {
+        qCWarning(lcStore).noquote() << "retention trim failed:" << error;
+    }
+}
+
+} // namespace Herald

@@ -1,0 +1,117 @@
+#pragma once
+
+#include "notificationstore.h"
+#include "sessionstart.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QThread;
+class QTimer;
+
+namespace Herald {
+
+class ServerStats;
+class SessionDirectory;
+class WorkerPool;
+
+// Runs the NotificationStore in a thread of its own, off the workers' and the
+// API's paths. Pushes are group-committed: everything that arrives while a
+// commit runs goes into the next transaction. After a commit, the stored
+// notifications are handed to the workers in seq order, then each caller's
+// callback runs (in its context object's thread) so the API answers 202 only
+// for what is on disk.
+//
+// Public functions may be called from any thread. Callbacks run in the thread
+// of their context object, which must outlive this service.
+class StoreService : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings
+    {
+        int historySize = 1000;
+        qint64 historyTtlMs = 30LL * 24 * 3600 * 1000;
+        qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
+        int trimIntervalMs = 60000;
+    };
+
+    StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
+                 SessionDirectory &directory, ServerStats &stats);
+    ~StoreService() override;
+
+    // Blocking: starts the store thread and opens the store in it.
+    bool start(WorkerPool &pool, QString *error);
+    // Blocking: commits what is queued, closes the store and joins the thread.
+    void stop();
+
+    struct Push
+    {
+        QString id;
+        QString event;
+        QByteArray data; // compact JSON
+        QDateTime timestamp;
+        QString frame; // the notification frame without "seq"
+        QStringList users; // ignored for broadcasts
+        bool broadcast = false; // to every known or connected user
+        QString idempotencyKey;
+    };
+    using PushDone = std::function<void(const AppendResult &result, const QString &error)>;
+    void push(const Push &push, QObject *context, PushDone done);
+
+    void openSession(const QString &user, const std::optional<ResumePoint> &resume,
+                     QObject *context, std::function<void(const SessionStart &)> done);
+
+    using StateDone = std::function<void(const UserState &state, const QString &epoch,
+                                         const QString &error)>;
+    // Moves the read cursor and tells every session of the user its unread count.
+    void markRead(const QString &user, qint64 upTo, QObject *context, StateDone done);
+    void userState(const QString &user, QObject *context, StateDone done);
+
+    struct HistoryQuery
+    {
+        qint64 before = 0; // 0: newest
+        qint64 after = 0;
+        int limit = 50;
+    };
+    using HistoryDone =
+            std::function<void(const QList<StoredNotification> &page, const QString &epoch)>;
+    void history(const QString &user, const HistoryQuery &query, QObject *context,
+                 HistoryDone done);
+
+private:
+    struct Pending
+    {
+        Push push;
+        QObject *context = nullptr;
+        PushDone done;
+    };
+
+    void enqueue(Pending pending);
+    void flush();
+    void deliver(const Pending &pending, const AppendEntry &entry, const AppendResult &result);
+    QByteArray respond(const Pending &pending, const AppendEntry &entry,
+                       const QHash<QString, qint64> &seqs) const;
+    SessionStart sessionStart(const QString &user, const std::optional<ResumePoint> &resume);
+    void trim();
+    template<typename Function>
+    void run(Function &&function);
+    template<typename Function>
+    static void reply(QObject *context, Function &&function);
+
+    std::unique_ptr<NotificationStore> m_store;
+    Settings m_settings;
+    SessionDirectory &m_directory;
+    ServerStats &m_stats;
+    WorkerPool *m_pool = nullptr;
+    QThread *m_thread = nullptr;
+    QTimer *m_trimTimer = nullptr;
+    QString m_epoch;
+    QList<Pending> m_batch;
+    bool m_flushQueued = false;
+};
+
+} // namespace Herald

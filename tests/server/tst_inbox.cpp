@@ -1,0 +1,406 @@
+#include "serverfixture.h"
+#include "wsclient.h"
+
+#include <QJsonArray>
+#include <QNetworkReply>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Herald;
+using namespace Herald::Test;
+
+// The durable inbox through the real listeners: seqs, resume, unread sync,
+// idempotency, retention and history, on the SQLite store.
+class TestInbox : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void notificationsCarryGapFreeSeqs();
+    void resumeReplaysWhatWasMissed();
+    void replayAndLivePushesInterleaveWithoutGapOrDuplicate();
+    void resumeFailsForAnotherEpoch();
+    void resumeFailsWhenRetentionDroppedTheGap();
+    void readingInOneTabClearsTheOthers();
+    void readThroughTheApi();
+    void idempotentRetryStoresOnce();
+    void badClientFramesGetErrors_data();
+    void badClientFramesGetErrors();
+    void floodingClientIsClosed();
+    void historyIsNewestFirstAndPaged();
+    void liveOnlyPushesAreNotStored();
+    void storedBroadcastReachesKnownUsers();
+    void unreadAndCursorsSurviveRestart();
+
+private:
+    std::unique_ptr<WsClient> connect(const QUrl &url);
+    QUrl resumeUrl(const QString &user, qint64 since, const QString &epoch) const;
+    qint64 notify(const QString &user, const QJsonValue &data = {});
+    void restart(const ServerConfig &config);
+
+    std::unique_ptr<ServerFixture> m_fixture;
+};
+
+void TestInbox::init()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.clientFramesPerSecond = 50;
+    restart(config);
+}
+
+void TestInbox::cleanup()
+{
+    m_fixture.reset();
+}
+
+void TestInbox::restart(const ServerConfig &config)
+{
+    m_fixture.reset();
+    m_fixture = std::make_unique<ServerFixture>(config);
+    QVERIFY2(m_fixture->start(), qPrintable(m_fixture->server().errorString()));
+}
+
+std::unique_ptr<WsClient> TestInbox::connect(const QUrl &url)
+{
+    auto client = std::make_unique<WsClient>();
+    if (!client->connectAndWelcome(url))
+        return nullptr;
+    return client;
+}
+
+QUrl TestInbox::resumeUrl(const QString &user, qint64 since, const QString &epoch) const
+{
+    QUrl url = m_fixture->wsUrl(user);
+    QUrlQuery query(url);
+    query.addQueryItem(u"since"_s, QString::number(since));
+    query.addQueryItem(u"epoch"_s, epoch);
+    url.setQuery(query);
+    return url;
+}
+
+qint64 TestInbox::notify(const QString &user, const QJsonValue &data)
+{
+    const auto reply = m_fixture->api().post(
+            u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{user}}, {u"data"_s, data}});
+    if (reply.status != 202)
+        return -1;
+    return qint64(reply.json().value(u"seq"_s).toObject().value(user).toDouble());
+}
+
+void TestInbox::notificationsCarryGapFreeSeqs()
+{
+    auto client = connect(m_fixture->wsUrl(u"ann"_s));
+    QVERIFY(client);
+    const QJsonObject welcome = client->welcome();
+    QCOMPARE(welcome.value(u"seq"_s).toInt(), 0);
+    QCOMPARE(welcome.value(u"unread"_s).toInt(), 0);
+    QVERIFY(!welcome.value(u"epoch"_s).toString().isEmpty());
+
+    const auto reply = m_fixture->api().post(u"/api/v1/notify"_s,
+                                             {{u"users"_s, QJsonArray{u"ann"_s, u"ben"_s}}});
+    QCOMPARE(reply.status, 202);
+    const QJsonObject seqs = reply.json().value(u"seq"_s).toObject();
+    QCOMPARE(seqs.value(u"ann"_s).toInt(), 1);
+    QCOMPARE(seqs.value(u"ben"_s).toInt(), 1);
+    QCOMPARE(notify(u"ann"_s), 2);
+    QCOMPARE(notify(u"ann"_s), 3);
+    QTRY_COMPARE(client->seqs(), QList<qint64>({1, 2, 3}));
+
+    auto again = connect(m_fixture->wsUrl(u"ann"_s));
+    QVERIFY(again);
+    QCOMPARE(again->welcome().value(u"seq"_s).toInt(), 3);
+    QCOMPARE(again->welcome().value(u"unread"_s).toInt(), 3);
+}
+
+void TestInbox::resumeReplaysWhatWasMissed()
+{
+    auto client = connect(m_fixture->wsUrl(u"cat"_s));
+    QVERIFY(client);
+    const QString epoch = client->welcome().value(u"epoch"_s).toString();
+    QCOMPARE(notify(u"cat"_s, u"first"_s), 1);
+    QTRY_COMPARE(client->seqs().size(), 1);
+    client.reset(); // the laptop lid closes
+
+    QCOMPARE(notify(u"cat"_s, u"second"_s), 2);
+    QCOMPARE(notify(u"cat"_s, u"third"_s), 3);
+    auto resumed = connect(resumeUrl(u"cat"_s, 1, epoch));
+    QVERIFY(resumed);
+    QTRY_COMPARE(resumed->framesOfType(u"resumed"_s).size(), 1);
+    QCOMPARE(resumed->seqs(), QList<qint64>({2, 3}));
+    const QList<QJsonObject> frames = resumed->frames();
+    QCOMPARE(frames.at(0).value(u"type"_s).toString(), u"welcome"_s);
+    QCOMPARE(frames.at(1).value(u"data"_s).toString(), u"second"_s);
+    QCOMPARE(frames.at(3).value(u"type"_s).toString(), u"resumed"_s);
+    QCOMPARE(frames.at(3).value(u"ok"_s).toBool(), true);
+    QCOMPARE(frames.at(3).value(u"seq"_s).toInt(), 3);
+    QCOMPARE(notify(u"cat"_s), 4);
+    QTRY_COMPARE(resumed->seqs(), QList<qint64>({2, 3, 4}));
+}
+
+void TestInbox::replayAndLivePushesInterleaveWithoutGapOrDuplicate()
+{
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(notify(u"dan"_s), i + 1);
+    const QString epoch = connect(m_fixture->wsUrl(u"x"_s))->welcome().value(u"epoch"_s).toString();
+
+    // Pushes in flight while the client reconnects and replays.
+    QNetworkAccessManager network;
+    QNetworkRequest request(m_fixture->apiUrl().resolved(QUrl(u"/api/v1/notify"_s)));
+    request.setRawHeader("Authorization", m_fixture->api().authorization());
+    request.setRawHeader("Content-Type", "application/json");
+    int answered = 0;
+    for (int i = 0; i < 60; ++i) {
+        QNetworkReply *reply = network.post(request, R"({"users":["dan"]})"_ba);
+        QObject::connect(reply, &QNetworkReply::finished, reply, [&answered, reply] {
+            answered += reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 202;
+            reply->deleteLater();
+        });
+    }
+    WsClient client;
+    client.open(resumeUrl(u"dan"_s, 5, epoch));
+    QTRY_COMPARE(answered, 60);
+    QList<qint64> expected;
+    for (qint64 seq = 6; seq <= 80; ++seq)
+        expected.append(seq);
+    QTRY_COMPARE(client.seqs(), expected);
+    QCOMPARE(client.framesOfType(u"resumed"_s).size(), 1);
+    QVERIFY(client.framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool());
+}
+
+void TestInbox::resumeFailsForAnotherEpoch()
+{
+    QCOMPARE(notify(u"eve"_s), 1);
+    auto client = connect(resumeUrl(u"eve"_s, 0, u"an-old-epoch"_s));
+    QVERIFY(client);
+    QTRY_COMPARE(client->framesOfType(u"resumed"_s).size(), 1);
+    const QJsonObject resumed = client->framesOfType(u"resumed"_s).first();
+    QCOMPARE(resumed.value(u"ok"_s).toBool(), false);
+    QCOMPARE(resumed.value(u"seq"_s).toInt(), 1);
+    QCOMPARE(resumed.value(u"epoch"_s).toString(), client->welcome().value(u"epoch"_s).toString());
+    QVERIFY(client->seqs().isEmpty());
+}
+
+void TestInbox::resumeFailsWhenRetentionDroppedTheGap()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.historySize = 5;
+    config.trimIntervalMs = 50;
+    restart(config);
+    for (int i = 1; i <= 10; ++i)
+        QCOMPARE(notify(u"fay"_s), i);
+    QTRY_COMPARE(m_fixture->api().get(u"/api/v1/users/fay/notifications"_s)
+                         .json().value(u"notifications"_s).toArray().size(),
+                 5);
+    const QString epoch = m_fixture->api().get(u"/api/v1/users/fay/unread"_s)
+                                  .json().value(u"epoch"_s).toString();
+
+    auto gap = connect(resumeUrl(u"fay"_s, 2, epoch)); // 3..5 are gone
+    QVERIFY(gap);
+    QTRY_COMPARE(gap->framesOfType(u"resumed"_s).size(), 1);
+    QCOMPARE(gap->framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool(), false);
+    QVERIFY(gap->seqs().isEmpty());
+
+    auto covered = connect(resumeUrl(u"fay"_s, 5, epoch)); // 6..10 are kept
+    QVERIFY(covered);
+    QTRY_COMPARE(covered->framesOfType(u"resumed"_s).size(), 1);
+    QCOMPARE(covered->framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool(), true);
+    QCOMPARE(covered->seqs(), QList<qint64>({6, 7, 8, 9, 10}));
+    // Trimming keeps the stream's position.
+    QCOMPARE(covered->welcome().value(u"seq"_s).toInt(), 10);
+    QCOMPARE(covered->welcome().value(u"unread"_s).toInt(), 5);
+}
+
+void TestInbox::readingInOneTabClearsTheOthers()
+{
+    std::vector<std::unique_ptr<WsClient>> tabs;
+    for (int i = 0; i < 3; ++i) {
+        tabs.push_back(connect(m_fixture->wsUrl(u"gil"_s)));
+        QVERIFY(tabs.back());
+    }
+    for (int i = 1; i <= 4; ++i)
+        QCOMPARE(notify(u"gil"_s), i);
+    for (auto &tab : tabs)
+        QTRY_COMPARE(tab->seqs().size(), 4);
+
+    tabs[0]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 3}});
+    for (auto &tab : tabs) {
+        QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 1);
+        const QJsonObject unread = tab->framesOfType(u"unread"_s).first();
+        QCOMPARE(unread.value(u"count"_s).toInt(), 1);
+        QCOMPARE(unread.value(u"read_up_to"_s).toInt(), 3);
+    }
+    // Past the end is clamped; backwards is ignored.
+    tabs[1]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 99}});
+    tabs[2]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
+    for (auto &tab : tabs) {
+        QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 3);
+        QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"count"_s).toInt(), 0);
+        QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"read_up_to"_s).toInt(), 4);
+    }
+}
+
+void TestInbox::readThroughTheApi()
+{
+    auto tab = connect(m_fixture->wsUrl(u"hal"_s));
+    QVERIFY(tab);
+    for (int i = 1; i <= 3; ++i)
+        QCOMPARE(notify(u"hal"_s), i);
+    const auto read = m_fixture->api().post(u"/api/v1/users/hal/read"_s, {{u"up_to"_s, 2}});
+    QCOMPARE(read.status, 200);
+    QCOMPARE(read.json().value(u"unread"_s).toInt(), 1);
+    QCOMPARE(read.json().value(u"read_up_to"_s).toInt(), 2);
+    QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 1);
+    QCOMPARE(tab->framesOfType(u"unread"_s).first().value(u"count"_s).toInt(), 1);
+    const auto unread = m_fixture->api().get(u"/api/v1/users/hal/unread"_s);
+    QCOMPARE(unread.status, 200);
+    QCOMPARE(unread.json().value(u"unread"_s).toInt(), 1);
+    QCOMPARE(unread.json().value(u"seq"_s).toInt(), 3);
+    const auto bad = m_fixture->api().post(u"/api/v1/users/hal/read"_s, {{u"up_to"_s, -1}});
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(bad.errorCode(), u"invalid_field"_s);
+}
+
+void TestInbox::idempotentRetryStoresOnce()
+{
+    auto tab = connect(m_fixture->wsUrl(u"ida"_s));
+    QVERIFY(tab);
+    const QJsonObject body{{u"users"_s, QJsonArray{u"ida"_s}}, {u"data"_s, u"once"_s}};
+    const auto first = m_fixture->api().send(
+            "POST", u"/api/v1/notify"_s, QJsonDocument(body).toJson(),
+            {{"Authorization", m_fixture->api().authorization()},
+             {"Content-Type", "application/json"},
+             {"Idempotency-Key", "task-42"}});
+    QCOMPARE(first.status, 202);
+    QJsonObject withField = body;
+    withField.insert(u"idempotency_key"_s, u"task-42"_s);
+    const auto retry = m_fixture->api().post(u"/api/v1/notify"_s, withField);
+    QCOMPARE(retry.status, 202);
+    QCOMPARE(retry.json(), first.json());
+    QCOMPARE(notify(u"ida"_s), 2); // the retry took no seq
+    QTRY_COMPARE(tab->seqs(), QList<qint64>({1, 2}));
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/ida/notifications"_s)
+                     .json().value(u"notifications"_s).toArray().size(),
+             2);
+}
+
+void TestInbox::badClientFramesGetErrors_data()
+{
+    QTest::addColumn<QString>("frame");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("not json") << u"hello"_s << u"invalid_json"_s;
+    QTest::newRow("array") << u"[1]"_s << u"invalid_json"_s;
+    QTest::newRow("no type") << u"{}"_s << u"unknown_type"_s;
+    QTest::newRow("unknown type") << u"{\"type\":\"subscribe\"}"_s << u"unknown_type"_s;
+    QTest::newRow("read without up_to") << u"{\"type\":\"read\"}"_s << u"invalid_field"_s;
+    QTest::newRow("read negative") << u"{\"type\":\"read\",\"up_to\":-3}"_s << u"invalid_field"_s;
+    QTest::newRow("read fraction") << u"{\"type\":\"read\",\"up_to\":1.5}"_s << u"invalid_field"_s;
+    QTest::newRow("read string") << u"{\"type\":\"read\",\"up_to\":\"2\"}"_s << u"invalid_field"_s;
+}
+
+void TestInbox::badClientFramesGetErrors()
+{
+    QFETCH(QString, frame);
+    QFETCH(QString, code);
+    auto tab = connect(m_fixture->wsUrl(u"ivy"_s));
+    QVERIFY(tab);
+    QCOMPARE(notify(u"ivy"_s), 1);
+    QTRY_COMPARE(tab->seqs().size(), 1);
+    tab->socket().sendTextMessage(frame);
+    QTRY_COMPARE(tab->framesOfType(u"error"_s).size(), 1);
+    QCOMPARE(tab->framesOfType(u"error"_s).first().value(u"code"_s).toString(), code);
+    // Nothing else changed: still connected, still unread, still in order.
+    tab->send({{u"type"_s, u"ping"_s}});
+    QTRY_COMPARE(tab->framesOfType(u"pong"_s).size(), 1);
+    QVERIFY(tab->isConnected());
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/ivy/unread"_s).json().value(u"unread"_s).toInt(),
+             1);
+    QVERIFY(tab->framesOfType(u"unread"_s).isEmpty());
+}
+
+void TestInbox::floodingClientIsClosed()
+{
+    auto flooder = connect(m_fixture->wsUrl(u"joe"_s));
+    auto calm = connect(m_fixture->wsUrl(u"joe"_s));
+    QVERIFY(flooder && calm);
+    for (int i = 0; i < 500; ++i)
+        flooder->send({{u"type"_s, u"ping"_s}});
+    QTRY_VERIFY(flooder->isClosed());
+    QCOMPARE(flooder->closeCode(), 1008);
+    QVERIFY(calm->isConnected());
+}
+
+void TestInbox::historyIsNewestFirstAndPaged()
+{
+    for (int i = 1; i <= 7; ++i)
+        QCOMPARE(notify(u"kim"_s, i * 10), i);
+    const auto first = m_fixture->api().get(u"/api/v1/users/kim/notifications?limit=3"_s).json();
+    const QJsonArray page = first.value(u"notifications"_s).toArray();
+    QCOMPARE(page.size(), 3);
+    QCOMPARE(page.at(0).toObject().value(u"seq"_s).toInt(), 7);
+    QCOMPARE(page.at(0).toObject().value(u"data"_s).toInt(), 70);
+    QCOMPARE(page.at(2).toObject().value(u"seq"_s).toInt(), 5);
+    QCOMPARE(first.value(u"next_before"_s).toInt(), 5);
+    const auto second =
+            m_fixture->api().get(u"/api/v1/users/kim/notifications?limit=3&before=5"_s).json();
+    QCOMPARE(second.value(u"notifications"_s).toArray().at(0).toObject().value(u"seq"_s).toInt(),
+             4);
+    const auto since =
+            m_fixture->api().get(u"/api/v1/users/kim/notifications?since=5"_s).json();
+    QCOMPARE(since.value(u"notifications"_s).toArray().size(), 2);
+    QVERIFY(since.value(u"next_before"_s).isNull());
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/kim/notifications?limit=0"_s).status, 400);
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/kim/notifications?before=x"_s).status, 400);
+}
+
+void TestInbox::liveOnlyPushesAreNotStored()
+{
+    auto tab = connect(m_fixture->wsUrl(u"lea"_s));
+    QVERIFY(tab);
+    const auto reply = m_fixture->api().post(
+            u"/api/v1/notify"_s,
+            {{u"users"_s, QJsonArray{u"lea"_s}}, {u"event"_s, u"typing"_s}, {u"store"_s, false}});
+    QCOMPARE(reply.status, 202);
+    QTRY_COMPARE(tab->framesOfType(u"notification"_s).size(), 1);
+    QVERIFY(!tab->framesOfType(u"notification"_s).first().contains(u"seq"_s));
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/lea/unread"_s).json().value(u"seq"_s).toInt(),
+             0);
+}
+
+void TestInbox::storedBroadcastReachesKnownUsers()
+{
+    QCOMPARE(notify(u"offline"_s), 1); // known, not connected
+    auto online = connect(m_fixture->wsUrl(u"online"_s)); // connected, not yet known
+    QVERIFY(online);
+    const auto reply = m_fixture->api().post(u"/api/v1/broadcast"_s,
+                                             {{u"event"_s, u"maintenance"_s}, {u"store"_s, true}});
+    QCOMPARE(reply.status, 202);
+    QCOMPARE(reply.json().value(u"users"_s).toInt(), 2);
+    QTRY_COMPARE(online->seqs(), QList<qint64>({1}));
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/offline/unread"_s).json().value(u"seq"_s).toInt(),
+             2);
+}
+
+void TestInbox::unreadAndCursorsSurviveRestart()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.dataDir = m_fixture->dataDir() + u"/restart"_s; // absolute: kept across restarts
+    restart(config);
+    for (int i = 1; i <= 3; ++i)
+        QCOMPARE(notify(u"max"_s), i);
+    QCOMPARE(m_fixture->api().post(u"/api/v1/users/max/read"_s, {{u"up_to"_s, 1}}).status, 200);
+    const auto before = m_fixture->api().get(u"/api/v1/users/max/unread"_s).json();
+
+    restart(config);
+    const auto after = m_fixture->api().get(u"/api/v1/users/max/unread"_s).json();
+    QCOMPARE(after, before);
+    QCOMPARE(after.value(u"unread"_s).toInt(), 2);
+    QCOMPARE(notify(u"max"_s), 4);
+}
+
+QTEST_GUILESS_MAIN(TestInbox)
+#include "tst_inbox.moc"
