@@ -1,13 +1,14 @@
 #include "apiclient.h"
+#include "serverprocess.h"
 #include "tokensigner.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald::Test;
@@ -24,57 +25,22 @@ private Q_SLOTS:
     void sigtermClosesSessionsWith1001();
     void devModePrintsAWorkingExample();
 
-private:
-    static QProcessEnvironment baseEnvironment();
-    // Starts the binary and reads the two ports from its start-up log line.
-    static bool startServer(QProcess &process, const QStringList &arguments,
-                            const QProcessEnvironment &env, quint16 *wsPort, quint16 *apiPort);
 };
 
 namespace {
-const QByteArray Secret = "process-test-secret-0123456789abcdefghijkl";
-const QByteArray ApiKey = "process-test-api-key-0123456789abcdefghij";
+const QByteArray Secret = ServerProcess::Secret;
+const QByteArray ApiKey = ServerProcess::ApiKey;
+QProcessEnvironment baseEnvironment()
+{
+    return ServerProcess::cleanEnvironment();
+}
 } // namespace
-
-QProcessEnvironment TestProcess::baseEnvironment()
-{
-    QProcessEnvironment env;
-    env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
-    env.insert(u"QT_NO_GLIB"_s, u"1"_s);
-    return env;
-}
-
-bool TestProcess::startServer(QProcess &process, const QStringList &arguments,
-                              const QProcessEnvironment &env, quint16 *wsPort, quint16 *apiPort)
-{
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(HERALD_SERVER_BINARY),
-                  QStringList {u"--ws-port"_s, u"0"_s, u"--api-port"_s, u"0"_s} + arguments);
-    static const QRegularExpression listening(
-        uR"(listening: WebSocket \S+ (\d+) .*push API \S+ (\d+))"_s);
-    QByteArray log;
-    QRegularExpressionMatch match;
-    const bool found = QTest::qWaitFor(
-        [&] {
-            log += process.readAllStandardError();
-            match = listening.match(QString::fromUtf8(log));
-            return match.hasMatch() || process.state() == QProcess::NotRunning;
-        },
-        10000);
-    if (!found || !match.hasMatch()) {
-        qWarning() << "server did not start:" << log;
-        return false;
-    }
-    *wsPort = quint16(match.captured(1).toUInt());
-    *apiPort = quint16(match.captured(2).toUInt());
-    return true;
-}
 
 void TestProcess::helpListsEveryOption()
 {
     QProcess process;
     process.setProcessEnvironment(baseEnvironment());
-    process.start(QStringLiteral(HERALD_SERVER_BINARY), {u"--help"_s});
+    process.start(ServerProcess::binary(), {u"--help"_s});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QString help = QString::fromUtf8(process.readAllStandardOutput());
@@ -108,7 +74,7 @@ void TestProcess::refusesToStartWithoutSecrets()
         env.insert(u"HERALD_API_KEY"_s, QString::fromLatin1(ApiKey));
     QProcess process;
     process.setProcessEnvironment(env);
-    process.start(QStringLiteral(HERALD_SERVER_BINARY), {u"--ws-port"_s, u"0"_s});
+    process.start(ServerProcess::binary(), {u"--ws-port"_s, u"0"_s});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QVERIFY(process.exitCode() != 0);
@@ -119,37 +85,34 @@ void TestProcess::refusesToStartWithoutSecrets()
 
 void TestProcess::sigtermClosesSessionsWith1001()
 {
-    QProcessEnvironment env = baseEnvironment();
-    env.insert(u"HERALD_SECRET"_s, QString::fromLatin1(Secret));
-    env.insert(u"HERALD_API_KEY"_s, QString::fromLatin1(ApiKey));
-    QProcess process;
-    quint16 wsPort = 0, apiPort = 0;
-    QVERIFY(startServer(process, {}, env, &wsPort, &apiPort));
+    QTemporaryDir data;
+    ServerProcess server;
+    QVERIFY(server.start({u"--data-dir"_s, data.path()}, ServerProcess::environmentWithSecrets()));
 
-    const QByteArray token
-        = Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
+    const QByteArray token =
+            Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
     WsClient client;
-    QVERIFY(client.connectAndWelcome(
-        QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(wsPort).arg(QString::fromLatin1(token)))));
-    ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(apiPort)), ApiKey);
-    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"1"_s}}}).status, 202);
+    QVERIFY(client.connectAndWelcome(QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort())
+                                                  .arg(QString::fromLatin1(token)))));
+    ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
+    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
 
-    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(server.terminate());
     QTRY_VERIFY(client.isClosed());
     QCOMPARE(client.closeCode(), 1001);
-    QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 10000);
-    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(process.exitCode(), 0);
-    const QByteArray log = process.readAllStandardError() + process.readAllStandardOutput();
+    const QByteArray log = server.log() + server.process().readAllStandardOutput();
     QVERIFY2(!log.contains(Secret) && !log.contains(ApiKey), "a secret was logged");
 }
 
 void TestProcess::devModePrintsAWorkingExample()
 {
-    QProcess process;
-    quint16 wsPort = 0, apiPort = 0;
-    QVERIFY(startServer(process, {u"--dev"_s}, baseEnvironment(), &wsPort, &apiPort));
+    QTemporaryDir data;
+    ServerProcess server;
+    QVERIFY(server.start({u"--dev"_s, u"--data-dir"_s, data.path()}, baseEnvironment()));
+    QProcess &process = server.process();
+    const quint16 wsPort = server.wsPort();
+    const quint16 apiPort = server.apiPort();
     static const QRegularExpression wsUrl(uR"((ws://\S+/ws\?token=\S+))"_s);
     static const QRegularExpression apiKey(uR"(HERALD_API_KEY=(\S+))"_s);
     QString banner;
@@ -165,9 +128,7 @@ void TestProcess::devModePrintsAWorkingExample()
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(apiPort)), key.toLatin1());
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"1"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
-    process.terminate();
-    QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 10000);
-    QCOMPARE(process.exitCode(), 0);
+    QVERIFY(server.terminate());
 }
 
 QTEST_GUILESS_MAIN(TestProcess)
