@@ -18,6 +18,7 @@ constexpr int LingerMs = 2000;
 ApiTcpServer::ApiTcpServer(int idleTimeoutMs, qint64 maxUnansweredBytes, QObject *parent)
     : QTcpServer(parent), m_idleTimeoutMs(idleTimeoutMs), m_maxUnansweredBytes(maxUnansweredBytes)
 {
+    setListenBacklogSize(1024);
     m_sweep.setInterval(std::clamp(idleTimeoutMs / 4, 50, 5000));
     connect(&m_sweep, &QTimer::timeout, this, &ApiTcpServer::sweep);
     m_sweep.start();

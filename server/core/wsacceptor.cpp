@@ -81,6 +81,9 @@ WsAcceptor::WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, ServerStats 
       m_stats(stats),
       m_handshakeTimeoutMs(handshakeTimeoutMs)
 {
+    // Qt's default backlog of 50 overflows when thousands of browsers reconnect
+    // at once (after a deploy); the kernel caps this at net.core.somaxconn.
+    setListenBacklogSize(4096);
     m_sweep.setInterval(std::clamp(handshakeTimeoutMs / 4, 50, 1000));
     connect(&m_sweep, &QTimer::timeout, this, &WsAcceptor::sweep);
 }

@@ -1,0 +1,156 @@
+#include "benchoptions.h"
+
+#include <QCommandLineParser>
+
+#include <optional>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+namespace {
+
+struct IntOption
+{
+    QString name;
+    int *target;
+    int min;
+    int max;
+};
+
+std::optional<Scenario> scenarioFromName(const QString &name)
+{
+    for (Scenario scenario : {Scenario::Notify, Scenario::Fanout, Scenario::Broadcast}) {
+        if (name == BenchOptionsParser::scenarioName(scenario))
+            return scenario;
+    }
+    return std::nullopt;
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        u"Load generator for herald-server: opens WebSocket sessions, pushes notifications "
+        u"through the API and checks every delivery."_s);
+    parser.addHelpOption();
+    parser.addOptions({
+        {u"ws-url"_s, u"WebSocket endpoint (default ws://127.0.0.1:8080/ws)."_s, u"url"_s},
+        {u"api-url"_s, u"Push API base URL (default http://127.0.0.1:8081)."_s, u"url"_s},
+        {u"secret"_s, u"Token secret (default: $HERALD_SECRET)."_s, u"secret"_s},
+        {u"api-key"_s, u"API bearer key (default: $HERALD_API_KEY)."_s, u"key"_s},
+        {u"scenario"_s, u"notify, fanout or broadcast (default notify)."_s, u"name"_s},
+        {u"users"_s, u"Distinct users (default 1000)."_s, u"n"_s},
+        {u"sessions-per-user"_s, u"WebSocket sessions per user (default 2)."_s, u"n"_s},
+        {u"pushes"_s, u"API calls to make (default 10000)."_s, u"n"_s},
+        {u"concurrency"_s, u"HTTP requests in flight (default 32)."_s, u"n"_s},
+        {u"fanout-users"_s, u"Users per call in the fanout scenario (default 1000)."_s, u"n"_s},
+        {u"connect-batch"_s, u"Sockets opened per batch (default 500)."_s, u"n"_s},
+        {u"drain-ms"_s, u"Wait for late deliveries after the last reply (default 5000)."_s,
+         u"ms"_s},
+    });
+}
+
+// Returns the error line, or an empty string.
+QString readNumbers(const QCommandLineParser &parser, BenchOptions &options)
+{
+    const IntOption numbers[] = {
+        {u"users"_s, &options.users, 1, 1000000},
+        {u"sessions-per-user"_s, &options.sessionsPerUser, 1, 1000},
+        {u"pushes"_s, &options.pushes, 1, 100000000},
+        {u"concurrency"_s, &options.concurrency, 1, 1024},
+        {u"fanout-users"_s, &options.fanoutUsers, 1, 10000},
+        {u"connect-batch"_s, &options.connectBatch, 1, 100000},
+        {u"drain-ms"_s, &options.drainMs, 0, 600000},
+    };
+    for (const IntOption &number : numbers) {
+        if (!parser.isSet(number.name))
+            continue;
+        bool ok = false;
+        const int value = parser.value(number.name).toInt(&ok);
+        if (!ok || value < number.min || value > number.max) {
+            return u"--%1 must be a whole number from %2 to %3"_s.arg(number.name)
+                .arg(number.min)
+                .arg(number.max);
+        }
+        *number.target = value;
+    }
+    return {};
+}
+
+QString readUrls(const QCommandLineParser &parser, BenchOptions &options)
+{
+    if (parser.isSet(u"ws-url"_s))
+        options.wsUrl = QUrl(parser.value(u"ws-url"_s));
+    if (parser.isSet(u"api-url"_s))
+        options.apiUrl = QUrl(parser.value(u"api-url"_s));
+    if (!options.wsUrl.isValid() || !options.wsUrl.scheme().startsWith(u"ws"_s))
+        return u"--ws-url must be a ws:// or wss:// URL"_s;
+    if (!options.apiUrl.isValid() || !options.apiUrl.scheme().startsWith(u"http"_s))
+        return u"--api-url must be an http:// or https:// URL"_s;
+    if (options.wsUrl.path().isEmpty())
+        options.wsUrl.setPath(u"/ws"_s);
+    return {};
+}
+
+QString readSecrets(const QCommandLineParser &parser, const QProcessEnvironment &env,
+                    BenchOptions &options)
+{
+    options.secret
+        = (parser.isSet(u"secret"_s) ? parser.value(u"secret"_s) : env.value(u"HERALD_SECRET"_s))
+              .toUtf8();
+    options.apiKey
+        = (parser.isSet(u"api-key"_s) ? parser.value(u"api-key"_s) : env.value(u"HERALD_API_KEY"_s))
+              .toUtf8();
+    if (options.secret.isEmpty())
+        return u"no token secret: pass --secret or set HERALD_SECRET"_s;
+    if (options.apiKey.isEmpty())
+        return u"no API key: pass --api-key or set HERALD_API_KEY"_s;
+    return {};
+}
+
+} // namespace
+
+QString BenchOptionsParser::scenarioName(Scenario scenario)
+{
+    switch (scenario) {
+    case Scenario::Notify:
+        return u"notify"_s;
+    case Scenario::Fanout:
+        return u"fanout"_s;
+    case Scenario::Broadcast:
+        return u"broadcast"_s;
+    }
+    return {};
+}
+
+BenchOptionsResult BenchOptionsParser::parse(const QStringList &arguments,
+                                             const QProcessEnvironment &env)
+{
+    QCommandLineParser parser;
+    addOptions(parser);
+    BenchOptionsResult result;
+    if (!parser.parse(arguments)) {
+        result.text = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(u"help"_s))
+        return {BenchOptionsResult::Kind::Help, {}, parser.helpText()};
+    BenchOptions &options = result.options;
+    const auto scenario = scenarioFromName(
+        parser.value(u"scenario"_s).isEmpty() ? u"notify"_s : parser.value(u"scenario"_s));
+    if (!scenario) {
+        result.text = u"--scenario must be notify, fanout or broadcast"_s;
+        return result;
+    }
+    options.scenario = *scenario;
+    result.text = readNumbers(parser, options);
+    if (result.text.isEmpty())
+        result.text = readUrls(parser, options);
+    if (result.text.isEmpty())
+        result.text = readSecrets(parser, env, options);
+    if (result.text.isEmpty())
+        result.kind = BenchOptionsResult::Kind::Run;
+    return result;
+}
+
+} // namespace Herald

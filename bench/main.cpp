@@ -1,0 +1,52 @@
+#include "benchoptions.h"
+#include "benchrunner.h"
+
+#include <QCoreApplication>
+#include <QProcessEnvironment>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+
+using namespace Herald;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Every session is a socket: take all the descriptors the hard limit allows.
+void raiseFileLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            std::perror("herald-bench: setrlimit(RLIMIT_NOFILE)");
+    }
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    raiseFileLimit();
+    // The glib event loop makes thousands of sockets quadratic; the plain Unix one does not.
+    qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"herald-bench"_s);
+
+    const BenchOptionsResult result
+        = BenchOptionsParser::parse(app.arguments(), QProcessEnvironment::systemEnvironment());
+    if (result.kind == BenchOptionsResult::Kind::Help) {
+        std::fputs(qPrintable(result.text), stdout);
+        return 0;
+    }
+    if (result.kind == BenchOptionsResult::Kind::Error) {
+        std::fputs(qPrintable(u"herald-bench: "_s + result.text + u'\n'), stderr);
+        return 2;
+    }
+
+    BenchRunner runner(result.options);
+    QObject::connect(&runner, &BenchRunner::finished, &app, &QCoreApplication::exit);
+    runner.start();
+    return app.exec();
+}
