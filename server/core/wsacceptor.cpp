@@ -8,6 +8,7 @@
 
 #include <QHostAddress>
 #include <QSocketNotifier>
+#include <QTcpSocket>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -56,19 +57,6 @@ QByteArray httpResponse(const GateDecision &decision)
     if (decision.status == 426)
         response += "Upgrade: websocket\r\n";
     return response + "\r\n" + decision.body;
-}
-
-void writeAll(qintptr descriptor, const QByteArray &bytes)
-{
-    // Answers are a few hundred bytes: they fit in a fresh socket's send buffer.
-    qsizetype sent = 0;
-    while (sent < bytes.size()) {
-        const ssize_t n = ::send(int(descriptor), bytes.constData() + sent,
-                                 size_t(bytes.size() - sent), MSG_NOSIGNAL);
-        if (n <= 0)
-            return;
-        sent += n;
-    }
 }
 
 } // namespace
@@ -163,11 +151,21 @@ void WsAcceptor::answer(qintptr descriptor, qsizetype headLength, const GateDeci
     // Consume what was peeked so closing does not reset the connection
     // before the client has read the answer.
     QByteArray sink(headLength, Qt::Uninitialized);
-    [[maybe_unused]] const ssize_t consumed
-        = ::recv(int(descriptor), sink.data(), size_t(headLength), 0);
-    writeAll(descriptor, httpResponse(decision));
-    ::shutdown(int(descriptor), SHUT_WR);
-    drop(descriptor);
+    [[maybe_unused]] const ssize_t consumed =
+            ::recv(int(descriptor), sink.data(), size_t(headLength), 0);
+    release(descriptor);
+    // A socket writes the answer, however large, without blocking this thread,
+    // and closes once it is sent.
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        delete socket;
+        return;
+    }
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(m_handshakeTimeoutMs, socket, &QTcpSocket::abort);
+    socket->write(httpResponse(decision));
+    socket->disconnectFromHost();
 }
 
 void WsAcceptor::handOff(qintptr descriptor, const GateDecision &decision,
