@@ -44,7 +44,7 @@ Open a WebSocket as user "1" (token valid 24 h):
 
 Push a notification to user "1":
   curl -sS -X POST %4/api/v1/notify \
-    -H 'Authorization: Bearer %2' -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer %2" -H 'Content-Type: application/json' \
     -d '{"users":["1"],"event":"message.created","data":{"text":"hello"}}'
 =================================================================
 )"_s.arg(secret, apiKey, wsUrl, apiUrl);

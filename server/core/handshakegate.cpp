@@ -3,12 +3,20 @@
 #include "apierror.h"
 #include "tokenverifier.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include <variant>
 
 using namespace Qt::Literals::StringLiterals;
+
+// Q_INIT_RESOURCE must be used outside a namespace; the resource lives in a
+// static library, whose initializer the linker would otherwise drop.
+static void initBrowserClientResource()
+{
+    Q_INIT_RESOURCE(browser_client);
+}
 
 namespace Herald {
 
@@ -29,7 +37,21 @@ QByteArray bearerToken(const HandshakeRequest &request, const QString &queryName
 
 HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes)
     : m_verifier(verifier), m_legacyRoutes(legacyRoutes)
-{ }
+{
+    // The browser client, compiled in (resources/js), so a page needs nothing else.
+    initBrowserClientResource();
+    for (const QString &name : {u"herald.js"_s, u"herald.mjs"_s}) {
+        QFile file(u":/herald/"_s + name);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        GateDecision answer;
+        answer.contentType = "text/javascript; charset=utf-8";
+        answer.body = file.readAll();
+        answer.cacheControl = "public, max-age=300";
+        answer.crossOrigin = true;
+        m_files.insert(u"/"_s + name, answer);
+    }
+}
 
 GateDecision HandshakeGate::error(int status, const QString &code, const QString &message)
 {
@@ -39,11 +61,14 @@ GateDecision HandshakeGate::error(int status, const QString &code, const QString
 GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
 {
     const bool known = request.path == u"/healthz"_s || request.path == u"/ws"_s
+            || m_files.contains(request.path)
         || (m_legacyRoutes && request.path == u"/client"_s);
     if (!known)
         return error(404, u"not_found"_s, u"No route for %1"_s.arg(request.path));
     if (request.method != "GET")
         return error(405, u"method_not_allowed"_s, u"%1 accepts only GET"_s.arg(request.path));
+    if (const auto file = m_files.constFind(request.path); file != m_files.cend())
+        return *file;
     if (request.path == u"/healthz"_s) {
         GateDecision health;
         health.contentType = "application/json";

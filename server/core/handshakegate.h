@@ -21,6 +21,8 @@ struct GateDecision
     int status = 200; // the answer when !upgrade
     QByteArray contentType;
     QByteArray body;
+    QByteArray cacheControl = "no-store";
+    bool crossOrigin = false; // Access-Control-Allow-Origin: * (ES module imports)
 };
 
 class HandshakeGate
@@ -28,7 +30,7 @@ class HandshakeGate
 public:
     HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes);
 
-    // Routes: GET /healthz; GET /ws?token=<JWT> (or Authorization: Bearer)
+    // Routes: GET /healthz; GET /herald.js and /herald.mjs (the browser client); GET /ws?token=<JWT> (or Authorization: Bearer)
     // [&since=<seq>&epoch=<epoch>, both or neither];
     // GET /client?user_id= when legacy routes are on. Anything else is answered
     // with the matching error (404, 405, 426, 401 with the token's reason).
@@ -45,6 +47,7 @@ private:
 
     const TokenVerifier &m_verifier;
     bool m_legacyRoutes;
+    QHash<QString, GateDecision> m_files; // path -> the answer serving it
 };
 
 } // namespace Herald

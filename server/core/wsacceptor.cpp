@@ -51,9 +51,11 @@ const char *reasonPhrase(int status)
 QByteArray httpResponse(const GateDecision &decision)
 {
     QByteArray response = "HTTP/1.1 " + QByteArray::number(decision.status) + ' '
-        + reasonPhrase(decision.status) + "\r\nContent-Type: " + decision.contentType
-        + "\r\nContent-Length: " + QByteArray::number(decision.body.size())
-        + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+            + reasonPhrase(decision.status) + "\r\nContent-Type: " + decision.contentType
+            + "\r\nContent-Length: " + QByteArray::number(decision.body.size())
+            + "\r\nCache-Control: " + decision.cacheControl + "\r\nConnection: close\r\n";
+    if (decision.crossOrigin)
+        response += "Access-Control-Allow-Origin: *\r\n";
     if (decision.status == 426)
         response += "Upgrade: websocket\r\n";
     return response + "\r\n" + decision.body;

@@ -4,6 +4,7 @@
 #include "wsclient.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QTest>
 
 #include <memory>
@@ -26,6 +27,8 @@ private Q_SLOTS:
     void validTokenUpgrades_data();
     void validTokenUpgrades();
     void slowHandshakeIsDropped();
+    void servesTheBrowserClient_data();
+    void servesTheBrowserClient();
     void heartbeatReapsSilentClient();
     void legacyRoutes();
 
@@ -141,6 +144,30 @@ void TestWsGate::validTokenUpgrades()
     QTRY_COMPARE(m_fixture->server().directory().sessionsOf(u"header-user"_s).size(), 1);
     raw.socket().abort();
     QTRY_COMPARE(m_fixture->server().directory().sessionsOf(u"header-user"_s).size(), 0);
+}
+
+void TestWsGate::servesTheBrowserClient_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QString>("source");
+    QTest::newRow("classic script") << "/herald.js"_ba << QStringLiteral(HERALD_JS_DIR "/herald.js");
+    QTest::newRow("module") << "/herald.mjs"_ba << QStringLiteral(HERALD_JS_DIR "/herald.mjs");
+}
+
+void TestWsGate::servesTheBrowserClient()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(QString, source);
+    QFile file(source);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_fixture->server().wsPort()));
+    raw.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    const QByteArray response = raw.readUntilClosed();
+    QCOMPARE(RawClient::statusOf(response), 200);
+    QVERIFY(response.contains("Content-Type: text/javascript"));
+    QVERIFY(response.contains("Access-Control-Allow-Origin: *"));
+    QCOMPARE(response.mid(response.indexOf("\r\n\r\n") + 4), file.readAll());
 }
 
 void TestWsGate::slowHandshakeIsDropped()
