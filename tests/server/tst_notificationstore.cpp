@@ -1,5 +1,5 @@
-#include "memorystore.h"
-#include "sqlitestore.h"
+#include "store/memorystore.h"
+#include "store/sqlitestore.h"
 
 #include <QFile>
 #include <QSqlDatabase>
@@ -20,8 +20,8 @@ const QDateTime Base(QDate(2024, 1, 1), QTime(12, 0), Qt::UTC);
 AppendEntry entry(const QString &id, const QStringList &users, const QString &key = {},
                   qint64 offsetMs = 0)
 {
-    return AppendEntry {id, u"ev"_s, R"({"n":")" + id.toUtf8() + "\"}", Base.addMSecs(offsetMs),
-                        users, key};
+    return AppendEntry{id,    u"ev"_s, R"({"n":")" + id.toUtf8() + "\"}", Base.addMSecs(offsetMs),
+                       users, key};
 }
 
 QList<qint64> seqsOf(const QList<StoredNotification> &rows)
@@ -82,9 +82,11 @@ private Q_SLOTS:
     void markReadClampsAndNeverGoesBack();
     void knownKeyReplaysFirstResponse();
     void duplicateKeyInOneBatch();
+    void emptyResponseIsKept();
     void keyExpiresAfterTrim();
     void trimByCountKeepsCursors();
     void trimByAge();
+    void trimKeepsSharedNotifications();
     void knownUsers();
     void epochsDiffer();
     void sqliteSurvivesReopen();
@@ -97,20 +99,21 @@ private:
     bool reopen();
     bool push(const QList<AppendEntry> &entries, QList<AppendResult> *results = nullptr);
     bool isSqlite() const;
+    void verifyNotificationRows(int expected);
     QString dbPath() const { return m_dir->filePath(u"data/herald.sqlite3"_s); }
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<NotificationStore> m_store;
     int m_responses = 0; // calls of the response builder
-    const NotificationStore::ResponseBuilder m_respond = [this](const AppendEntry &e,
-                                                                const QHash<QString, qint64> &s) {
-        ++m_responses;
-        QStringList parts;
-        for (auto it = s.cbegin(); it != s.cend(); ++it)
-            parts.append(it.key() + u'=' + QString::number(it.value()));
-        parts.sort();
-        return (e.id + u':' + parts.join(u',')).toUtf8();
-    };
+    const NotificationStore::ResponseBuilder m_respond
+        = [this](const AppendEntry &e, const QHash<QString, qint64> &s) {
+              ++m_responses;
+              QStringList parts;
+              for (auto it = s.cbegin(); it != s.cend(); ++it)
+                  parts.append(it.key() + u'=' + QString::number(it.value()));
+              parts.sort();
+              return (e.id + u':' + parts.join(u',')).toUtf8();
+          };
 };
 
 void TestNotificationStore::initTestCase_data()
@@ -169,13 +172,24 @@ bool TestNotificationStore::isSqlite() const
     return kind == u"sqlite"_s;
 }
 
+// SQLite keeps one notifications row per push still referenced by an inbox row.
+void TestNotificationStore::verifyNotificationRows(int expected)
+{
+    if (!isSqlite())
+        return;
+    QString error;
+    const QString count = sideSql(dbPath(), u"SELECT COUNT(*) FROM notifications"_s, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(count, QString::number(expected));
+}
+
 void TestNotificationStore::seqsStartAtOneAndAreGapFreePerUser()
 {
     QList<AppendResult> r;
     QVERIFY(push({entry(u"a"_s, {u"alice"_s})}, &r));
-    QCOMPARE(r.at(0).seqs, (QHash<QString, qint64> {{u"alice"_s, 1}}));
+    QCOMPARE(r.at(0).seqs, (QHash<QString, qint64>{{u"alice"_s, 1}}));
     QVERIFY(push({entry(u"b"_s, {u"alice"_s, u"bob"_s})}, &r));
-    QCOMPARE(r.at(0).seqs, (QHash<QString, qint64> {{u"alice"_s, 2}, {u"bob"_s, 1}}));
+    QCOMPARE(r.at(0).seqs, (QHash<QString, qint64>{{u"alice"_s, 2}, {u"bob"_s, 1}}));
     QVERIFY(push({entry(u"c"_s, {u"bob"_s})}, &r));
     QCOMPARE(r.at(0).seqs.value(u"bob"_s), 2);
     QVERIFY(!r.at(0).replayed);
@@ -304,7 +318,7 @@ void TestNotificationStore::markReadClampsAndNeverGoesBack()
     // A user without a stream gets none from markRead.
     QVERIFY(m_store->markRead(u"nobody"_s, 3, &error));
     QCOMPARE(m_store->userState(u"nobody"_s).readCursor, 0);
-    QCOMPARE(m_store->knownUsers(), QStringList {u"alice"_s});
+    QCOMPARE(m_store->knownUsers(), QStringList{u"alice"_s});
 }
 
 void TestNotificationStore::knownKeyReplaysFirstResponse()
@@ -320,7 +334,7 @@ void TestNotificationStore::knownKeyReplaysFirstResponse()
     QCOMPARE(m_responses, 1);
     QCOMPARE(m_store->userState(u"alice"_s).lastSeq, 1);
     QCOMPARE(m_store->userState(u"bob"_s).lastSeq, 0);
-    QCOMPARE(m_store->knownUsers(), QStringList {u"alice"_s});
+    QCOMPARE(m_store->knownUsers(), QStringList{u"alice"_s});
 }
 
 void TestNotificationStore::duplicateKeyInOneBatch()
@@ -337,6 +351,19 @@ void TestNotificationStore::duplicateKeyInOneBatch()
     QCOMPARE(m_responses, 2);
     QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), range(1, 2));
     QCOMPARE(m_store->since(u"alice"_s, 0, 10).last().id, u"b"_s);
+}
+
+void TestNotificationStore::emptyResponseIsKept()
+{
+    const auto silent
+        = [](const AppendEntry &, const QHash<QString, qint64> &) { return QByteArray(); };
+    QList<AppendResult> r;
+    QString error;
+    QVERIFY2(m_store->append({entry(u"a"_s, {u"alice"_s}, u"k"_s)}, silent, &r, &error),
+             qPrintable(error));
+    QVERIFY(m_store->append({entry(u"b"_s, {u"alice"_s}, u"k"_s)}, silent, &r, &error));
+    QVERIFY(r.at(0).replayed);
+    QVERIFY(r.at(0).response.isEmpty());
 }
 
 void TestNotificationStore::keyExpiresAfterTrim()
@@ -372,7 +399,9 @@ void TestNotificationStore::trimByCountKeepsCursors()
     QCOMPARE(state.readCursor, 4);
     QCOMPARE(state.unread, 3);
     QCOMPARE(state.oldestSeq, 8);
+    verifyNotificationRows(4);
     QVERIFY(m_store->trim(0, {}, {}, &error));
+    verifyNotificationRows(0);
     QCOMPARE(m_store->userState(u"alice"_s).oldestSeq, 0);
     QCOMPARE(m_store->userState(u"alice"_s).unread, 0);
     QList<AppendResult> r;
@@ -384,15 +413,17 @@ void TestNotificationStore::trimByCountKeepsCursors()
 void TestNotificationStore::trimByAge()
 {
     // Timestamps out of seq order must not confuse age trimming.
-    const QList<qint64> offsets {5000, 1000, 6000, 2000, 7000};
+    const QList<qint64> offsets{5000, 1000, 6000, 2000, 7000};
     for (int i = 0; i < offsets.size(); ++i)
         QVERIFY(push({entry(u"n%1"_s.arg(i + 1), {u"alice"_s}, {}, offsets.at(i))}));
     QString error;
     QVERIFY(m_store->markRead(u"alice"_s, 3, &error));
     QVERIFY(m_store->trim(100, Base.addMSecs(2000), {}, &error));
-    QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), (QList<qint64> {1, 3, 4, 5}));
+    QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), (QList<qint64>{1, 3, 4, 5}));
+    verifyNotificationRows(4);
     QVERIFY(m_store->trim(100, Base.addMSecs(5500), {}, &error));
-    QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), (QList<qint64> {3, 5}));
+    QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), (QList<qint64>{3, 5}));
+    verifyNotificationRows(2);
     const UserState state = m_store->userState(u"alice"_s);
     QCOMPARE(state.oldestSeq, 3);
     QCOMPARE(state.lastSeq, 5);
@@ -400,11 +431,25 @@ void TestNotificationStore::trimByAge()
     QCOMPARE(state.unread, 1);
 }
 
+void TestNotificationStore::trimKeepsSharedNotifications()
+{
+    QVERIFY(push({entry(u"n1"_s, {u"alice"_s, u"bob"_s}), entry(u"n2"_s, {u"alice"_s}, {}, 10000),
+                  entry(u"n3"_s, {u"alice"_s}, {}, 10000)}));
+    QString error;
+    QVERIFY(m_store->trim(2, {}, {}, &error)); // alice drops n1, bob still has it
+    verifyNotificationRows(3);
+    QCOMPARE(m_store->since(u"bob"_s, 0, 10).value(0).data, entry(u"n1"_s, {}).data);
+    QVERIFY(m_store->trim(2, Base.addMSecs(5000), {}, &error)); // now bob's copy is too old
+    verifyNotificationRows(2);
+    QVERIFY(m_store->since(u"bob"_s, 0, 10).isEmpty());
+    QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), range(2, 3));
+}
+
 void TestNotificationStore::knownUsers()
 {
     QVERIFY(m_store->knownUsers().isEmpty());
     QVERIFY(push({entry(u"a"_s, {u"carol"_s, u"alice"_s}), entry(u"b"_s, {u"bob"_s})}));
-    const QStringList expected {u"alice"_s, u"bob"_s, u"carol"_s};
+    const QStringList expected{u"alice"_s, u"bob"_s, u"carol"_s};
     QCOMPARE(m_store->knownUsers(), expected);
     QString error;
     QVERIFY(m_store->trim(0, {}, {}, &error));
@@ -442,7 +487,7 @@ void TestNotificationStore::sqliteSurvivesReopen()
     QCOMPARE(m_store->userState(u"alice"_s).readCursor, 1);
     QList<AppendResult> r;
     QVERIFY(push({entry(u"c"_s, {u"alice"_s, u"bob"_s}), entry(u"d"_s, {}, u"k"_s)}, &r));
-    QCOMPARE(r.at(0).seqs, (QHash<QString, qint64> {{u"alice"_s, 3}, {u"bob"_s, 2}}));
+    QCOMPARE(r.at(0).seqs, (QHash<QString, qint64>{{u"alice"_s, 3}, {u"bob"_s, 2}}));
     QVERIFY(r.at(1).replayed);
     QCOMPARE(r.at(1).response, "a:alice=1,bob=1");
 }
@@ -460,21 +505,22 @@ void TestNotificationStore::sqliteFailedAppendLeavesNoGap()
             &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QList<AppendResult> r;
-    const QList<AppendEntry> batch {entry(u"b"_s, {u"alice"_s}),
-                                    entry(u"c"_s, {u"alice"_s, u"bob"_s, u"boom"_s}, u"k"_s)};
+    const QList<AppendEntry> batch{entry(u"b"_s, {u"alice"_s}),
+                                   entry(u"c"_s, {u"alice"_s, u"bob"_s, u"boom"_s}, u"k"_s)};
     QVERIFY(!m_store->append(batch, m_respond, &r, &error));
     QVERIFY2(error.contains(u"boom refused"_s), qPrintable(error));
     QVERIFY(r.isEmpty());
     QCOMPARE(m_store->userState(u"alice"_s).lastSeq, 1);
     QCOMPARE(m_store->userState(u"bob"_s).lastSeq, 0);
-    QCOMPARE(m_store->knownUsers(), QStringList {u"alice"_s});
+    QCOMPARE(m_store->knownUsers(), QStringList{u"alice"_s});
     error.clear();
     sideSql(dbPath(), u"DROP TRIGGER refuse"_s, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(push(batch, &r));
     QVERIFY(!r.at(1).replayed);
     QCOMPARE(r.at(0).seqs.value(u"alice"_s), 2);
-    QCOMPARE(r.at(1).seqs, (QHash<QString, qint64> {{u"alice"_s, 3}, {u"bob"_s, 1}, {u"boom"_s, 1}}));
+    QCOMPARE(r.at(1).seqs,
+             (QHash<QString, qint64>{{u"alice"_s, 3}, {u"bob"_s, 1}, {u"boom"_s, 1}}));
     QCOMPARE(seqsOf(m_store->since(u"alice"_s, 0, 10)), range(1, 3));
 }
 
@@ -497,7 +543,8 @@ void TestNotificationStore::sqliteOpenReportsBadDirectory()
     QFile blocker(m_dir->filePath(u"file"_s));
     QVERIFY(blocker.open(QIODevice::WriteOnly));
     blocker.close();
-    const std::unique_ptr<NotificationStore> store = create(blocker.fileName() + u"/sub/h.sqlite3"_s);
+    const std::unique_ptr<NotificationStore> store
+        = create(blocker.fileName() + u"/sub/h.sqlite3"_s);
     QString error;
     QVERIFY(!store->open(&error));
     QVERIFY2(error.contains(u"directory"_s), qPrintable(error));

@@ -13,8 +13,8 @@ QString newEpoch()
 {
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words)
-                                       .toHex());
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
 }
 
 // A push without a timestamp is stamped now, so that age-based trimming still applies.
@@ -26,7 +26,8 @@ qint64 msecsOf(const QDateTime &timestamp)
 
 } // namespace
 
-MemoryStore::MemoryStore() : m_epoch(newEpoch()) { }
+MemoryStore::MemoryStore() : m_epoch(newEpoch())
+{ }
 
 bool MemoryStore::open(QString *error)
 {
@@ -57,23 +58,23 @@ AppendResult MemoryStore::appendOne(const AppendEntry &entry, const ResponseBuil
         }
     }
     const qint64 ts = msecsOf(entry.timestamp);
-    auto body = std::make_shared<const Body>(Body {entry.id, entry.event, entry.data, ts});
+    auto body = std::make_shared<const Body>(Body{entry.id, entry.event, entry.data, ts});
     result.seqs.reserve(entry.users.size());
     for (const QString &user : entry.users) {
         Stream &stream = m_streams[user];
         if (!stream.items.empty() && stream.items.back().body->ts > ts)
             stream.tsOrdered = false;
-        stream.items.push_back(Item {++stream.lastSeq, body});
+        stream.items.push_back(Item{++stream.lastSeq, body});
         result.seqs.insert(user, stream.lastSeq);
     }
     result.response = respond(entry, result.seqs);
     if (!entry.idempotencyKey.isEmpty())
-        m_keys.insert(entry.idempotencyKey, Key {result.response, ts});
+        m_keys.insert(entry.idempotencyKey, Key{result.response, ts});
     return result;
 }
 
 std::deque<MemoryStore::Item>::const_iterator MemoryStore::firstAfter(const Stream &stream,
-                                                                       qint64 seq)
+                                                                      qint64 seq)
 {
     return std::upper_bound(stream.items.cbegin(), stream.items.cend(), seq,
                             [](qint64 s, const Item &item) { return s < item.seq; });
@@ -81,8 +82,8 @@ std::deque<MemoryStore::Item>::const_iterator MemoryStore::firstAfter(const Stre
 
 StoredNotification MemoryStore::toStored(const Item &item)
 {
-    return StoredNotification {item.seq, item.body->id, item.body->event, item.body->data,
-                               QDateTime::fromMSecsSinceEpoch(item.body->ts, Qt::UTC)};
+    return StoredNotification{item.seq, item.body->id, item.body->event, item.body->data,
+                              QDateTime::fromMSecsSinceEpoch(item.body->ts, Qt::UTC)};
 }
 
 UserState MemoryStore::userState(const QString &user)
@@ -146,8 +147,8 @@ QStringList MemoryStore::knownUsers()
     return users;
 }
 
-bool MemoryStore::trim(int keepPerUser, const QDateTime &olderThan,
-                       const QDateTime &keysOlderThan, QString *error)
+bool MemoryStore::trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
+                       QString *error)
 {
     Q_UNUSED(error);
     const int keep = std::max(keepPerUser, 0);

@@ -21,10 +21,13 @@ namespace {
 constexpr int SchemaVersion = 1;
 constexpr int BusyTimeoutMs = 5000;
 
-const QStringList Schema {
+const QStringList Schema{
     u"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"_s,
+    // refs counts the inbox rows naming a notification, so that trim() finds
+    // the ones left unreferenced without scanning the inbox.
     u"CREATE TABLE IF NOT EXISTS notifications(id TEXT PRIMARY KEY, event TEXT, "
-    "data TEXT NOT NULL, ts INTEGER NOT NULL)"_s,
+    "data TEXT NOT NULL, ts INTEGER NOT NULL, refs INTEGER NOT NULL)"_s,
+    u"CREATE INDEX IF NOT EXISTS notifications_ts ON notifications(ts)"_s,
     u"CREATE TABLE IF NOT EXISTS inbox(user TEXT NOT NULL, seq INTEGER NOT NULL, "
     "notification TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY(user, seq)) WITHOUT ROWID"_s,
     // Kept forever: lastSeq and the read cursor outlive trimmed notifications.
@@ -34,9 +37,8 @@ const QStringList Schema {
     "created INTEGER NOT NULL)"_s,
 };
 
-const QString SelectNotifications =
-        u"SELECT i.seq, n.id, n.event, n.data, i.ts FROM inbox i "
-        "JOIN notifications n ON n.id = i.notification "_s;
+const QString SelectNotifications = u"SELECT i.seq, n.id, n.event, n.data, i.ts FROM inbox i "
+                                    "JOIN notifications n ON n.id = i.notification "_s;
 
 bool fail(QString *error, const QString &text)
 {
@@ -71,8 +73,8 @@ QString newEpoch()
 {
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words)
-                                       .toHex());
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
 }
 
 // A push without a timestamp is stamped now, so that age-based trimming still applies.
@@ -94,9 +96,17 @@ QList<StoredNotification> readNotifications(QSqlQuery &query)
     return rows;
 }
 
+// Tallies the notification ids a DELETE ... RETURNING notification gave back.
+bool countReleased(QSqlQuery &deleted, QHash<QString, qint64> *released, QString *error)
+{
+    while (deleted.next())
+        ++(*released)[deleted.value(0).toString()];
+    return !deleted.lastError().isValid() || fail(error, deleted.lastError().text());
+}
+
 void warnRead(const char *what, const QString &error)
 {
-    qCWarning(lcServer).noquote() << "store: reading" << what << "failed:" << error;
+    qCWarning(lcStore).noquote() << "store: reading" << what << "failed:" << error;
 }
 
 } // namespace
@@ -117,7 +127,7 @@ bool SqliteStore::Db::prepareAll(QString *error)
 {
     const std::pair<QSqlQuery *, QString> statements[] = {
         {&insertNotification,
-         u"INSERT INTO notifications(id, event, data, ts) VALUES(?, ?, ?, ?)"_s},
+         u"INSERT INTO notifications(id, event, data, ts, refs) VALUES(?, ?, ?, ?, ?)"_s},
         {&insertInbox, u"INSERT INTO inbox(user, seq, notification, ts) VALUES(?, ?, ?, ?)"_s},
         {&upsertUser,
          u"INSERT INTO users(user, last_seq, read_cursor) VALUES(?, ?, 0) "
@@ -128,7 +138,7 @@ bool SqliteStore::Db::prepareAll(QString *error)
         {&since, SelectNotifications + u"WHERE i.user = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"_s},
         {&history,
          SelectNotifications
-                 + u"WHERE i.user = ? AND i.seq > ? AND i.seq < ? ORDER BY i.seq DESC LIMIT ?"_s},
+             + u"WHERE i.user = ? AND i.seq > ? AND i.seq < ? ORDER BY i.seq DESC LIMIT ?"_s},
         {&userState,
          u"SELECT u.last_seq, u.read_cursor, "
          "(SELECT COUNT(*) FROM inbox i WHERE i.user = u.user AND i.seq > u.read_cursor), "
@@ -156,7 +166,7 @@ struct SqliteStore::Batch
 SqliteStore::SqliteStore(QString filePath, Synchronous sync)
     : m_filePath(std::move(filePath)), m_sync(sync)
 {
-    static std::atomic<quint64> instances {0};
+    static std::atomic<quint64> instances{0};
     m_connectionName = u"herald-store-%1"_s.arg(instances.fetch_add(1));
 }
 
@@ -207,30 +217,31 @@ bool SqliteStore::setPragmas(QString *error)
     query.finish();
     // Without WAL every commit would block readers; refuse rather than run slowly.
     if (mode.compare(u"wal"_s, Qt::CaseInsensitive) != 0)
-        return fail(error, u"%1: SQLite refused WAL journaling (got \"%2\")"_s.arg(m_filePath, mode));
+        return fail(error,
+                    u"%1: SQLite refused WAL journaling (got \"%2\")"_s.arg(m_filePath, mode));
     const QString sync = m_sync == Synchronous::Full ? u"FULL"_s : u"NORMAL"_s;
     return prepareRun(query, u"PRAGMA synchronous = "_s + sync, {}, error)
-            && prepareRun(query, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs), {}, error)
-            && prepareRun(query, u"PRAGMA foreign_keys = OFF"_s, {}, error);
+        && prepareRun(query, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs), {}, error)
+        && prepareRun(query, u"PRAGMA foreign_keys = OFF"_s, {}, error);
 }
 
 bool SqliteStore::createSchema(QString *error)
 {
     return inTransaction(
-            [this](QString *err) {
-                QSqlQuery query(m_db->db);
-                for (const QString &sql : Schema) {
-                    if (!prepareRun(query, sql, {}, err))
-                        return false;
-                }
-                // The epoch is made once, with the file: a restart keeps it.
-                return prepareRun(query,
-                                  u"INSERT OR IGNORE INTO meta(key, value) "
-                                  "VALUES('schema_version', ?), ('epoch', ?)"_s,
-                                  {QString::number(SchemaVersion), newEpoch()}, err)
-                        && readMeta(err);
-            },
-            error);
+        [this](QString *err) {
+            QSqlQuery query(m_db->db);
+            for (const QString &sql : Schema) {
+                if (!prepareRun(query, sql, {}, err))
+                    return false;
+            }
+            // The epoch is made once, with the file: a restart keeps it.
+            return prepareRun(query,
+                              u"INSERT OR IGNORE INTO meta(key, value) "
+                              "VALUES('schema_version', ?), ('epoch', ?)"_s,
+                              {QString::number(SchemaVersion), newEpoch()}, err)
+                && readMeta(err);
+        },
+        error);
 }
 
 bool SqliteStore::readMeta(QString *error)
@@ -243,8 +254,9 @@ bool SqliteStore::readMeta(QString *error)
         meta.insert(query.value(0).toString(), query.value(1).toString());
     const QString version = meta.value(u"schema_version"_s);
     if (version != QString::number(SchemaVersion)) {
-        return fail(error, u"%1: schema version %2 is not supported (this build reads %3)"_s
-                                   .arg(m_filePath, version, QString::number(SchemaVersion)));
+        return fail(error,
+                    u"%1: schema version %2 is not supported (this build reads %3)"_s.arg(
+                        m_filePath, version, QString::number(SchemaVersion)));
     }
     m_epoch = meta.value(u"epoch"_s);
     return true;
@@ -314,7 +326,9 @@ bool SqliteStore::appendEntry(const AppendEntry &entry, const ResponseBuilder &r
     if (key.isEmpty())
         return true;
     batch.keys.insert(key, result->response);
-    return run(m_db->insertKey, {key, result->response, ts}, error);
+    // A null QByteArray would bind as SQL NULL and fail the whole batch.
+    const QByteArray kept = result->response.isNull() ? QByteArray("") : result->response;
+    return run(m_db->insertKey, {key, kept, ts}, error);
 }
 
 bool SqliteStore::insertRows(const AppendEntry &entry, qint64 ts, Batch &batch,
@@ -323,8 +337,8 @@ bool SqliteStore::insertRows(const AppendEntry &entry, qint64 ts, Batch &batch,
     if (entry.users.isEmpty())
         return true; // a row nobody references would only wait for trim()
     const QString data = QString::fromUtf8(entry.data);
-    if (!run(m_db->insertNotification, {entry.id, entry.event, data.isNull() ? u""_s : data, ts},
-             error))
+    if (!run(m_db->insertNotification,
+             {entry.id, entry.event, data.isNull() ? u""_s : data, ts, entry.users.size()}, error))
         return false;
     result->seqs.reserve(entry.users.size());
     for (const QString &user : entry.users) {
@@ -338,8 +352,7 @@ bool SqliteStore::insertRows(const AppendEntry &entry, qint64 ts, Batch &batch,
     return true;
 }
 
-bool SqliteStore::findKey(const QString &key, std::optional<QByteArray> *response,
-                          QString *error)
+bool SqliteStore::findKey(const QString &key, std::optional<QByteArray> *response, QString *error)
 {
     QSqlQuery &query = m_db->findKey;
     if (!run(query, {key}, error))
@@ -438,59 +451,81 @@ QStringList SqliteStore::knownUsers()
     return users;
 }
 
-bool SqliteStore::trim(int keepPerUser, const QDateTime &olderThan,
-                       const QDateTime &keysOlderThan, QString *error)
+bool SqliteStore::trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
+                       QString *error)
 {
     if (!m_db)
         return fail(error, notOpen());
     return inTransaction(
-            [&](QString *err) { return trimAll(keepPerUser, olderThan, keysOlderThan, err); },
-            error);
+        [&](QString *err) { return trimAll(keepPerUser, olderThan, keysOlderThan, err); }, error);
 }
 
 bool SqliteStore::trimAll(int keepPerUser, const QDateTime &olderThan,
                           const QDateTime &keysOlderThan, QString *error)
 {
-    qint64 deleted = 0;
-    if (!trimCounts(std::max(keepPerUser, 0), &deleted, error))
+    Released released;
+    if (!trimCounts(std::max(keepPerUser, 0), &released, error)
+        || (olderThan.isValid() && !trimAge(olderThan.toMSecsSinceEpoch(), &released, error))
+        || !release(released, error))
         return false;
     QSqlQuery query(m_db->db);
-    if (olderThan.isValid()) {
-        if (!prepareRun(query, u"DELETE FROM inbox WHERE ts < ?"_s,
-                        {olderThan.toMSecsSinceEpoch()}, error))
-            return false;
-        deleted += query.numRowsAffected();
-    }
-    // Only rows deleted just now can leave a notification unreferenced.
-    if (deleted > 0
-        && !prepareRun(query,
-                       u"DELETE FROM notifications WHERE id NOT IN "
-                       "(SELECT notification FROM inbox)"_s,
-                       {}, error))
-        return false;
-    if (!keysOlderThan.isValid())
-        return true;
-    return prepareRun(query, u"DELETE FROM idempotency WHERE created < ?"_s,
+    return !keysOlderThan.isValid()
+        || prepareRun(query, u"DELETE FROM idempotency WHERE created < ?"_s,
                       {keysOlderThan.toMSecsSinceEpoch()}, error);
 }
 
 // Deletes, per user, the rows at or below last_seq - keep: a primary-key range each.
-bool SqliteStore::trimCounts(int keep, qint64 *deleted, QString *error)
+bool SqliteStore::trimCounts(int keep, Released *released, QString *error)
 {
     QSqlQuery users(m_db->db);
     users.setForwardOnly(true);
-    if (!prepareRun(users, u"SELECT user, last_seq FROM users WHERE last_seq > ?"_s, {keep},
-                    error))
+    // Only users with a row to drop; the check is one index probe each.
+    if (!prepareRun(users,
+                    u"SELECT u.user, u.last_seq FROM users u WHERE u.last_seq > ? AND EXISTS "
+                    "(SELECT 1 FROM inbox i WHERE i.user = u.user AND i.seq <= u.last_seq - ?)"_s,
+                    {keep, keep}, error))
         return false;
     QSqlQuery drop(m_db->db);
-    if (!drop.prepare(u"DELETE FROM inbox WHERE user = ? AND seq <= ?"_s))
+    drop.setForwardOnly(true);
+    if (!drop.prepare(u"DELETE FROM inbox WHERE user = ? AND seq <= ? RETURNING notification"_s))
         return fail(error, drop.lastError().text());
     while (users.next()) {
-        if (!run(drop, {users.value(0), users.value(1).toLongLong() - keep}, error))
+        if (!run(drop, {users.value(0), users.value(1).toLongLong() - keep}, error)
+            || !countReleased(drop, released, error))
             return false;
-        *deleted += drop.numRowsAffected();
     }
     return !users.lastError().isValid() || fail(error, users.lastError().text());
+}
+
+// Inbox rows carry their notification's timestamp, so when no notification is
+// old enough (an index lookup) the scan of the inbox is skipped.
+bool SqliteStore::trimAge(qint64 olderThan, Released *released, QString *error)
+{
+    QSqlQuery query(m_db->db);
+    query.setForwardOnly(true);
+    if (!prepareRun(query, u"SELECT 1 FROM notifications WHERE ts < ? LIMIT 1"_s, {olderThan},
+                    error))
+        return false;
+    if (!query.next())
+        return true;
+    return prepareRun(query, u"DELETE FROM inbox WHERE ts < ? RETURNING notification"_s,
+                      {olderThan}, error)
+        && countReleased(query, released, error);
+}
+
+// Lowers the reference counts and deletes the notifications nobody references.
+bool SqliteStore::release(const Released &released, QString *error)
+{
+    QSqlQuery lower(m_db->db);
+    QSqlQuery drop(m_db->db);
+    if (!lower.prepare(u"UPDATE notifications SET refs = refs - ? WHERE id = ?"_s)
+        || !drop.prepare(u"DELETE FROM notifications WHERE id = ? AND refs <= 0"_s))
+        return fail(error, lower.lastError().text() + drop.lastError().text());
+    for (auto it = released.cbegin(); it != released.cend(); ++it) {
+        if (!run(lower, {it.value(), it.key()}, error) || !run(drop, {it.key()}, error))
+            return false;
+    }
+    return true;
 }
 
 } // namespace Herald

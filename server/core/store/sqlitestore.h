@@ -60,7 +60,10 @@ private:
     bool findKey(const QString &key, std::optional<QByteArray> *response, QString *error);
     qint64 *lastSeqSlot(const QString &user, QString *error);
     bool writeUsers(const QSet<QString> &users, QString *error);
-    bool trimCounts(int keepPerUser, qint64 *deleted, QString *error);
+    using Released = QHash<QString, qint64>; // notification id -> inbox rows deleted
+    bool trimCounts(int keepPerUser, Released *released, QString *error);
+    bool trimAge(qint64 olderThan, Released *released, QString *error);
+    bool release(const Released &released, QString *error);
     bool trimAll(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
                  QString *error);
     bool inTransaction(const std::function<bool(QString *)> &work, QString *error);
