@@ -1,6 +1,10 @@
 #include "apiserver.h"
 
 #include "apitcpserver.h"
+#include "admin/adminhub.h"
+#include "admin/adminrule.h"
+
+#include <QWebSocket>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -10,16 +14,19 @@ using Request = QHttpServerRequest;
 using Responder = QHttpServerResponder;
 
 ApiServer::ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox,
-                     QObject *parent)
+                     AdminHub *admin, QObject *parent)
     : QObject(parent),
       m_service(service),
       m_inbox(inbox),
+      m_admin(admin),
       // The guard lets a request's head and some slack through beyond the body
       // limit, so ApiService can answer a merely-too-large body itself.
       m_tcp(new ApiTcpServer(config.apiIdleTimeoutMs, config.maxBodyBytes() + 64 * 1024, this))
 {
     addRoutes(config.legacyRoutes);
     addInboxRoutes();
+    if (m_admin)
+        addAdminRoute(config.adminToken);
 }
 
 Reply ApiServer::reply(QHttpServerResponder &&responder) const
@@ -53,6 +60,12 @@ void ApiServer::addRoutes(bool legacyRoutes)
                      });
     }
     m_http.setMissingHandler([this](const Request &r, Responder &&responder) {
+        // /admin with a missing or wrong token falls through to here (AdminRule).
+        if (m_admin && r.url().path() == u"/admin"_s) {
+            return ApiGuard::errorResponse({401, u"unauthorized"_s,
+                                            u"Missing or wrong admin token"_s})
+                    .write(std::move(responder));
+        }
         m_service.notFound(r).write(std::move(responder));
     });
 }
@@ -71,6 +84,25 @@ void ApiServer::addInboxRoutes()
                  [this](const QString &user, const Request &r, Responder &&responder) {
                      m_inbox.notifications(user, r, reply(std::move(responder)));
                  });
+}
+
+void ApiServer::addAdminRoute(const QByteArray &token)
+{
+    // The handler also runs for the upgrade request itself: it must write
+    // nothing then, or the bytes would go out before the 101.
+    m_http.route<AdminRule>(u"/admin"_s, token, [this](const Request &r, Responder &&responder) {
+        if (AdminRule::isUpgrade(r)) {
+            m_tcp->release(m_tcp->currentSocket());
+            return;
+        }
+        ApiGuard::errorResponse({426, u"upgrade_required"_s,
+                                 u"/admin is a WebSocket endpoint; send Upgrade: websocket"_s})
+                .write(std::move(responder));
+    });
+    connect(&m_http, &QHttpServer::newWebSocketConnection, this, [this] {
+        while (m_http.hasPendingWebSocketConnections())
+            m_admin->adopt(m_http.nextPendingWebSocketConnection());
+    });
 }
 
 bool ApiServer::listen(const QHostAddress &address, quint16 port)

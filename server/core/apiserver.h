@@ -10,6 +10,7 @@
 
 namespace Herald {
 
+class AdminHub;
 class ApiTcpServer;
 
 // The push API listener: QHttpServer on its own guarded QTcpServer, in the
@@ -19,7 +20,8 @@ class ApiServer : public QObject
     Q_OBJECT
 
 public:
-    ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox,
+    // \a admin: the admin channel's hub, or null when it is off.
+    ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox, AdminHub *admin,
               QObject *parent = nullptr);
 
     bool listen(const QHostAddress &address, quint16 port);
@@ -30,11 +32,13 @@ public:
 private:
     void addRoutes(bool legacyRoutes);
     void addInboxRoutes();
+    void addAdminRoute(const QByteArray &token);
     // For routes answered later (after the store commits).
     Reply reply(QHttpServerResponder &&responder) const;
 
     ApiService &m_service;
     InboxApi &m_inbox;
+    AdminHub *m_admin;
     QHttpServer m_http;
     ApiTcpServer *m_tcp;
     QString m_errorString;

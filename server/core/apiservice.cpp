@@ -8,6 +8,7 @@
 #include "sessiondirectory.h"
 #include "store/storeservice.h"
 #include "workerpool.h"
+#include "admin/adminfeed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,13 +24,14 @@ using Status = QHttpServerResponse::StatusCode;
 } // namespace
 
 ApiService::ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
-                       StoreService &store, ServerStats &stats)
+                       StoreService &store, ServerStats &stats, AdminFeed &feed)
     : m_config(config),
       m_guard(config.apiKey, config.maxBodyBytes()),
       m_directory(directory),
       m_pool(pool),
       m_store(store),
-      m_stats(stats)
+      m_stats(stats),
+      m_feed(feed)
 {
 }
 
@@ -70,14 +72,14 @@ void ApiService::parseAndPush(const QHttpServerRequest &request, int kind, const
         return reply->send(ApiGuard::errorResponse(ApiError::invalidField(
                 u"idempotency_key"_s, u"needs a stored push (\"store\": true)"_s)));
     }
-    this->push(push, reply);
+    submit(push, [reply](const QHttpServerResponse &response) { reply->send(response); });
 }
 
-void ApiService::push(const PushRequest &request, const Reply &reply)
+void ApiService::submit(const PushRequest &request, const Done &done)
 {
     const QByteArray data = JsonText::serialize(request.data);
     if (data.size() > m_config.maxPayloadBytes) {
-        return reply->send(ApiGuard::errorResponse(
+        return done(ApiGuard::errorResponse(
                 {413, u"payload_too_large"_s,
                  u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(data.size()).arg(
                          m_config.maxPayloadBytes)}));
@@ -86,48 +88,68 @@ void ApiService::push(const PushRequest &request, const Reply &reply)
                                     QDateTime::currentDateTimeUtc()};
     const QString frame = notification.toFrame();
     if (!request.store)
-        return reply->send(pushLive(request, notification.id, frame));
+        return done(pushLive(request, notification.id, frame, data.size()));
 
     const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
     const StoreService::Push push{notification.id, notification.event, data,
                                   notification.timestamp, frame, request.users, broadcast,
                                   request.idempotencyKey};
     m_store.push(push, &m_callbacks,
-                 [this, reply, broadcast, id = notification.id, users = request.users.size()](
+                 [this, done, request, id = notification.id, bytes = data.size()](
                          const AppendResult &result, const QString &error) {
                      if (!error.isEmpty()) {
-                         return reply->send(ApiGuard::errorResponse(
+                         return done(ApiGuard::errorResponse(
                                  {503, u"store_unavailable"_s,
                                   u"The notification could not be stored: "_s + error}));
                      }
-                     (broadcast ? m_stats.broadcasts : m_stats.notifications)
-                             .fetch_add(result.replayed ? 0 : 1, std::memory_order_relaxed);
-                     qCInfo(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << id
-                                             << "users" << users
-                                             << (result.replayed ? "(idempotent replay)" : "");
-                     reply->send(ApiGuard::json(result.response, Status::Accepted));
+                     if (!result.replayed) {
+                         const QJsonObject answer = QJsonDocument::fromJson(result.response).object();
+                         accepted(request, id, bytes, qint64(answer.value(u"sessions"_s).toDouble()),
+                                  true);
+                     }
+                     done(ApiGuard::json(result.response, Status::Accepted));
                  });
 }
 
+// Counts, logs and reports a push that was accepted.
+void ApiService::accepted(const PushRequest &request, const QString &id, qsizetype payloadBytes,
+                          qint64 sessions, bool stored)
+{
+    const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
+    (broadcast ? m_stats.broadcasts : m_stats.notifications).fetch_add(1, std::memory_order_relaxed);
+    qCInfo(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << id << "event"
+                            << request.event << "users" << request.users.size() << "sessions"
+                            << sessions << (stored ? "stored" : "live");
+    QJsonObject summary{{u"id"_s, id},
+                        {u"event"_s, request.event},
+                        {u"payload_bytes"_s, double(payloadBytes)},
+                        {u"sessions"_s, double(sessions)},
+                        {u"stored"_s, stored}};
+    if (broadcast) {
+        summary.insert(u"broadcast"_s, true);
+    } else {
+        summary.insert(u"users"_s, QJsonArray::fromStringList(request.users.mid(0, 100)));
+        summary.insert(u"user_count"_s, double(request.users.size()));
+    }
+    m_feed.notification(summary);
+}
+
 QHttpServerResponse ApiService::pushLive(const PushRequest &request, const QString &id,
-                                         const QString &frame)
+                                         const QString &frame, qsizetype payloadBytes)
 {
     QJsonObject answer{{u"id"_s, id}, {u"stored"_s, false}};
+    qint64 sessions = 0;
     if (request.kind == PushRequest::Kind::Broadcast) {
-        const qsizetype sessions = m_directory.sessionCount();
+        sessions = m_directory.sessionCount();
         m_pool.broadcast(frame);
-        m_stats.broadcasts.fetch_add(1, std::memory_order_relaxed);
-        answer.insert(u"sessions"_s, double(sessions));
-        qCInfo(lcApi).noquote() << "broadcast" << id << "live, sessions" << sessions;
     } else {
         const SessionDirectory::Reach reach = m_directory.reach(request.users);
         m_pool.deliver(request.users, frame);
-        m_stats.notifications.fetch_add(1, std::memory_order_relaxed);
+        sessions = reach.sessions;
         answer.insert(u"users_online"_s, double(reach.usersOnline));
-        answer.insert(u"sessions"_s, double(reach.sessions));
-        qCInfo(lcApi).noquote() << "notify" << id << "live, users" << request.users.size()
-                                << "sessions" << reach.sessions;
     }
+    answer.insert(u"sessions"_s, double(sessions));
+    accepted(request, id, payloadBytes, sessions, false);
     return QHttpServerResponse(answer, Status::Accepted);
 }
 
@@ -210,7 +232,7 @@ void ApiService::legacyNew(const QString &userSegment, const QHttpServerRequest 
         push.data = JsonText::parse(request.body())
                             .value_or(QJsonValue(QString::fromUtf8(request.body())));
     }
-    this->push(push, reply);
+    submit(push, [reply](const QHttpServerResponse &response) { reply->send(response); });
 }
 
 QHttpServerResponse ApiService::notFound(const QHttpServerRequest &request) const

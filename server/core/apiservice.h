@@ -6,9 +6,12 @@
 
 #include <QObject>
 
+#include <functional>
+
 namespace Herald {
 
 class SessionDirectory;
+class AdminFeed;
 class ServerStats;
 class StoreService;
 class WorkerPool;
@@ -21,7 +24,12 @@ class ApiService
 {
 public:
     ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
-               StoreService &store, ServerStats &stats);
+               StoreService &store, ServerStats &stats, AdminFeed &feed);
+
+    // Validates the payload size, then stores (unless live-only) and delivers
+    // a parsed push; \a done gets the answer (202, 413 or 503), in this thread.
+    using Done = std::function<void(const QHttpServerResponse &response)>;
+    void submit(const PushRequest &request, const Done &done);
 
     QHttpServerResponse health(const QHttpServerRequest &request) const;
     void notify(const QHttpServerRequest &request, const Reply &reply);
@@ -37,9 +45,10 @@ public:
 
 private:
     void parseAndPush(const QHttpServerRequest &request, int kind, const Reply &reply);
-    void push(const PushRequest &request, const Reply &reply);
     QHttpServerResponse pushLive(const PushRequest &request, const QString &id,
-                                 const QString &frame);
+                                 const QString &frame, qsizetype payloadBytes);
+    void accepted(const PushRequest &request, const QString &id, qsizetype payloadBytes,
+                  qint64 sessions, bool stored);
 
     const ServerConfig m_config;
     ApiGuard m_guard;
@@ -47,6 +56,7 @@ private:
     WorkerPool &m_pool;
     StoreService &m_store;
     ServerStats &m_stats;
+    AdminFeed &m_feed;
     QObject m_callbacks; // context of the store's answers, in this (the main) thread
 };
 

@@ -52,6 +52,13 @@ void ApiTcpServer::incomingConnection(qintptr descriptor)
     addPendingConnection(socket);
 }
 
+void ApiTcpServer::release(QTcpSocket *socket)
+{
+    m_guards.remove(socket);
+    if (m_current == socket)
+        m_current = nullptr;
+}
+
 void ApiTcpServer::onReadyRead(QTcpSocket *socket)
 {
     m_current = socket;

@@ -24,6 +24,9 @@ public:
     // server's readyRead slot runs first on every connection, so inside a route
     // handler it names the connection the request came from.
     QTcpSocket *currentSocket() const { return m_current; }
+    // Stops guarding a connection that leaves HTTP (a WebSocket upgrade):
+    // QHttpServer disconnects every signal of it when it hands it over.
+    void release(QTcpSocket *socket);
 
 protected:
     void incomingConnection(qintptr descriptor) override;

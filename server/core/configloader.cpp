@@ -201,6 +201,8 @@ private:
             && set(o.idempotencyTtl, c.idempotencyTtlMs, ttl);
     }
 
+    static constexpr int MinAdminTokenBytes = 16;
+
     // Needs devMode, so it runs after setLimits().
     bool setSecrets(ServerConfig &c)
     {
@@ -211,7 +213,21 @@ private:
             && requireSecret(o.secretFile, u"HERALD_SECRET"_s, c.devMode, c.secret,
                              c.secretGenerated)
             && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey,
-                             c.apiKeyGenerated);
+                             c.apiKeyGenerated)
+            && readSecret(o.adminTokenFile, u"HERALD_ADMIN_TOKEN"_s,
+                          c.devMode ? 1 : MinAdminTokenBytes, c.adminToken)
+            && generateAdminToken(c);
+    }
+
+    // The admin channel is optional, except in --dev, where the monitor should
+    // just work.
+    static bool generateAdminToken(ServerConfig &c)
+    {
+        if (c.devMode && c.adminToken.isEmpty()) {
+            c.adminToken = generateSecret();
+            c.adminTokenGenerated = true;
+        }
+        return true;
     }
 
     // Order: --*-file flag, then the value in valueEnv, then the *_FILE variable, then the

@@ -123,6 +123,12 @@ ConfigOptions makeTable()
             u"File holding the bearer key for the push API (trailing whitespace ignored). "
             u"HERALD_API_KEY may hold the key itself instead."_s,
             u"none, required unless --dev"_s},
+        .adminTokenFile = {u"admin-token-file"_s, {u"HERALD_ADMIN_TOKEN_FILE"_s}, u"admin_token_file"_s,
+            u"file"_s, path,
+            u"File holding the bearer token of the admin channel (/admin on the push API "
+            u"listener, used by herald-monitor; at least 16 bytes). HERALD_ADMIN_TOKEN may hold "
+            u"the token itself instead. Without one the admin channel is off (--dev generates one)."_s,
+            u"none: admin channel off"_s},
         .config = {u"config"_s, {u"HERALD_CONFIG"_s}, QString(), u"file"_s, path,
             u"INI file with further settings, weaker than flags and environment "
             u"(see herald.conf.example)."_s,
@@ -162,6 +168,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &dev,
             &secretFile,
             &apiKeyFile,
+            &adminTokenFile,
             &config};
 }
 

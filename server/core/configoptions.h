@@ -54,7 +54,8 @@ struct ConfigOptions
 
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
         apiIdleTimeout, maxPayload, clientRate, store, dataDir, synchronous, historySize,
-        historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile, config;
+        historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile,
+        adminTokenFile, config;
 };
 
 } // namespace Herald

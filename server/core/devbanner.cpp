@@ -17,6 +17,17 @@ QString hostFor(const QHostAddress &bind)
                                                             : bind.toString();
 }
 
+// The operator console's connection, when the admin channel is on.
+QString adminLines(const ServerConfig &config, const QString &apiUrl)
+{
+    if (config.adminToken.isEmpty())
+        return {};
+    const QString token = config.adminTokenGenerated ? QString::fromLatin1(config.adminToken)
+                                                     : u"$HERALD_ADMIN_TOKEN"_s;
+    return u"\nOperator console (admin channel %1/admin):\n  HERALD_ADMIN_TOKEN=%2\n"_s.arg(
+            apiUrl, token);
+}
+
 } // namespace
 
 QString DevBanner::text(const ServerConfig &config, quint16 wsPort, quint16 apiPort)
@@ -46,8 +57,8 @@ Push a notification to user "1":
   curl -sS -X POST %4/api/v1/notify \
     -H "Authorization: Bearer %2" -H 'Content-Type: application/json' \
     -d '{"users":["1"],"event":"message.created","data":{"text":"hello"}}'
-=================================================================
-)"_s.arg(secret, apiKey, wsUrl, apiUrl);
+%5=================================================================
+)"_s.arg(secret, apiKey, wsUrl, apiUrl, adminLines(config, apiUrl));
 }
 
 } // namespace Herald

@@ -1,5 +1,7 @@
 #include "heraldserver.h"
 
+#include "admin/admincommands.h"
+#include "admin/adminhub.h"
 #include "apiserver.h"
 #include "apiservice.h"
 #include "handshakegate.h"
@@ -34,6 +36,7 @@ HeraldServer::~HeraldServer()
     // write the directory.
     m_acceptor.reset();
     m_api.reset();
+    m_admin.reset();
     if (m_store)
         m_store->stop();
     m_pool.reset();
@@ -51,16 +54,24 @@ bool HeraldServer::start(const ServerConfig &config)
     settings.heartbeatMs = config.heartbeatMs;
     settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
     settings.clientFramesPerSecond = config.clientFramesPerSecond;
-    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store);
+    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store,
+                                          m_feed);
     connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
     QString error;
     if (!m_store->start(*m_pool, &error)) {
         m_errorString = u"store: "_s + error;
         return false;
     }
-    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats);
+    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats,
+                                             m_feed);
     m_inbox = std::make_unique<InboxApi>(m_service->guard(), *m_store);
-    m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox);
+    if (!config.adminToken.isEmpty()) {
+        m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
+                                                          *m_store, config.maxUsersPerPush);
+        m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats,
+                                             m_feed, *m_adminCommands, AdminHub::Settings{});
+    }
+    m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get());
     m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {

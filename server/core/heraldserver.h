@@ -1,6 +1,7 @@
 #pragma once
 
 #include "serverconfig.h"
+#include "admin/adminfeed.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
 
@@ -10,6 +11,8 @@
 
 namespace Herald {
 
+class AdminCommands;
+class AdminHub;
 class ApiServer;
 class ApiService;
 class HandshakeGate;
@@ -53,12 +56,15 @@ private:
     QString m_errorString;
     SessionDirectory m_directory;
     ServerStats m_stats;
+    AdminFeed m_feed;
     std::unique_ptr<TokenVerifier> m_verifier;
     std::unique_ptr<HandshakeGate> m_gate;
     std::unique_ptr<StoreService> m_store;
     std::unique_ptr<WorkerPool> m_pool;
     std::unique_ptr<ApiService> m_service;
     std::unique_ptr<InboxApi> m_inbox;
+    std::unique_ptr<AdminCommands> m_adminCommands;
+    std::unique_ptr<AdminHub> m_admin; // null when no admin token is configured
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<WsAcceptor> m_acceptor;
     bool m_stopping = false;

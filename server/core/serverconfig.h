@@ -42,10 +42,12 @@ struct ServerConfig
 
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged
+    QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
 
     bool devMode = false; // --dev: missing secrets are generated, short ones accepted
     bool secretGenerated = false; // only generated secrets are ever printed (by --dev)
     bool apiKeyGenerated = false;
+    bool adminTokenGenerated = false;
     bool legacyRoutes = false; // unauthenticated /client?user_id= and /new/<id>
 };
 

@@ -16,6 +16,7 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"notifications"_s, number(notifications)},
             {u"broadcasts"_s, number(broadcasts)},
             {u"frames_sent"_s, number(framesSent)},
+            {u"bytes_sent"_s, number(bytesSent)},
             {u"sessions_opened"_s, number(sessionsOpened)},
             {u"sessions_closed"_s, number(sessionsClosed)},
             {u"heartbeat_reaps"_s, number(heartbeatReaps)},

@@ -18,7 +18,8 @@ public:
 
     std::atomic<quint64> notifications {0}; // accepted notify calls
     std::atomic<quint64> broadcasts {0};
-    std::atomic<quint64> framesSent {0};
+    std::atomic<quint64> framesSent{0};
+    std::atomic<quint64> bytesSent{0}; // frame text, before WebSocket framing
     std::atomic<quint64> sessionsOpened {0};
     std::atomic<quint64> sessionsClosed {0};
     std::atomic<quint64> heartbeatReaps {0};

@@ -7,6 +7,7 @@
 #include "session.h"
 #include "sessiondirectory.h"
 #include "store/storeservice.h"
+#include "admin/adminfeed.h"
 
 #include <QJsonDocument>
 
@@ -22,8 +23,13 @@ using namespace Qt::Literals::StringLiterals;
 namespace Herald {
 
 Worker::Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,
-               StoreService &store)
-    : m_index(index), m_settings(settings), m_directory(directory), m_stats(stats), m_store(store)
+               StoreService &store, AdminFeed &feed)
+    : m_index(index),
+      m_settings(settings),
+      m_directory(directory),
+      m_stats(stats),
+      m_store(store),
+      m_feed(feed)
 { }
 
 Worker::~Worker()
@@ -101,6 +107,7 @@ void Worker::openSession(QWebSocket *socket, const PendingConnection &connection
     m_sessions.insert(info.id, session);
     m_sessionsByUser[info.user].append(session);
     m_directory.add(info);
+    m_feed.sessionOpened(info);
     m_stats.sessionsOpened.fetch_add(1, std::memory_order_relaxed);
     qCInfo(lcWs).noquote() << "connect session" << info.id << "user" << info.user << "from"
                            << info.remoteAddress << "worker" << m_index
@@ -138,6 +145,7 @@ void Worker::closeSession(Session *session)
     if (byUser->isEmpty())
         m_sessionsByUser.erase(byUser);
     m_directory.remove(info.id);
+    m_feed.sessionClosed(info, int(session->socket()->closeCode()), session->socket()->closeReason());
     m_stats.sessionsClosed.fetch_add(1, std::memory_order_relaxed);
     qCInfo(lcWs).noquote() << "disconnect session" << info.id << "user" << info.user << "code"
                            << int(session->socket()->closeCode()) << "frames"
@@ -155,6 +163,7 @@ void Worker::sendTo(Session *session, qint64 seq, const QString &frame)
     }
     session->deliver(seq, frame);
     m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
+    m_stats.bytesSent.fetch_add(quint64(frame.size()), std::memory_order_relaxed);
 }
 
 void Worker::deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame)

@@ -13,6 +13,7 @@ class QWebSocketServer;
 
 namespace Herald {
 
+class AdminFeed;
 class Session;
 class SessionDirectory;
 class ServerStats;
@@ -38,7 +39,7 @@ public:
     };
 
     Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,
-           StoreService &store);
+           StoreService &store, AdminFeed &feed);
     ~Worker() override;
 
     void start(); // creates the per-thread objects; call in the worker thread
@@ -73,6 +74,7 @@ private:
     SessionDirectory &m_directory;
     ServerStats &m_stats;
     StoreService &m_store;
+    AdminFeed &m_feed;
     QWebSocketServer *m_server = nullptr;
     QTimer *m_heartbeat = nullptr;
     QHash<QString, PendingConnection> m_handshaking; // by peer address:port

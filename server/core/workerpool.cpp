@@ -5,13 +5,14 @@
 namespace Herald {
 
 WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-                       ServerStats &stats, StoreService &store, QObject *parent)
+                       ServerStats &stats, StoreService &store, AdminFeed &feed,
+                       QObject *parent)
     : QObject(parent)
 {
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
-        auto *worker = new Worker(i, settings, directory, stats, store);
+        auto *worker = new Worker(i, settings, directory, stats, store, feed);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         connect(worker, &Worker::drained, this, [this] {

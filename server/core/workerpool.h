@@ -21,7 +21,8 @@ class WorkerPool : public QObject
 
 public:
     WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-               ServerStats &stats, StoreService &store, QObject *parent = nullptr);
+               ServerStats &stats, StoreService &store, AdminFeed &feed,
+               QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
     int size() const { return int(m_workers.size()); }

@@ -27,6 +27,11 @@ void WsClient::open(const QUrl &url)
     m_socket.open(url);
 }
 
+void WsClient::open(const QNetworkRequest &request)
+{
+    m_socket.open(request);
+}
+
 bool WsClient::connectAndWelcome(const QUrl &url, int timeoutMs)
 {
     open(url);

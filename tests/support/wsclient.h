@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QNetworkRequest>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -18,6 +19,7 @@ public:
     explicit WsClient(QObject *parent = nullptr);
 
     void open(const QUrl &url);
+    void open(const QNetworkRequest &request);
     // Opens and waits for the welcome frame; false on failure or timeout.
     bool connectAndWelcome(const QUrl &url, int timeoutMs = 5000);
 

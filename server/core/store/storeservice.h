@@ -47,6 +47,7 @@ public:
     bool start(WorkerPool &pool, QString *error);
     // Blocking: commits what is queued, closes the store and joins the thread.
     void stop();
+    QString epoch() const { return m_epoch; } // valid after start()
 
     struct Push
     {

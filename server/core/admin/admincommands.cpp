@@ -1,0 +1,119 @@
+#include "admincommands.h"
+
+#include "apiservice.h"
+#include "pushrequest.h"
+#include "sessiondirectory.h"
+#include "store/storeservice.h"
+#include "workerpool.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+AdminCommands::AdminCommands(ApiService &api, SessionDirectory &directory, WorkerPool &pool,
+                             StoreService &store, int maxUsersPerPush)
+    : m_api(api),
+      m_directory(directory),
+      m_pool(pool),
+      m_store(store),
+      m_maxUsersPerPush(maxUsersPerPush)
+{ }
+
+QJsonObject AdminCommands::failure(const QString &code, const QString &message)
+{
+    return {{u"ok"_s, false},
+            {u"error"_s, QJsonObject{{u"code"_s, code}, {u"message"_s, message}}}};
+}
+
+QJsonObject AdminCommands::success(const QJsonObject &result)
+{
+    return {{u"ok"_s, true}, {u"result"_s, result}};
+}
+
+void AdminCommands::run(const QJsonObject &command, const Done &done)
+{
+    const QString name = command.value(u"command"_s).toString();
+    if (name == u"notify"_s || name == u"broadcast"_s)
+        return push(command, name == u"broadcast"_s, done);
+    if (name == u"disconnect_session"_s)
+        return disconnectSession(command, done);
+    if (name == u"disconnect_user"_s)
+        return disconnectUser(command, done);
+    if (name == u"history"_s)
+        return history(command, done);
+    done(failure(u"unknown_command"_s, u"Unknown command '%1'"_s.arg(name)));
+}
+
+void AdminCommands::push(const QJsonObject &command, bool broadcast, const Done &done)
+{
+    // The push API's own parser: a test push is held to the same rules.
+    QJsonObject body;
+    for (const QString &key : {u"users"_s, u"event"_s, u"data"_s, u"store"_s}) {
+        if (command.contains(key))
+            body.insert(key, command.value(key));
+    }
+    const auto kind = broadcast ? PushRequest::Kind::Broadcast : PushRequest::Kind::Notify;
+    const PushRequest::Result parsed
+        = PushRequest::parse(QJsonDocument(body).toJson(), kind, m_maxUsersPerPush);
+    if (const auto *error = std::get_if<ApiError>(&parsed))
+        return done(failure(error->code, error->message));
+    m_api.submit(std::get<PushRequest>(parsed), [done](const QHttpServerResponse &response) {
+        const QJsonObject answer = QJsonDocument::fromJson(response.data()).object();
+        if (response.statusCode() == QHttpServerResponse::StatusCode::Accepted)
+            return done(success(answer));
+        const QJsonObject error = answer.value(u"error"_s).toObject();
+        done(failure(error.value(u"code"_s).toString(), error.value(u"message"_s).toString()));
+    });
+}
+
+void AdminCommands::disconnectSession(const QJsonObject &command, const Done &done)
+{
+    const QString id = command.value(u"session"_s).toString();
+    const std::optional<SessionInfo> session = m_directory.session(id);
+    if (!session)
+        return done(failure(u"not_found"_s, u"No live session '%1'"_s.arg(id)));
+    m_pool.disconnectSession(session->user, session->id);
+    done(success({{u"session"_s, id}, {u"disconnected"_s, 1}}));
+}
+
+void AdminCommands::disconnectUser(const QJsonObject &command, const Done &done)
+{
+    const QString user = command.value(u"user"_s).toString();
+    if (user.isEmpty())
+        return done(failure(u"invalid_field"_s, u"Field 'user' must be a non-empty string"_s));
+    const qsizetype sessions = m_directory.sessionsOf(user).size();
+    m_pool.disconnectUser(user);
+    done(success({{u"user"_s, user}, {u"disconnected"_s, double(sessions)}}));
+}
+
+void AdminCommands::history(const QJsonObject &command, const Done &done)
+{
+    const QString user = command.value(u"user"_s).toString();
+    const int limit = command.value(u"limit"_s).toInt(50);
+    if (user.isEmpty())
+        return done(failure(u"invalid_field"_s, u"Field 'user' must be a non-empty string"_s));
+    if (limit < 1 || limit > 1000)
+        return done(failure(u"invalid_field"_s, u"Field 'limit' must be an integer 1-1000"_s));
+    m_store.userState(
+        user, &m_callbacks,
+        [this, done, user, limit](const UserState &state, const QString &epoch, const QString &) {
+            m_store.history(
+                user, {0, 0, limit}, &m_callbacks,
+                [done, user, state, epoch](const QList<StoredNotification> &page, const QString &) {
+                    QJsonArray list;
+                    for (const StoredNotification &n : page)
+                        list.append(n.toJson());
+                    done(success({{u"user"_s, user},
+                                  {u"unread"_s, double(state.unread)},
+                                  {u"read_up_to"_s, double(state.readCursor)},
+                                  {u"seq"_s, double(state.lastSeq)},
+                                  {u"epoch"_s, epoch},
+                                  {u"notifications"_s, list}}));
+                });
+        });
+}
+
+} // namespace Herald

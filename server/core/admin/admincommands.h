@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <functional>
+
+namespace Herald {
+
+class ApiService;
+class SessionDirectory;
+class StoreService;
+class WorkerPool;
+
+// The admin channel's commands (see docs/admin-protocol.md): test pushes go
+// through the same validation and store as the push API; disconnects and
+// history use the same services.
+class AdminCommands
+{
+public:
+    AdminCommands(ApiService &api, SessionDirectory &directory, WorkerPool &pool,
+                  StoreService &store, int maxUsersPerPush);
+
+    // {"ok":true,"result":{...}} or {"ok":false,"error":{"code","message"}}
+    using Done = std::function<void(const QJsonObject &outcome)>;
+    // Runs \a command (its "command" names it); \a done runs in this thread,
+    // at once or later.
+    void run(const QJsonObject &command, const Done &done);
+
+    static QJsonObject failure(const QString &code, const QString &message);
+    static QJsonObject success(const QJsonObject &result);
+
+private:
+    void push(const QJsonObject &command, bool broadcast, const Done &done);
+    void disconnectSession(const QJsonObject &command, const Done &done);
+    void disconnectUser(const QJsonObject &command, const Done &done);
+    void history(const QJsonObject &command, const Done &done);
+
+    ApiService &m_api;
+    SessionDirectory &m_directory;
+    WorkerPool &m_pool;
+    StoreService &m_store;
+    int m_maxUsersPerPush;
+    QObject m_callbacks; // context of the store's answers, in this (the main) thread
+};
+
+} // namespace Herald

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "sessioninfo.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+
+#include <atomic>
+
+namespace Herald {
+
+// What happened since the admin channel last looked: sessions opened and
+// closed (in the worker threads) and pushes accepted (in the API thread).
+// Thread-safe; costs one relaxed load per event while no admin is connected.
+class AdminFeed
+{
+public:
+    static constexpr qsizetype MaxQueued = 10000; // beyond this, events are counted, not kept
+
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled.load(std::memory_order_relaxed); }
+
+    void sessionOpened(const SessionInfo &session);
+    void sessionClosed(const SessionInfo &session, int code, const QString &reason);
+    void notification(const QJsonObject &summary);
+
+    struct Batch
+    {
+        QList<QJsonObject> events;
+        qsizetype dropped = 0;
+    };
+    Batch take();
+
+private:
+    void append(QJsonObject event);
+
+    std::atomic<bool> m_enabled{false};
+    QMutex m_mutex;
+    QList<QJsonObject> m_events;
+    qsizetype m_dropped = 0;
+};
+
+} // namespace Herald

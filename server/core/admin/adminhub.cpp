@@ -1,0 +1,199 @@
+#include "adminhub.h"
+
+#include "admincommands.h"
+#include "adminfeed.h"
+#include "frames.h"
+#include "logging.h"
+#include "serverconfig.h"
+#include "serverstats.h"
+#include "sessiondirectory.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QWebSocket>
+
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+namespace {
+
+qint64 residentBytes()
+{
+    QFile statm(u"/proc/self/statm"_s);
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toLongLong() * ::sysconf(_SC_PAGESIZE);
+}
+
+} // namespace
+
+AdminHub::AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &directory,
+                   ServerStats &stats, AdminFeed &feed, AdminCommands &commands, Settings settings,
+                   QObject *parent)
+    : QObject(parent),
+      m_hello{{u"type"_s, u"hello"_s},
+              {u"server"_s, u"herald-server"_s},
+              {u"version"_s, QCoreApplication::applicationVersion()},
+              {u"epoch"_s, epoch},
+              {u"heartbeat_s"_s, config.heartbeatMs / 1000.0},
+              {u"store"_s,
+               config.store == ServerConfig::StoreKind::Memory ? u"memory"_s : u"sqlite"_s}},
+      m_directory(directory),
+      m_stats(stats),
+      m_feed(feed),
+      m_commands(commands),
+      m_settings(settings)
+{
+    m_flush.setInterval(m_settings.flushMs);
+    connect(&m_flush, &QTimer::timeout, this, &AdminHub::flushEvents);
+    m_statsTimer.setInterval(m_settings.statsMs);
+    connect(&m_statsTimer, &QTimer::timeout, this, &AdminHub::sendStats);
+}
+
+AdminHub::~AdminHub()
+{
+    m_feed.setEnabled(false);
+    qDeleteAll(m_clients);
+}
+
+void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
+{
+    QWebSocket *socket = owned.release();
+    socket->setParent(this);
+    m_clients.append(socket);
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] { remove(socket); });
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, socket](const QString &text) { onFrame(socket, text); });
+    qCInfo(lcAdmin).noquote() << "admin connected from" << socket->peerAddress().toString();
+    if (!m_flush.isActive()) {
+        m_feed.setEnabled(true); // before the snapshot: no change falls between the two
+        m_flush.start();
+        m_statsTimer.start();
+        m_sinceStats.start();
+        m_lastPushes = m_stats.notifications + m_stats.broadcasts;
+        m_lastFrames = m_stats.framesSent;
+        m_lastBytes = m_stats.bytesSent;
+    }
+    send(socket, m_hello);
+    sendSnapshot(socket);
+}
+
+void AdminHub::remove(QWebSocket *socket)
+{
+    if (!m_clients.removeOne(socket))
+        return;
+    qCInfo(lcAdmin) << "admin disconnected";
+    socket->deleteLater();
+    if (m_clients.isEmpty()) {
+        m_flush.stop();
+        m_statsTimer.stop();
+        m_feed.setEnabled(false);
+    }
+}
+
+void AdminHub::sendSnapshot(QWebSocket *socket)
+{
+    auto sessions = std::make_shared<QList<QJsonObject>>();
+    for (const SessionInfo &info : m_directory.page(0, std::numeric_limits<qsizetype>::max()))
+        sessions->append(info.toJson());
+    sendBatch(socket, sessions, 0);
+}
+
+// One batch per event-loop turn; stops if the client has gone.
+void AdminHub::sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonObject>> sessions,
+                         qsizetype offset)
+{
+    if (!m_clients.contains(socket))
+        return;
+    const qsizetype end = std::min(sessions->size(), offset + m_settings.snapshotBatch);
+    QJsonArray batch;
+    for (qsizetype i = offset; i < end; ++i)
+        batch.append(sessions->at(i));
+    send(socket,
+         {{u"type"_s, u"snapshot"_s},
+          {u"sessions"_s, batch},
+          {u"total"_s, double(sessions->size())},
+          {u"done"_s, end == sessions->size()}});
+    if (end < sessions->size()) {
+        QMetaObject::invokeMethod(
+            this, [this, socket, sessions, end] { sendBatch(socket, sessions, end); },
+            Qt::QueuedConnection);
+    }
+}
+
+void AdminHub::onFrame(QWebSocket *socket, const QString &text)
+{
+    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+    if (frame.value(u"type"_s).toString() != u"command"_s) {
+        return send(socket,
+                    QJsonObject{{u"type"_s, u"error"_s},
+                                {u"code"_s, u"invalid_frame"_s},
+                                {u"message"_s, u"Expected a JSON object of type command"_s}});
+    }
+    const QJsonValue id = frame.value(u"id"_s);
+    const auto answer = [this, socket, id](const QJsonObject &outcome) {
+        if (!m_clients.contains(socket))
+            return;
+        QJsonObject result = outcome;
+        result.insert(u"type"_s, u"result"_s);
+        result.insert(u"id"_s, id);
+        send(socket, result);
+    };
+    if (frame.value(u"command"_s).toString() == u"resync"_s) {
+        answer(AdminCommands::success({{u"total"_s, double(m_directory.sessionCount())}}));
+        return sendSnapshot(socket);
+    }
+    m_commands.run(frame, answer);
+}
+
+void AdminHub::flushEvents()
+{
+    const AdminFeed::Batch batch = m_feed.take();
+    QJsonArray events;
+    for (const QJsonObject &event : batch.events)
+        events.append(event);
+    if (batch.dropped > 0)
+        events.append(
+            QJsonObject{{u"type"_s, u"overflow"_s}, {u"dropped"_s, double(batch.dropped)}});
+    if (!events.isEmpty())
+        sendAll({{u"type"_s, u"events"_s}, {u"events"_s, events}});
+}
+
+void AdminHub::sendStats()
+{
+    const double seconds = std::max<qint64>(1, m_sinceStats.restart()) / 1000.0;
+    const quint64 pushes = m_stats.notifications + m_stats.broadcasts;
+    const quint64 frames = m_stats.framesSent;
+    const quint64 bytes = m_stats.bytesSent;
+    QJsonObject frame = m_stats.toJson(m_directory);
+    frame.insert(u"type"_s, u"stats"_s);
+    frame.insert(u"pushes_per_s"_s, double(pushes - m_lastPushes) / seconds);
+    frame.insert(u"frames_per_s"_s, double(frames - m_lastFrames) / seconds);
+    frame.insert(u"bytes_per_s"_s, double(bytes - m_lastBytes) / seconds);
+    frame.insert(u"rss_bytes"_s, double(residentBytes()));
+    frame.insert(u"ts"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    m_lastPushes = pushes;
+    m_lastFrames = frames;
+    m_lastBytes = bytes;
+    sendAll(frame);
+}
+
+void AdminHub::sendAll(const QJsonObject &frame)
+{
+    const QString text = QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    for (QWebSocket *socket : std::as_const(m_clients))
+        socket->sendTextMessage(text);
+}
+
+void AdminHub::send(QWebSocket *socket, const QJsonObject &frame)
+{
+    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+}
+
+} // namespace Herald

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+class QWebSocket;
+
+namespace Herald {
+
+class AdminCommands;
+class AdminFeed;
+class ServerStats;
+class SessionDirectory;
+struct ServerConfig;
+
+// The admin channel's connections, in the main thread: each gets a hello and
+// a snapshot of all sessions (in batches, one per event-loop turn, so 20k
+// sessions never block the push API), then coalesced live events every
+// flush interval and a stats frame every second; its commands go to
+// AdminCommands. See docs/admin-protocol.md.
+class AdminHub : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings
+    {
+        int snapshotBatch = 1000;
+        int flushMs = 100;
+        int statsMs = 1000;
+    };
+
+    AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &directory,
+             ServerStats &stats, AdminFeed &feed, AdminCommands &commands, Settings settings,
+             QObject *parent = nullptr);
+    ~AdminHub() override;
+
+    void adopt(std::unique_ptr<QWebSocket> socket);
+    qsizetype clientCount() const { return m_clients.size(); }
+
+private:
+    void remove(QWebSocket *socket);
+    void sendSnapshot(QWebSocket *socket);
+    void sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonObject>> sessions,
+                   qsizetype offset);
+    void onFrame(QWebSocket *socket, const QString &text);
+    void flushEvents();
+    void sendStats();
+    void sendAll(const QJsonObject &frame);
+    static void send(QWebSocket *socket, const QJsonObject &frame);
+
+    QJsonObject m_hello;
+    SessionDirectory &m_directory;
+    ServerStats &m_stats;
+    AdminFeed &m_feed;
+    AdminCommands &m_commands;
+    Settings m_settings;
+    QList<QWebSocket *> m_clients;
+    QTimer m_flush;
+    QTimer m_statsTimer;
+    QElapsedTimer m_sinceStats;
+    quint64 m_lastPushes = 0;
+    quint64 m_lastFrames = 0;
+    quint64 m_lastBytes = 0;
+};
+
+} // namespace Herald
