@@ -34,8 +34,16 @@ Worker::Worker(int index, Settings settings, SessionDirectory &directory, Server
 
 Worker::~Worker()
 {
-    for (Session *session : std::as_const(m_sessions))
+    // Sessions go first, silently: their sockets must not report a disconnect
+    // to this half-destroyed worker (the raw sockets are children of it).
+    const QList<Session *> sessions = m_sessions.values();
+    m_sessions.clear();
+    m_sessionsByUser.clear();
+    for (Session *session : sessions) {
         m_directory.remove(session->info().id);
+        session->socket()->disconnect();
+        delete session;
+    }
 }
 
 void Worker::start()
