@@ -52,6 +52,8 @@ const disconnected = (page) => until(page, 'herald noticed the server is gone',
 function bubble(page, count, timeout = WAIT_MS) {
     return until(page, `bubble shows ${count}${count === 0 ? ' (hidden)' : ''}`, (n) => {
         const el = document.getElementById('bubble');
+        if (!el)
+            return false; // between pages
         const visible = !el.hidden && getComputedStyle(el).display !== 'none';
         return el.textContent === String(n) && visible === (n > 0);
     }, count, timeout);
