@@ -1,3 +1,4 @@
+#include "rawclient.h"
 #include "serverfixture.h"
 #include "wsclient.h"
 
@@ -36,6 +37,8 @@ private Q_SLOTS:
     void liveOnlyPushesAreNotStored();
     void storedBroadcastReachesKnownUsers();
     void unreadAndCursorsSurviveRestart();
+    void pipelinedPushesAreAnsweredInOrder();
+    void clientLeavingBeforeTheAnswerIsHarmless();
 
 private:
     std::unique_ptr<WsClient> connect(const QUrl &url);
@@ -400,6 +403,56 @@ void TestInbox::unreadAndCursorsSurviveRestart()
     QCOMPARE(after, before);
     QCOMPARE(after.value(u"unread"_s).toInt(), 2);
     QCOMPARE(notify(u"max"_s), 4);
+}
+
+void TestInbox::pipelinedPushesAreAnsweredInOrder()
+{
+    // Two requests in one write: the second must not be answered before the
+    // first, whose answer waits for the store.
+    const auto request = [this](const QByteArray &user) {
+        const QByteArray body = R"({"users":[")" + user + R"("]})";
+        return "POST /api/v1/notify HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                + m_fixture->api().authorization()
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    };
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_fixture->server().apiPort()));
+    raw.write(request("pip") + request("pip"));
+    QList<int> seqs;
+    QByteArray buffer;
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                buffer += raw.socket().readAll();
+                return buffer.count("HTTP/1.1 202") == 2 && buffer.endsWith('}');
+            },
+            5000));
+    for (qsizetype at = buffer.indexOf("\r\n\r\n"); at >= 0;
+         at = buffer.indexOf("\r\n\r\n", at + 4)) {
+        const qsizetype end = buffer.indexOf("HTTP/1.1", at);
+        const QByteArray body = buffer.mid(at + 4, end < 0 ? -1 : end - at - 4);
+        seqs.append(QJsonDocument::fromJson(body).object().value(u"seq"_s).toObject()
+                            .value(u"pip"_s).toInt());
+    }
+    QVERIFY2(seqs == QList<int>({1, 2}), buffer.constData());
+}
+
+void TestInbox::clientLeavingBeforeTheAnswerIsHarmless()
+{
+    for (int i = 0; i < 20; ++i) {
+        RawClient raw;
+        QVERIFY(raw.connectTo(m_fixture->server().apiPort()));
+        const QByteArray body = R"({"users":["gone"]})";
+        raw.write("POST /api/v1/notify HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                  + m_fixture->api().authorization()
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        raw.socket().abort(); // before the store has answered
+    }
+    // The pushes were accepted and stored all the same; the server is fine.
+    QTRY_COMPARE(m_fixture->api().get(u"/api/v1/users/gone/unread"_s)
+                         .json().value(u"seq"_s).toInt(), 20);
+    QCOMPARE(notify(u"gone"_s), 21);
 }
 
 QTEST_GUILESS_MAIN(TestInbox)
