@@ -7,26 +7,7 @@
 
 namespace Herald {
 
-namespace {
-
-QString newEpoch()
-{
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(
-        QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
-}
-
-// A push without a timestamp is stamped now, so that age-based trimming still applies.
-qint64 msecsOf(const QDateTime &timestamp)
-{
-    return timestamp.isValid() ? timestamp.toMSecsSinceEpoch()
-                               : QDateTime::currentMSecsSinceEpoch();
-}
-
-} // namespace
-
-MemoryStore::MemoryStore() : m_epoch(newEpoch())
+MemoryStore::MemoryStore() : m_epoch(NotificationStore::newEpoch())
 { }
 
 bool MemoryStore::open(QString *error)
@@ -57,7 +38,7 @@ AppendResult MemoryStore::appendOne(const AppendEntry &entry, const ResponseBuil
             return result;
         }
     }
-    const qint64 ts = msecsOf(entry.timestamp);
+    const qint64 ts = NotificationStore::msecsOf(entry.timestamp);
     auto body = std::make_shared<const Body>(Body{entry.id, entry.event, entry.data, ts});
     result.seqs.reserve(entry.users.size());
     for (const QString &user : entry.users) {

@@ -8,7 +8,9 @@
 namespace Herald {
 
 // A NotificationStore that keeps everything in memory and loses it on exit:
-// each instance has a new epoch, so clients reload after a restart.
+// each instance has a new epoch, so clients reload after a restart. Where the
+// interface is silent: an invalid timestamp is stamped now, an invalid trim
+// bound means no bound, and a limit <= 0 reads nothing.
 class MemoryStore : public NotificationStore
 {
 public:

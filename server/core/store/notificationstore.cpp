@@ -4,6 +4,8 @@
 #include "jsontext.h"
 #include "notification.h"
 
+#include <QRandomGenerator>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
@@ -24,6 +26,20 @@ QString StoredNotification::toFrame() const
     const Notification notification{id, event, JsonText::parse(data).value_or(QJsonValue::Null),
                                     timestamp};
     return Frames::withSeq(notification.toFrame(), seq);
+}
+
+QString NotificationStore::newEpoch()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(
+            QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+qint64 NotificationStore::msecsOf(const QDateTime &timestamp)
+{
+    return timestamp.isValid() ? timestamp.toMSecsSinceEpoch()
+                               : QDateTime::currentMSecsSinceEpoch();
 }
 
 } // namespace Herald

@@ -108,6 +108,12 @@ public:
     // lastSeq and read cursors are kept.
     virtual bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
                       QString *error) = 0;
+
+protected:
+    // 32 random hex characters.
+    static QString newEpoch();
+    // A push without a timestamp is stamped now, so that age-based trimming still applies.
+    static qint64 msecsOf(const QDateTime &timestamp);
 };
 
 } // namespace Herald

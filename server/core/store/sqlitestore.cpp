@@ -69,20 +69,6 @@ QString notOpen()
     return u"the notification store is not open"_s;
 }
 
-QString newEpoch()
-{
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    return QString::fromLatin1(
-        QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
-}
-
-// A push without a timestamp is stamped now, so that age-based trimming still applies.
-qint64 msecsOf(const QDateTime &timestamp)
-{
-    return timestamp.isValid() ? timestamp.toMSecsSinceEpoch()
-                               : QDateTime::currentMSecsSinceEpoch();
-}
 
 QList<StoredNotification> readNotifications(QSqlQuery &query)
 {
@@ -238,7 +224,7 @@ bool SqliteStore::createSchema(QString *error)
             return prepareRun(query,
                               u"INSERT OR IGNORE INTO meta(key, value) "
                               "VALUES('schema_version', ?), ('epoch', ?)"_s,
-                              {QString::number(SchemaVersion), newEpoch()}, err)
+                              {QString::number(SchemaVersion), NotificationStore::newEpoch()}, err)
                 && readMeta(err);
         },
         error);
@@ -264,8 +250,11 @@ bool SqliteStore::readMeta(QString *error)
 
 bool SqliteStore::inTransaction(const std::function<bool(QString *)> &work, QString *error)
 {
-    if (!m_db->db.transaction())
-        return fail(error, m_db->db.lastError().text());
+    // IMMEDIATE takes the write lock up front (waiting up to the busy timeout)
+    // instead of failing later when a read would have to become a write.
+    QSqlQuery begin(m_db->db);
+    if (!begin.exec(u"BEGIN IMMEDIATE"_s))
+        return fail(error, begin.lastError().text());
     if (!work(error)) {
         m_db->db.rollback();
         return false;
@@ -319,7 +308,7 @@ bool SqliteStore::appendEntry(const AppendEntry &entry, const ResponseBuilder &r
             return true;
         }
     }
-    const qint64 ts = msecsOf(entry.timestamp);
+    const qint64 ts = NotificationStore::msecsOf(entry.timestamp);
     if (!insertRows(entry, ts, batch, result, error))
         return false;
     result->response = respond(entry, result->seqs);

@@ -16,6 +16,11 @@ namespace Herald {
     It keeps each user's last seq in memory to spare a SELECT per user per
     push; that is only correct while this object is the file's sole writer,
     so never open two SqliteStores on the same file at once.
+
+    Where the interface is silent it behaves as MemoryStore: an invalid
+    timestamp is stamped now, an invalid trim bound means no bound, a limit
+    <= 0 reads nothing. Notification ids must be unique: a repeated id fails
+    the whole append.
 */
 class SqliteStore : public NotificationStore
 {
