@@ -83,7 +83,9 @@ public:
         known (from an earlier call or earlier in \a entries) is not appended;
         its result is marked replayed and carries the response kept with the
         key. For the others, \a respond builds the response, which is kept
-        with the key in the same transaction. \a results gets one result per
+        with the key in the same transaction; it is called with a reference to
+        the entry inside \a entries (callers may find its index from it).
+        Entry ids must be unique (Notification::newId() is). \a results gets one result per
         entry. On failure nothing is appended and no key is kept.
     */
     virtual bool append(const QList<AppendEntry> &entries, const ResponseBuilder &respond,
