@@ -48,8 +48,7 @@ bool HeraldServer::start(const ServerConfig &config)
     const int workers = config.workers > 0 ? config.workers : QThread::idealThreadCount();
     m_verifier = std::make_unique<TokenVerifier>(config.secret);
     m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
-    if (!startStore(config))
-        return false;
+    createStore(config);
     Worker::Settings settings;
     settings.heartbeatMs = config.heartbeatMs;
     settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
@@ -97,7 +96,7 @@ bool HeraldServer::start(const ServerConfig &config)
     return true;
 }
 
-bool HeraldServer::startStore(const ServerConfig &config)
+void HeraldServer::createStore(const ServerConfig &config)
 {
     std::unique_ptr<NotificationStore> store;
     if (config.store == ServerConfig::StoreKind::Memory) {
@@ -114,7 +113,6 @@ bool HeraldServer::startStore(const ServerConfig &config)
     const StoreService::Settings settings{config.historySize, config.historyTtlMs,
                                           config.idempotencyTtlMs, config.trimIntervalMs};
     m_store = std::make_unique<StoreService>(std::move(store), settings, m_directory, m_stats);
-    return true;
 }
 
 quint16 HeraldServer::wsPort() const

@@ -50,7 +50,7 @@ Q_SIGNALS:
     void stopped();
 
 private:
-    bool startStore(const ServerConfig &config);
+    void createStore(const ServerConfig &config);
     void finishStop();
 
     QString m_errorString;
