@@ -1,0 +1,70 @@
+#pragma once
+
+#include "adminevent.h"
+#include "sessionrecord.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+
+namespace Herald {
+
+// The live sessions of one server. A snapshot replaces every row; events are
+// applied as upserts and removals, a whole batch at a time: removals as
+// contiguous row ranges, new sessions as one appended range. A batch that would
+// shatter into very many ranges resets the model instead (cheaper for views).
+class SessionModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        UserColumn,
+        SessionColumn,
+        AddressColumn,
+        UserAgentColumn,
+        ConnectedColumn,
+        ColumnCount
+    };
+    enum Role {
+        SessionIdRole = Qt::UserRole + 1,
+        UserIdRole,
+        SortRole, // connected_at as a QDateTime for the time column, else the text
+    };
+    static constexpr int MaxRemovalRanges = 64;
+
+    explicit SessionModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void replaceAll(const QList<SessionRecord> &sessions);
+    void applyEvents(const QList<AdminEvent> &events);
+    void clear() { replaceAll({}); }
+
+    int sessionCount() const { return int(m_rows.size()); }
+    int userCount() const { return int(m_sessionsPerUser.size()); }
+    const SessionRecord &sessionAt(int row) const { return m_rows.at(row); }
+    int rowOf(const QString &sessionId) const { return int(m_index.value(sessionId, -1)); }
+
+Q_SIGNALS:
+    void countsChanged(int sessions, int users);
+
+private:
+    void updateSession(int row, const SessionRecord &session);
+    void removeSessionRows(QList<int> rows);
+    void insertSessions(const QList<SessionRecord> &sessions);
+    void rebuildIndex();
+    void countUser(const QString &user, int delta);
+    QVariant display(const SessionRecord &session, int column) const;
+
+    QList<SessionRecord> m_rows;
+    QHash<QString, qsizetype> m_index; // session id -> row
+    QHash<QString, int> m_sessionsPerUser;
+};
+
+} // namespace Herald

@@ -1,0 +1,45 @@
+#include "snapshotassembler.h"
+
+namespace Herald {
+
+void SnapshotAssembler::begin()
+{
+    m_assembling = true;
+    m_sessions.clear();
+    m_index.clear();
+    m_held.clear();
+}
+
+bool SnapshotAssembler::addBatch(const QList<SessionRecord> &sessions, bool done)
+{
+    for (const SessionRecord &session : sessions) {
+        const auto found = m_index.constFind(session.id);
+        if (found != m_index.constEnd()) {
+            m_sessions[*found] = session;
+            continue;
+        }
+        m_index.insert(session.id, m_sessions.size());
+        m_sessions.append(session);
+    }
+    if (done)
+        m_assembling = false;
+    return done;
+}
+
+void SnapshotAssembler::holdEvents(const QList<AdminEvent> &events)
+{
+    m_held.append(events);
+}
+
+QList<SessionRecord> SnapshotAssembler::takeSessions()
+{
+    m_index.clear();
+    return std::exchange(m_sessions, {});
+}
+
+QList<AdminEvent> SnapshotAssembler::takeHeldEvents()
+{
+    return std::exchange(m_held, {});
+}
+
+} // namespace Herald

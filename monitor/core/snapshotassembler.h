@@ -1,0 +1,35 @@
+#pragma once
+
+#include "adminevent.h"
+#include "sessionrecord.h"
+
+#include <QHash>
+#include <QList>
+
+namespace Herald {
+
+// Collects the batches of one snapshot sequence (after "hello" or "resync")
+// and holds back the live events that arrive meanwhile, so that the snapshot
+// can replace the model's rows in one go and the events then apply on top.
+class SnapshotAssembler
+{
+public:
+    void begin(); // a new sequence: whatever was collected is dropped
+    bool isAssembling() const { return m_assembling; }
+
+    // Adds one batch; a session sent twice keeps its last copy. Returns true
+    // when \a done closes the sequence: then take the sessions and events.
+    bool addBatch(const QList<SessionRecord> &sessions, bool done);
+    void holdEvents(const QList<AdminEvent> &events);
+
+    QList<SessionRecord> takeSessions();
+    QList<AdminEvent> takeHeldEvents();
+
+private:
+    bool m_assembling = false;
+    QList<SessionRecord> m_sessions;
+    QHash<QString, qsizetype> m_index;
+    QList<AdminEvent> m_held;
+};
+
+} // namespace Herald

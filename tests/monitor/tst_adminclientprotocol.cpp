@@ -1,0 +1,250 @@
+#include "adminclient.h"
+#include "fakeadminserver.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Herald;
+using namespace Herald::Test;
+
+// AdminClient against a scripted server: snapshot assembly, held events,
+// overflow, commands, garbage, drops and silence.
+class TestAdminClientProtocol : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void snapshotInBatchesThenLive();
+    void eventsDuringSnapshotWaitForIt();
+    void overflowAsksForResync();
+    void commandsGetTheirAnswers();
+    void commandsFailWhenTheConnectionDrops();
+    void commandWhileDisconnectedFails();
+    void garbageIsIgnored_data();
+    void garbageIsIgnored();
+    void reconnectsAfterADrop();
+    void silentServerIsDropped();
+    void closeStopsRetrying();
+
+private:
+    static SessionRecord session(int n);
+    static QJsonObject opened(int n);
+    bool goLive(const QList<SessionRecord> &sessions = {});
+
+    std::unique_ptr<FakeAdminServer> m_server;
+    std::unique_ptr<AdminClient> m_client;
+};
+
+void TestAdminClientProtocol::init()
+{
+    m_server = std::make_unique<FakeAdminServer>();
+    QVERIFY(m_server->listen());
+    m_client = std::make_unique<AdminClient>();
+    m_client->setBackoff(Backoff(50, 200, 0));
+}
+
+void TestAdminClientProtocol::cleanup()
+{
+    m_client.reset();
+    m_server.reset();
+}
+
+SessionRecord TestAdminClientProtocol::session(int n)
+{
+    return {u"s_%1"_s.arg(n), u"user%1"_s.arg(n), u"127.0.0.1"_s, u"Test"_s,
+            QDateTime::currentDateTimeUtc()};
+}
+
+QJsonObject TestAdminClientProtocol::opened(int n)
+{
+    return {{u"type"_s, u"session_opened"_s}, {u"session"_s, session(n).toJson()}};
+}
+
+bool TestAdminClientProtocol::goLive(const QList<SessionRecord> &sessions)
+{
+    QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
+    m_client->open({m_server->apiUrl(), "token"});
+    if (!connected.wait(5000))
+        return false;
+    m_server->sendHello();
+    m_server->sendSnapshot(sessions);
+    return QTest::qWaitFor([this] { return m_client->state() == AdminClient::State::Live; });
+}
+
+void TestAdminClientProtocol::snapshotInBatchesThenLive()
+{
+    QSignalSpy snapshots(m_client.get(), &AdminClient::snapshotReceived);
+    QSignalSpy hellos(m_client.get(), &AdminClient::helloReceived);
+    QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
+    m_client->open({m_server->apiUrl(), "token"});
+    QVERIFY(connected.wait());
+    m_server->sendHello();
+    QTRY_COMPARE(m_client->state(), AdminClient::State::Syncing);
+    QCOMPARE(m_client->hello().version, u"9.9"_s);
+    QCOMPARE(m_client->hello().store, u"memory"_s);
+    QList<SessionRecord> sessions;
+    for (int n = 0; n < 2500; ++n)
+        sessions.append(session(n));
+    m_server->sendSnapshot(sessions, 1000); // three frames
+    QTRY_COMPARE(m_client->state(), AdminClient::State::Live);
+    QCOMPARE(snapshots.size(), 1);
+    QCOMPARE(snapshots.first().first().value<QList<SessionRecord>>().size(), 2500);
+    QCOMPARE(hellos.size(), 1);
+}
+
+void TestAdminClientProtocol::eventsDuringSnapshotWaitForIt()
+{
+    QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
+    QList<int> order; // 1: snapshot, 2: events
+    connect(m_client.get(), &AdminClient::snapshotReceived, this, [&] { order.append(1); });
+    connect(m_client.get(), &AdminClient::eventsReceived, this, [&] { order.append(2); });
+    m_client->open({m_server->apiUrl(), "token"});
+    QVERIFY(connected.wait());
+    m_server->sendHello();
+    m_server->send({{u"type"_s, u"snapshot"_s},
+                    {u"sessions"_s, QJsonArray{session(1).toJson()}},
+                    {u"total"_s, 2},
+                    {u"done"_s, false}});
+    m_server->sendEvents({opened(3)});
+    m_server->send({{u"type"_s, u"snapshot"_s},
+                    {u"sessions"_s, QJsonArray{session(2).toJson()}},
+                    {u"total"_s, 2},
+                    {u"done"_s, true}});
+    QTRY_COMPARE(order, (QList<int>{1, 2}));
+}
+
+void TestAdminClientProtocol::overflowAsksForResync()
+{
+    QVERIFY(goLive({session(1)}));
+    QSignalSpy snapshots(m_client.get(), &AdminClient::snapshotReceived);
+    QSignalSpy events(m_client.get(), &AdminClient::eventsReceived);
+    QSignalSpy commands(m_server.get(), &FakeAdminServer::commandReceived);
+    m_server->sendEvents({opened(2), {{u"type"_s, u"overflow"_s}, {u"dropped"_s, 12000}}});
+    QVERIFY(commands.wait());
+    const QJsonObject resync = commands.first().first().toJsonObject();
+    QCOMPARE(resync.value(u"command"_s).toString(), u"resync"_s);
+    QCOMPARE(resync.value(u"type"_s).toString(), u"command"_s);
+    QCOMPARE(events.size(), 1); // the overflow itself reaches the log
+    QCOMPARE(m_client->state(), AdminClient::State::Syncing);
+    m_server->answer(resync, {{u"total"_s, 2}});
+    m_server->sendSnapshot({session(1), session(2)});
+    QTRY_COMPARE(snapshots.size(), 1);
+    QCOMPARE(m_client->state(), AdminClient::State::Live);
+}
+
+void TestAdminClientProtocol::commandsGetTheirAnswers()
+{
+    QVERIFY(goLive());
+    QSignalSpy results(m_client.get(), &AdminClient::commandFinished);
+    QSignalSpy commands(m_server.get(), &FakeAdminServer::commandReceived);
+    const qint64 first = m_client->notifyUsers({u"alice"_s}, u"ping"_s, QJsonObject{{u"n"_s, 1}});
+    const qint64 second = m_client->disconnectUser(u"bob"_s);
+    QVERIFY(first != second);
+    QTRY_COMPARE(commands.size(), 2);
+    const QJsonObject notify = commands.at(0).first().toJsonObject();
+    QCOMPARE(notify.value(u"users"_s).toArray(), QJsonArray{u"alice"_s});
+    QCOMPARE(notify.value(u"data"_s).toObject().value(u"n"_s).toInt(), 1);
+    QCOMPARE(commands.at(1).first().toJsonObject().value(u"user"_s).toString(), u"bob"_s);
+    m_server->answer(commands.at(1).first().toJsonObject(), {{u"disconnected"_s, 2}});
+    m_server->answer(notify, {{u"sessions"_s, 3}, {u"id"_s, u"n_1"_s}});
+    QTRY_COMPARE(results.size(), 2);
+    const auto answer = results.at(1).first().value<CommandResult>();
+    QCOMPARE(answer.id, first);
+    QCOMPARE(answer.command, u"notify"_s);
+    QVERIFY(answer.ok);
+    QCOMPARE(answer.summary(), u"notify: 3 sessions reached (n_1)"_s);
+    QCOMPARE(results.at(0).first().value<CommandResult>().command, u"disconnect_user"_s);
+}
+
+void TestAdminClientProtocol::commandsFailWhenTheConnectionDrops()
+{
+    QVERIFY(goLive());
+    QSignalSpy results(m_client.get(), &AdminClient::commandFinished);
+    QSignalSpy commands(m_server.get(), &FakeAdminServer::commandReceived);
+    const qint64 id = m_client->disconnectSession(u"s_1"_s);
+    QVERIFY(commands.wait());
+    m_server->dropClient();
+    QTRY_COMPARE(results.size(), 1);
+    const auto answer = results.first().first().value<CommandResult>();
+    QCOMPARE(answer.id, id);
+    QVERIFY(!answer.ok);
+    QCOMPARE(answer.errorCode, u"disconnected"_s);
+}
+
+void TestAdminClientProtocol::commandWhileDisconnectedFails()
+{
+    QSignalSpy results(m_client.get(), &AdminClient::commandFinished);
+    const qint64 id = m_client->resync();
+    QTRY_COMPARE(results.size(), 1);
+    QCOMPARE(results.first().first().value<CommandResult>().id, id);
+    QCOMPARE(results.first().first().value<CommandResult>().errorCode, u"not_connected"_s);
+}
+
+void TestAdminClientProtocol::garbageIsIgnored_data()
+{
+    QTest::addColumn<QString>("frame");
+    QTest::newRow("not JSON") << u"{nope"_s;
+    QTest::newRow("array") << u"[1,2]"_s;
+    QTest::newRow("unknown type") << u"{\"type\":\"gossip\"}"_s;
+    QTest::newRow("events not an array") << u"{\"type\":\"events\",\"events\":5}"_s;
+    QTest::newRow("bad stats") << u"{\"type\":\"stats\",\"sessions\":\"x\"}"_s;
+    QTest::newRow("result for nothing") << u"{\"type\":\"result\",\"id\":999,\"ok\":true}"_s;
+}
+
+void TestAdminClientProtocol::garbageIsIgnored()
+{
+    QFETCH(QString, frame);
+    QVERIFY(goLive({session(1)}));
+    QSignalSpy stats(m_client.get(), &AdminClient::statsReceived);
+    m_server->sendText(frame);
+    m_server->send({{u"type"_s, u"stats"_s}, {u"sessions"_s, 1}, {u"pushes_per_s"_s, 0}});
+    QVERIFY(stats.wait());
+    QCOMPARE(m_client->state(), AdminClient::State::Live);
+}
+
+void TestAdminClientProtocol::reconnectsAfterADrop()
+{
+    QVERIFY(goLive({session(1), session(2)}));
+    QSignalSpy snapshots(m_client.get(), &AdminClient::snapshotReceived);
+    QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
+    m_server->dropClient();
+    QTRY_COMPARE(m_client->state(), AdminClient::State::Waiting);
+    QVERIFY(connected.wait(5000));
+    QCOMPARE(m_server->connections(), 2);
+    m_server->sendHello();
+    m_server->sendSnapshot({session(2)});
+    QTRY_COMPARE(snapshots.size(), 1);
+    QCOMPARE(snapshots.first().first().value<QList<SessionRecord>>().size(), 1);
+    QCOMPARE(m_client->state(), AdminClient::State::Live);
+}
+
+void TestAdminClientProtocol::silentServerIsDropped()
+{
+    m_client->setStallTimeout(300);
+    QVERIFY(goLive());
+    QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
+    QVERIFY(connected.wait(5000)); // nothing was sent: the client gave up and came back
+    QCOMPARE(m_server->connections(), 2);
+}
+
+void TestAdminClientProtocol::closeStopsRetrying()
+{
+    QVERIFY(goLive());
+    m_server->stop();
+    QTRY_COMPARE(m_client->state(), AdminClient::State::Waiting);
+    m_client->close();
+    QCOMPARE(m_client->state(), AdminClient::State::Disconnected);
+    QVERIFY(m_server->listen(m_server->port()));
+    QTest::qWait(500);
+    QCOMPARE(m_server->connections(), 1);
+    QCOMPARE(m_client->state(), AdminClient::State::Disconnected);
+}
+
+QTEST_GUILESS_MAIN(TestAdminClientProtocol)
+#include "tst_adminclientprotocol.moc"
