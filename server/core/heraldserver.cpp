@@ -65,10 +65,12 @@ bool HeraldServer::start(const ServerConfig &config)
                                              m_feed);
     m_inbox = std::make_unique<InboxApi>(m_service->guard(), *m_store);
     if (!config.adminToken.isEmpty()) {
+        AdminHub::Settings adminSettings;
+        adminSettings.countersMs = config.adminCountersMs;
         m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
                                                           *m_store, config.maxUsersPerPush);
         m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats,
-                                             m_feed, *m_adminCommands, AdminHub::Settings{});
+                                             m_feed, *m_adminCommands, adminSettings);
     }
     m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get());
     m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);

@@ -43,6 +43,7 @@ struct ServerConfig
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged
     QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
+    int adminCountersMs = 5000; // how often the admin channel reports session counters (tests shorten it)
 
     bool devMode = false; // --dev: missing secrets are generated, short ones accepted
     bool secretGenerated = false; // only generated secrets are ever printed (by --dev)

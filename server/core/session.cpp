@@ -15,7 +15,13 @@ Session::Session(QWebSocket *socket, SessionInfo info, int framesPerSecond, QObj
       m_burst(2.0 * framesPerSecond)
 {
     m_socket->setParent(this);
-    connect(m_socket, &QWebSocket::pong, this, [this] { m_awaitingPong = false; });
+    if (!m_info.counters)
+        m_info.counters = std::make_shared<SessionLiveCounters>();
+    connect(m_socket, &QWebSocket::pong, this, [this] {
+        m_awaitingPong = false;
+        m_info.counters->lastPongMs.store(QDateTime::currentMSecsSinceEpoch(),
+                                          std::memory_order_relaxed);
+    });
     m_refill.start();
 }
 
@@ -33,7 +39,7 @@ void Session::deliver(qint64 seq, const QString &frame)
 void Session::sendNow(const QString &frame, qint64 seq)
 {
     m_socket->sendTextMessage(frame);
-    ++m_framesSent;
+    m_info.counters->framesSent.fetch_add(1, std::memory_order_relaxed);
     m_lastSeq = std::max(m_lastSeq, seq);
 }
 

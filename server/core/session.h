@@ -36,7 +36,7 @@ public:
     // Releases the held frames newer than \a seenUpTo and goes live.
     void goLive(qint64 seenUpTo);
 
-    quint64 framesSent() const { return m_framesSent; }
+    quint64 framesSent() const { return m_info.counters->framesSent.load(std::memory_order_relaxed); }
     qint64 bufferedBytes() const;
 
     // Heartbeat: ping() marks the session as owing a pong; a pong clears it.
@@ -57,7 +57,6 @@ private:
     SessionInfo m_info;
     QList<Held> m_held;
     qint64 m_lastSeq = 0;
-    quint64 m_framesSent = 0;
     bool m_live = false;
     bool m_awaitingPong = false;
     double m_tokens;

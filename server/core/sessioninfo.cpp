@@ -2,6 +2,7 @@
 
 #include <QRandomGenerator>
 
+
 #include <atomic>
 
 using namespace Qt::Literals::StringLiterals;
@@ -10,11 +11,23 @@ namespace Herald {
 
 QJsonObject SessionInfo::toJson() const
 {
+    QJsonObject json = countersJson();
+    json.insert(u"user"_s, user);
+    json.insert(u"connected_at"_s, connectedAt.toUTC().toString(Qt::ISODateWithMs));
+    json.insert(u"remote_address"_s, remoteAddress);
+    json.insert(u"user_agent"_s, userAgent);
+    return json;
+}
+
+QJsonObject SessionInfo::countersJson() const
+{
+    const quint64 frames = counters ? counters->framesSent.load(std::memory_order_relaxed) : 0;
+    const qint64 pong = counters ? counters->lastPongMs.load(std::memory_order_relaxed) : 0;
     return {{u"id"_s, id},
-            {u"user"_s, user},
-            {u"connected_at"_s, connectedAt.toUTC().toString(Qt::ISODateWithMs)},
-            {u"remote_address"_s, remoteAddress},
-            {u"user_agent"_s, userAgent}};
+            {u"frames_sent"_s, double(frames)},
+            {u"last_pong_at"_s, pong == 0 ? QJsonValue(QJsonValue::Null)
+                                          : QJsonValue(QDateTime::fromMSecsSinceEpoch(pong, Qt::UTC)
+                                                               .toString(Qt::ISODateWithMs))}};
 }
 
 QString SessionInfo::newId()

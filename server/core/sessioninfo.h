@@ -4,10 +4,20 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <atomic>
+#include <memory>
+
 namespace Herald {
 
+// Live figures of one session: written by its worker, read by any thread.
+struct SessionLiveCounters
+{
+    std::atomic<quint64> framesSent{0};
+    std::atomic<qint64> lastPongMs{0}; // ms since the epoch; 0: no pong yet
+};
+
 // What the push API and presence queries know of one live WebSocket session.
-// Immutable once the session is open.
+// Immutable once the session is open, but for the shared counters.
 struct SessionInfo
 {
     QString id;
@@ -15,8 +25,11 @@ struct SessionInfo
     QDateTime connectedAt;
     QString remoteAddress;
     QString userAgent;
+    std::shared_ptr<SessionLiveCounters> counters; // null only in tests
 
-    QJsonObject toJson() const;
+    QJsonObject toJson() const; // with frames_sent and last_pong_at (null before a pong)
+    // {"id","frames_sent","last_pong_at"}
+    QJsonObject countersJson() const;
     // Unique and ordered by creation time, so paging through sessions is stable.
     static QString newId();
 };

@@ -100,7 +100,8 @@ void Worker::onHandshakeDone()
 void Worker::openSession(QWebSocket *socket, const PendingConnection &connection)
 {
     SessionInfo info{SessionInfo::newId(), connection.user, QDateTime::currentDateTimeUtc(),
-                     connection.remoteAddress, connection.userAgent};
+                     connection.remoteAddress, connection.userAgent,
+                     std::make_shared<SessionLiveCounters>()};
     socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxIncomingMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxIncomingMessageBytes));
     auto *session = new Session(socket, info, m_settings.clientFramesPerSecond, this);

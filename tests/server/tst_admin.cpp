@@ -30,6 +30,7 @@ private Q_SLOTS:
     void helloThenSnapshotInBatches();
     void liveEvents();
     void statsEverySecond();
+    void sessionCounters();
     void commands();
     void commandErrors_data();
     void commandErrors();
@@ -46,6 +47,8 @@ void TestAdmin::init()
 {
     ServerConfig config = ServerFixture::defaultConfig();
     config.adminToken = AdminToken;
+    config.adminCountersMs = 100;
+    config.heartbeatMs = 100;
     m_fixture = std::make_unique<ServerFixture>(config);
     QVERIFY(m_fixture->start());
 }
@@ -215,6 +218,34 @@ void TestAdmin::statsEverySecond()
         QVERIFY2(stats.value(field).isDouble(), qPrintable(field));
     }
     QVERIFY(stats.value(u"rss_bytes"_s).toDouble() > 0);
+}
+
+void TestAdmin::sessionCounters()
+{
+    auto browser = std::make_unique<WsClient>();
+    QVERIFY(browser->connectAndWelcome(m_fixture->wsUrl(u"c"_s)));
+    QCOMPARE(m_fixture->api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"c"_s}}}).status,
+             202);
+    QTRY_COMPARE(browser->seqs().size(), 1);
+    auto client = admin();
+    QVERIFY(client);
+    QTRY_COMPARE(client->framesOfType(u"snapshot"_s).size(), 1);
+    const QJsonObject session =
+            client->framesOfType(u"snapshot"_s).first().value(u"sessions"_s).toArray().first().toObject();
+    QCOMPARE(session.value(u"frames_sent"_s).toInt(), 2); // welcome + notification
+    QVERIFY(session.contains(u"last_pong_at"_s));
+    // Heartbeats every 100 ms: the counters frame soon reports a pong.
+    const auto ponged = [&] {
+        for (const QJsonObject &frame : client->framesOfType(u"session_counters"_s)) {
+            for (const QJsonValue &entry : frame.value(u"sessions"_s).toArray()) {
+                if (entry.toObject().value(u"id"_s).toString() == browser->sessionId()
+                    && entry.toObject().value(u"last_pong_at"_s).isString())
+                    return true;
+            }
+        }
+        return false;
+    };
+    QTRY_VERIFY(ponged());
 }
 
 void TestAdmin::commands()

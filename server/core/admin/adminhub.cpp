@@ -54,6 +54,8 @@ AdminHub::AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &
     connect(&m_flush, &QTimer::timeout, this, &AdminHub::flushEvents);
     m_statsTimer.setInterval(m_settings.statsMs);
     connect(&m_statsTimer, &QTimer::timeout, this, &AdminHub::sendStats);
+    m_countersTimer.setInterval(m_settings.countersMs);
+    connect(&m_countersTimer, &QTimer::timeout, this, &AdminHub::sendCounters);
 }
 
 AdminHub::~AdminHub()
@@ -75,6 +77,7 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
         m_feed.setEnabled(true); // before the snapshot: no change falls between the two
         m_flush.start();
         m_statsTimer.start();
+        m_countersTimer.start();
         m_sinceStats.start();
         m_lastPushes = m_stats.notifications + m_stats.broadcasts;
         m_lastFrames = m_stats.framesSent;
@@ -93,6 +96,8 @@ void AdminHub::remove(QWebSocket *socket)
     if (m_clients.isEmpty()) {
         m_flush.stop();
         m_statsTimer.stop();
+        m_countersTimer.stop();
+        m_sentCounters.clear();
         m_feed.setEnabled(false);
     }
 }
@@ -182,6 +187,30 @@ void AdminHub::sendStats()
     m_lastFrames = frames;
     m_lastBytes = bytes;
     sendAll(frame);
+}
+
+// Frames sent and last pong of the sessions whose figures moved since the
+// last tick, in frames of at most one snapshot batch.
+void AdminHub::sendCounters()
+{
+    QHash<QString, std::pair<quint64, qint64>> current;
+    QJsonArray changed;
+    for (const SessionInfo &info : m_directory.page(0, std::numeric_limits<qsizetype>::max())) {
+        if (!info.counters)
+            continue;
+        const std::pair<quint64, qint64> figures{info.counters->framesSent.load(),
+                                                 info.counters->lastPongMs.load()};
+        current.insert(info.id, figures);
+        if (m_sentCounters.value(info.id) != figures)
+            changed.append(info.countersJson());
+    }
+    m_sentCounters = std::move(current);
+    for (qsizetype offset = 0; offset < changed.size(); offset += m_settings.snapshotBatch) {
+        QJsonArray batch;
+        for (qsizetype i = offset; i < std::min(changed.size(), offset + m_settings.snapshotBatch); ++i)
+            batch.append(changed.at(i));
+        sendAll({{u"type"_s, u"session_counters"_s}, {u"sessions"_s, batch}});
+    }
 }
 
 void AdminHub::sendAll(const QJsonObject &frame)

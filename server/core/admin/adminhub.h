@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -33,6 +34,7 @@ public:
         int snapshotBatch = 1000;
         int flushMs = 100;
         int statsMs = 1000;
+        int countersMs = 5000;
     };
 
     AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &directory,
@@ -51,6 +53,7 @@ private:
     void onFrame(QWebSocket *socket, const QString &text);
     void flushEvents();
     void sendStats();
+    void sendCounters();
     void sendAll(const QJsonObject &frame);
     static void send(QWebSocket *socket, const QJsonObject &frame);
 
@@ -63,6 +66,8 @@ private:
     QList<QWebSocket *> m_clients;
     QTimer m_flush;
     QTimer m_statsTimer;
+    QTimer m_countersTimer;
+    QHash<QString, std::pair<quint64, qint64>> m_sentCounters; // per session: frames, last pong
     QElapsedTimer m_sinceStats;
     quint64 m_lastPushes = 0;
     quint64 m_lastFrames = 0;
