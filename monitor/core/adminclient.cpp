@@ -149,6 +149,8 @@ void AdminClient::dispatch(const QString &type, const QJsonObject &frame)
         onSnapshot(frame);
     else if (type == u"events"_s)
         onEvents(frame);
+    else if (type == u"session_counters"_s)
+        onCounters(frame);
     else if (type == u"stats"_s) {
         if (const auto stats = StatsSample::fromJson(frame, QDateTime::currentDateTimeUtc()))
             Q_EMIT statsReceived(*stats);
@@ -184,9 +186,13 @@ void AdminClient::onSnapshot(const QJsonObject &frame)
     // The snapshot replaces; events held back meanwhile then apply on top of it.
     Q_EMIT snapshotReceived(m_snapshot.takeSessions());
     const QList<AdminEvent> held = m_snapshot.takeHeldEvents();
+    const QHash<QString, SessionCounters> heldCounters = m_snapshot.takeHeldCounters();
     setState(State::Live);
     if (!held.isEmpty())
         Q_EMIT eventsReceived(held);
+    // Last: sessions that opened while the snapshot was on its way now have rows.
+    if (!heldCounters.isEmpty())
+        Q_EMIT countersReceived(heldCounters);
 }
 
 void AdminClient::onEvents(const QJsonObject &frame)
@@ -205,6 +211,21 @@ void AdminClient::onEvents(const QJsonObject &frame)
         Q_EMIT eventsReceived(events);
     if (overflow && !m_snapshot.isAssembling())
         resync(); // events were lost: only a fresh snapshot is trustworthy
+}
+
+void AdminClient::onCounters(const QJsonObject &frame)
+{
+    QHash<QString, SessionCounters> counters;
+    for (const QJsonValue &value : frame.value(u"sessions"_s).toArray()) {
+        const QJsonObject entry = value.toObject();
+        const QString id = entry.value(u"id"_s).toString();
+        if (!id.isEmpty())
+            counters[id] = counters.value(id).newest(SessionCounters::fromJson(entry));
+    }
+    if (m_snapshot.isAssembling())
+        m_snapshot.holdCounters(counters);
+    else if (!counters.isEmpty())
+        Q_EMIT countersReceived(counters);
 }
 
 void AdminClient::onResult(const QJsonObject &frame)

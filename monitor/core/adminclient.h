@@ -70,6 +70,9 @@ Q_SIGNALS:
     // A complete snapshot: the receiver replaces everything it holds with it.
     void snapshotReceived(const QList<Herald::SessionRecord> &sessions);
     void eventsReceived(const QList<Herald::AdminEvent> &events);
+    // A "session_counters" frame, by session id: only sessions whose counters
+    // changed. Ids the receiver does not list are to be ignored.
+    void countersReceived(const QHash<QString, Herald::SessionCounters> &counters);
     void statsReceived(const Herald::StatsSample &stats);
     void commandFinished(const Herald::CommandResult &result);
     // An "error" frame: the server could not use something this client sent.
@@ -87,6 +90,7 @@ private:
     void onHello(const QJsonObject &frame);
     void onSnapshot(const QJsonObject &frame);
     void onEvents(const QJsonObject &frame);
+    void onCounters(const QJsonObject &frame);
     void onResult(const QJsonObject &frame);
     void failPendingCommands(const QString &code, const QString &message);
 

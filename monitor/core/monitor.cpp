@@ -9,6 +9,7 @@ Monitor::Monitor(QObject *parent) : QObject(parent)
     connect(&m_client, &AdminClient::stateChanged, this, &Monitor::onStateChanged);
     connect(&m_client, &AdminClient::snapshotReceived, &m_sessions, &SessionModel::replaceAll);
     connect(&m_client, &AdminClient::eventsReceived, this, &Monitor::onEvents);
+    connect(&m_client, &AdminClient::countersReceived, &m_sessions, &SessionModel::applyCounters);
     connect(&m_client, &AdminClient::statsReceived, &m_traffic, &TrafficHistory::add);
     connect(&m_client, &AdminClient::commandFinished, this,
             [this](const CommandResult &result) { note(result.summary()); });

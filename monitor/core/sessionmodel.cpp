@@ -1,6 +1,7 @@
 #include "sessionmodel.h"
 
 #include "logging.h"
+#include "sessionformat.h"
 
 #include <algorithm>
 #include <optional>
@@ -57,23 +58,24 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return display(session, index.column());
     case Qt::ToolTipRole:
-        if (index.column() == ConnectedColumn)
-            return session.connectedAt.toString(Qt::ISODate);
-        return display(session, index.column());
+        return toolTip(session, index.column());
+    case Qt::TextAlignmentRole:
+        if (index.column() == FramesSentColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
     case SessionIdRole:
         return session.id;
     case UserIdRole:
         return session.user;
     case SortRole:
-        if (index.column() == ConnectedColumn)
-            return session.connectedAt;
-        return display(session, index.column());
+        return sortKey(session, index.column());
     }
     return {};
 }
 
 QVariant SessionModel::display(const SessionRecord &session, int column) const
 {
+    const SessionCounters &counters = session.counters;
     switch (column) {
     case UserColumn:
         return session.user;
@@ -85,16 +87,54 @@ QVariant SessionModel::display(const SessionRecord &session, int column) const
         return session.userAgent;
     case ConnectedColumn:
         return session.connectedAt.toLocalTime().toString(u"yyyy-MM-dd hh:mm:ss"_s);
+    case LastPongColumn:
+        // An age, computed when asked: the pane repaints so that ages move.
+        return SessionFormat::lastPong(counters, QDateTime::currentDateTimeUtc());
+    case FramesSentColumn:
+        return counters.framesSent ? QVariant(*counters.framesSent) : QVariant();
     }
     return {};
+}
+
+QVariant SessionModel::toolTip(const SessionRecord &session, int column) const
+{
+    const SessionCounters &counters = session.counters;
+    switch (column) {
+    case ConnectedColumn:
+        return session.connectedAt.toString(Qt::ISODate);
+    case LastPongColumn:
+        return SessionFormat::lastPongToolTip(counters, QDateTime::currentDateTimeUtc());
+    case FramesSentColumn:
+        return SessionFormat::framesSentToolTip(counters);
+    }
+    return display(session, column);
+}
+
+// Unknown sorts below "none yet", which sorts below any real value.
+QVariant SessionModel::sortKey(const SessionRecord &session, int column) const
+{
+    const SessionCounters &counters = session.counters;
+    switch (column) {
+    case ConnectedColumn:
+        return session.connectedAt;
+    case LastPongColumn:
+        if (!counters.lastPongAt)
+            return qint64(-2);
+        return counters.lastPongAt->isValid() ? counters.lastPongAt->toMSecsSinceEpoch()
+                                              : qint64(-1);
+    case FramesSentColumn:
+        return counters.framesSent.value_or(-1);
+    }
+    return display(session, column);
 }
 
 QVariant SessionModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles{tr("User"), tr("Session"), tr("Address"), tr("User agent"),
-                                    tr("Connected since")};
+    static const QStringList titles{tr("User"),       tr("Session"),         tr("Address"),
+                                    tr("User agent"), tr("Connected since"), tr("Last pong"),
+                                    tr("Frames sent")};
     return titles.value(section);
 }
 
@@ -145,14 +185,57 @@ void SessionModel::applyEvents(const QList<AdminEvent> &events)
     Q_EMIT countsChanged(sessionCount(), userCount());
 }
 
-void SessionModel::updateSession(int row, const SessionRecord &session)
+void SessionModel::updateSession(int row, SessionRecord session)
 {
+    // An event can be older than the counters already shown: keep the newer.
+    session.counters = m_rows.at(row).counters.newest(session.counters);
     if (m_rows.at(row) == session)
         return; // the usual case: a session seen in the snapshot and in an event
     countUser(m_rows.at(row).user, -1);
     countUser(session.user, 1);
     m_rows[row] = session;
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void SessionModel::applyCounters(const QHash<QString, SessionCounters> &counters)
+{
+    QList<int> changed;
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
+        const qsizetype row = m_index.value(it.key(), -1);
+        if (row < 0)
+            continue; // closed meanwhile, or never listed: counters add no rows
+        SessionCounters &current = m_rows[row].counters;
+        const SessionCounters newest = current.newest(*it);
+        if (newest == current)
+            continue;
+        current = newest;
+        changed.append(int(row));
+    }
+    announceChangedCounters(std::move(changed));
+}
+
+// One dataChanged per contiguous range of rows, over the two counter columns;
+// rows scattered into more ranges than that go out as one spanning range (a
+// superset is allowed, and a sorting proxy then re-sorts once).
+void SessionModel::announceChangedCounters(QList<int> rows)
+{
+    if (rows.isEmpty())
+        return;
+    std::sort(rows.begin(), rows.end());
+    QList<std::pair<int, int>> ranges{{rows.first(), rows.first()}};
+    for (qsizetype i = 1; i < rows.size(); ++i) {
+        if (rows[i] == ranges.last().second + 1)
+            ranges.last().second = rows[i];
+        else
+            ranges.append({rows[i], rows[i]});
+    }
+    if (ranges.size() > MaxChangedRanges)
+        ranges = {{rows.first(), rows.last()}};
+    static const QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole, SortRole};
+    for (const auto &[first, last] : std::as_const(ranges))
+        Q_EMIT dataChanged(index(first, LastPongColumn), index(last, FramesSentColumn), roles);
+    qCDebug(lcMonitorModel) << "counters changed for" << rows.size() << "sessions in"
+                            << ranges.size() << "ranges";
 }
 
 void SessionModel::removeSessionRows(QList<int> rows)

@@ -13,6 +13,8 @@ namespace Herald {
 // applied as upserts and removals, a whole batch at a time: removals as
 // contiguous row ranges, new sessions as one appended range. A batch that would
 // shatter into very many ranges resets the model instead (cheaper for views).
+// Counter updates never add or remove rows: they change the two counter
+// columns of known sessions, told as a few dataChanged ranges per batch.
 class SessionModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -24,14 +26,19 @@ public:
         AddressColumn,
         UserAgentColumn,
         ConnectedColumn,
+        LastPongColumn,
+        FramesSentColumn,
         ColumnCount
     };
     enum Role {
         SessionIdRole = Qt::UserRole + 1,
         UserIdRole,
-        SortRole, // connected_at as a QDateTime for the time column, else the text
+        // connected_at as a QDateTime; last pong in ms since the epoch (-1: none
+        // yet, -2: unknown); frames sent as a number (-1: unknown); else the text
+        SortRole,
     };
     static constexpr int MaxRemovalRanges = 64;
+    static constexpr int MaxChangedRanges = 64;
 
     explicit SessionModel(QObject *parent = nullptr);
 
@@ -44,6 +51,8 @@ public:
 
     void replaceAll(const QList<SessionRecord> &sessions);
     void applyEvents(const QList<AdminEvent> &events);
+    // Ids without a row are ignored; counters never go back (SessionCounters::newest).
+    void applyCounters(const QHash<QString, SessionCounters> &counters);
     void clear() { replaceAll({}); }
 
     int sessionCount() const { return int(m_rows.size()); }
@@ -55,12 +64,15 @@ Q_SIGNALS:
     void countsChanged(int sessions, int users);
 
 private:
-    void updateSession(int row, const SessionRecord &session);
+    void updateSession(int row, SessionRecord session);
+    void announceChangedCounters(QList<int> rows);
     void removeSessionRows(QList<int> rows);
     void insertSessions(const QList<SessionRecord> &sessions);
     void rebuildIndex();
     void countUser(const QString &user, int delta);
     QVariant display(const SessionRecord &session, int column) const;
+    QVariant toolTip(const SessionRecord &session, int column) const;
+    QVariant sortKey(const SessionRecord &session, int column) const;
 
     QList<SessionRecord> m_rows;
     QHash<QString, qsizetype> m_index; // session id -> row

@@ -18,16 +18,19 @@ std::optional<SessionRecord> SessionRecord::fromJson(const QJsonObject &json)
     record.connectedAt
         = QDateTime::fromString(json.value(u"connected_at"_s).toString(), Qt::ISODateWithMs)
               .toUTC();
+    record.counters = SessionCounters::fromJson(json);
     return record;
 }
 
 QJsonObject SessionRecord::toJson() const
 {
-    return {{u"id"_s, id},
-            {u"user"_s, user},
-            {u"remote_address"_s, remoteAddress},
-            {u"user_agent"_s, userAgent},
-            {u"connected_at"_s, connectedAt.toUTC().toString(Qt::ISODateWithMs)}};
+    QJsonObject json{{u"id"_s, id},
+                     {u"user"_s, user},
+                     {u"remote_address"_s, remoteAddress},
+                     {u"user_agent"_s, userAgent},
+                     {u"connected_at"_s, connectedAt.toUTC().toString(Qt::ISODateWithMs)}};
+    counters.writeTo(json);
+    return json;
 }
 
 } // namespace Herald

@@ -8,6 +8,7 @@ void SnapshotAssembler::begin()
     m_sessions.clear();
     m_index.clear();
     m_held.clear();
+    m_heldCounters.clear();
 }
 
 bool SnapshotAssembler::addBatch(const QList<SessionRecord> &sessions, bool done)
@@ -31,6 +32,14 @@ void SnapshotAssembler::holdEvents(const QList<AdminEvent> &events)
     m_held.append(events);
 }
 
+void SnapshotAssembler::holdCounters(const QHash<QString, SessionCounters> &counters)
+{
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
+        SessionCounters &held = m_heldCounters[it.key()];
+        held = held.newest(*it);
+    }
+}
+
 QList<SessionRecord> SnapshotAssembler::takeSessions()
 {
     m_index.clear();
@@ -40,6 +49,11 @@ QList<SessionRecord> SnapshotAssembler::takeSessions()
 QList<AdminEvent> SnapshotAssembler::takeHeldEvents()
 {
     return std::exchange(m_held, {});
+}
+
+QHash<QString, SessionCounters> SnapshotAssembler::takeHeldCounters()
+{
+    return std::exchange(m_heldCounters, {});
 }
 
 } // namespace Herald

@@ -9,8 +9,9 @@
 namespace Herald {
 
 // Collects the batches of one snapshot sequence (after "hello" or "resync")
-// and holds back the live events that arrive meanwhile, so that the snapshot
-// can replace the model's rows in one go and the events then apply on top.
+// and holds back the live events and session counters that arrive meanwhile,
+// so that the snapshot can replace the model's rows in one go and the events,
+// then the counters, apply on top.
 class SnapshotAssembler
 {
 public:
@@ -21,15 +22,19 @@ public:
     // when \a done closes the sequence: then take the sessions and events.
     bool addBatch(const QList<SessionRecord> &sessions, bool done);
     void holdEvents(const QList<AdminEvent> &events);
+    // Counters held for the same session merge (SessionCounters::newest).
+    void holdCounters(const QHash<QString, SessionCounters> &counters);
 
     QList<SessionRecord> takeSessions();
     QList<AdminEvent> takeHeldEvents();
+    QHash<QString, SessionCounters> takeHeldCounters();
 
 private:
     bool m_assembling = false;
     QList<SessionRecord> m_sessions;
     QHash<QString, qsizetype> m_index;
     QList<AdminEvent> m_held;
+    QHash<QString, SessionCounters> m_heldCounters;
 };
 
 } // namespace Herald

@@ -34,6 +34,11 @@ SessionsPane::SessionsPane(SessionModel &model, SessionActions &actions, QWidget
     connect(&m_proxy, &QAbstractItemModel::modelReset, this, &SessionsPane::reportCounts);
     connect(&m_proxy, &QAbstractItemModel::layoutChanged, this, &SessionsPane::reportCounts);
     connect(&m_view, &QWidget::customContextMenuRequested, this, &SessionsPane::showMenu);
+    // A repaint, not dataChanged: ages are computed when painted, and a
+    // sorting proxy need not hear about every second that passes.
+    m_ageTimer.setInterval(1000);
+    connect(&m_ageTimer, &QTimer::timeout, m_view.viewport(), qOverload<>(&QWidget::update));
+    m_ageTimer.start();
 }
 
 void SessionsPane::setUpView()
@@ -51,10 +56,13 @@ void SessionsPane::setUpView()
     m_view.horizontalHeader()->setStretchLastSection(false);
     m_view.horizontalHeader()->setSectionResizeMode(SessionModel::UserAgentColumn,
                                                     QHeaderView::Stretch);
-    m_view.setColumnWidth(SessionModel::UserColumn, 130);
-    m_view.setColumnWidth(SessionModel::SessionColumn, 220);
-    m_view.setColumnWidth(SessionModel::AddressColumn, 110);
-    m_view.setColumnWidth(SessionModel::ConnectedColumn, 150);
+    // The user agent column takes what is left: keep the others just wide enough.
+    m_view.setColumnWidth(SessionModel::UserColumn, 110);
+    m_view.setColumnWidth(SessionModel::SessionColumn, 205);
+    m_view.setColumnWidth(SessionModel::AddressColumn, 100);
+    m_view.setColumnWidth(SessionModel::ConnectedColumn, 145);
+    m_view.setColumnWidth(SessionModel::LastPongColumn, 80);
+    m_view.setColumnWidth(SessionModel::FramesSentColumn, 85);
     m_view.setContextMenuPolicy(Qt::CustomContextMenu);
 }
 

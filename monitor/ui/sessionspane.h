@@ -3,6 +3,7 @@
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
 #include <QWidget>
 
 namespace Herald {
@@ -11,7 +12,8 @@ class SessionActions;
 class SessionModel;
 
 // The live sessions: a filter box over a sortable table, with a context menu
-// of session actions. Filtering matches any column, case-insensitively.
+// of session actions. Filtering matches any column, case-insensitively. The
+// visible rows are repainted every second so that "last pong" ages move.
 class SessionsPane : public QWidget
 {
     Q_OBJECT
@@ -36,6 +38,7 @@ private:
     QSortFilterProxyModel m_proxy;
     QLineEdit m_filter;
     QTableView m_view;
+    QTimer m_ageTimer;
 };
 
 } // namespace Herald

@@ -95,6 +95,11 @@ void FakeAdminServer::sendEvents(const QList<QJsonObject> &events)
     send({{u"type"_s, u"events"_s}, {u"events"_s, array}});
 }
 
+void FakeAdminServer::sendCounters(const QJsonArray &entries)
+{
+    send({{u"type"_s, u"session_counters"_s}, {u"sessions"_s, entries}});
+}
+
 void FakeAdminServer::answer(const QJsonObject &command, const QJsonObject &result)
 {
     send({{u"type"_s, u"result"_s},

@@ -2,6 +2,7 @@
 
 #include "sessionrecord.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -38,6 +39,8 @@ public:
     // The snapshot in batches of batchSize, done:true on the last (also when empty).
     void sendSnapshot(const QList<SessionRecord> &sessions, int batchSize = 1000);
     void sendEvents(const QList<QJsonObject> &events);
+    // {"type":"session_counters","sessions":[…]}: entries as given, garbage included.
+    void sendCounters(const QJsonArray &entries);
     void answer(const QJsonObject &command, const QJsonObject &result);
     void dropClient(); // abort: no close frame
 

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void liveOpenAndCloseEvents();
     void testNotificationReachesTheClient();
     void disconnectCommands();
+    void snapshotCountsFramesSent();
+    void countersReportHeartbeatPongs();
     void refused_data();
     void refused();
     void reconnectAfterServerRestartRebuildsSnapshot();
@@ -38,6 +40,7 @@ private Q_SLOTS:
 private:
     static constexpr const char *AdminToken = "admin-token-0123456789abcdef";
     bool startServer(const QByteArray &adminToken = AdminToken);
+    bool startServer(ServerConfig config);
     bool goLive(Monitor &monitor, const QUrl &apiUrl);
     WsClient *connectBrowser(const QString &user, const QByteArray &secret, quint16 wsPort);
     static QStringList sessionIds(Monitor &monitor);
@@ -61,6 +64,12 @@ bool TestAdminClient::startServer(const QByteArray &adminToken)
 {
     ServerConfig config = ServerFixture::defaultConfig();
     config.adminToken = adminToken;
+    return startServer(config);
+}
+
+bool TestAdminClient::startServer(ServerConfig config)
+{
+    m_fixture.reset(); // one server at a time
     m_fixture = std::make_unique<ServerFixture>(config);
     return m_fixture->start();
 }
@@ -189,6 +198,64 @@ void TestAdminClient::disconnectCommands()
     monitor.client().disconnectSession(u"s_missing"_s);
     QTRY_COMPARE(results.size(), 3);
     QCOMPARE(results.at(2).first().value<CommandResult>().errorCode, u"not_found"_s);
+}
+
+// A browser that got its welcome and one push has been sent two frames: the
+// snapshot says so, and so does the fresh snapshot a resync brings.
+void TestAdminClient::snapshotCountsFramesSent()
+{
+    WsClient *gina
+        = connectBrowser(u"gina"_s, m_fixture->config().secret, m_fixture->server().wsPort());
+    QVERIFY(gina);
+    Monitor monitor;
+    QSignalSpy snapshots(&monitor.client(), &AdminClient::snapshotReceived);
+    QVERIFY(goLive(monitor, m_fixture->apiUrl()));
+    const auto counters = [&] {
+        return monitor.sessions().sessionAt(monitor.sessions().rowOf(gina->sessionId())).counters;
+    };
+    QVERIFY(counters().framesSent >= 1); // the welcome, at least
+    QVERIFY(counters().lastPongAt); // reported, if only as "none yet"
+    monitor.client().notifyUsers({u"gina"_s}, u"herald.test"_s, QJsonObject{});
+    QTRY_COMPARE(gina->framesOfType(u"notification"_s).size(), 1);
+    monitor.client().resync();
+    QTRY_COMPARE(snapshots.size(), 2);
+    QCOMPARE(monitor.sessions().rowCount(), 1);
+    QVERIFY2(counters().framesSent >= 2,
+             qPrintable(QString::number(counters().framesSent.value_or(-1))));
+}
+
+// With heartbeats every 200 ms, a session_counters frame soon reports the
+// browser's pong (QWebSocket answers pings by itself), and the model shows it.
+void TestAdminClient::countersReportHeartbeatPongs()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.adminToken = AdminToken;
+    config.heartbeatMs = 200;
+    config.adminCountersMs = 250; // the 5 s default would only slow the test down
+    QVERIFY(startServer(config));
+    Monitor monitor;
+    QVERIFY(goLive(monitor, m_fixture->apiUrl()));
+    QSignalSpy counterFrames(&monitor.client(), &AdminClient::countersReceived);
+    WsClient *hank
+        = connectBrowser(u"hank"_s, m_fixture->config().secret, m_fixture->server().wsPort());
+    QVERIFY(hank);
+    const auto pongReported = [&] {
+        for (const QList<QVariant> &frame : std::as_const(counterFrames)) {
+            const auto byId = frame.first().value<QHash<QString, SessionCounters>>();
+            const auto pong = byId.value(hank->sessionId()).lastPongAt;
+            if (pong && pong->isValid())
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(pongReported(), 8000);
+    const int row = monitor.sessions().rowOf(hank->sessionId());
+    QVERIFY(row >= 0);
+    const QDateTime pong = *monitor.sessions().sessionAt(row).counters.lastPongAt;
+    QVERIFY(pong.isValid());
+    QVERIFY(qAbs(pong.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+    QVERIFY(
+        !monitor.sessions().index(row, SessionModel::LastPongColumn).data().toString().isEmpty());
 }
 
 void TestAdminClient::refused_data()

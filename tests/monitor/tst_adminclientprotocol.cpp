@@ -1,5 +1,6 @@
 #include "adminclient.h"
 #include "fakeadminserver.h"
+#include "monitor.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -11,8 +12,8 @@ using namespace Qt::Literals::StringLiterals;
 using namespace Herald;
 using namespace Herald::Test;
 
-// AdminClient against a scripted server: snapshot assembly, held events,
-// overflow, commands, garbage, drops and silence.
+// AdminClient against a scripted server: snapshot assembly, held events and
+// counters, overflow, commands, garbage, drops and silence.
 class TestAdminClientProtocol : public QObject
 {
     Q_OBJECT
@@ -22,6 +23,8 @@ private Q_SLOTS:
     void cleanup();
     void snapshotInBatchesThenLive();
     void eventsDuringSnapshotWaitForIt();
+    void countersReachTheReceiver();
+    void countersDuringSnapshotApplyAfterIt();
     void overflowAsksForResync();
     void commandsGetTheirAnswers();
     void commandsFailWhenTheConnectionDrops();
@@ -35,6 +38,7 @@ private Q_SLOTS:
 private:
     static SessionRecord session(int n);
     static QJsonObject opened(int n);
+    static QJsonObject counters(int n, qint64 framesSent, const QJsonValue &lastPongAt);
     bool goLive(const QList<SessionRecord> &sessions = {});
 
     std::unique_ptr<FakeAdminServer> m_server;
@@ -64,6 +68,14 @@ SessionRecord TestAdminClientProtocol::session(int n)
 QJsonObject TestAdminClientProtocol::opened(int n)
 {
     return {{u"type"_s, u"session_opened"_s}, {u"session"_s, session(n).toJson()}};
+}
+
+QJsonObject TestAdminClientProtocol::counters(int n, qint64 framesSent,
+                                              const QJsonValue &lastPongAt)
+{
+    return {{u"id"_s, u"s_%1"_s.arg(n)},
+            {u"frames_sent"_s, framesSent},
+            {u"last_pong_at"_s, lastPongAt}};
 }
 
 bool TestAdminClientProtocol::goLive(const QList<SessionRecord> &sessions)
@@ -117,6 +129,49 @@ void TestAdminClientProtocol::eventsDuringSnapshotWaitForIt()
                     {u"total"_s, 2},
                     {u"done"_s, true}});
     QTRY_COMPARE(order, (QList<int>{1, 2}));
+}
+
+void TestAdminClientProtocol::countersReachTheReceiver()
+{
+    QVERIFY(goLive({session(1), session(2)}));
+    QSignalSpy received(m_client.get(), &AdminClient::countersReceived);
+    m_server->sendCounters(
+        {counters(1, 5, u"2026-01-02T03:04:05.000Z"_s), counters(2, 1, QJsonValue::Null),
+         QJsonObject{{u"frames_sent"_s, 3}}, // no id: skipped
+         u"not an object"_s, counters(9, 4, QJsonValue::Null)}); // unknown id: still passed on
+    QVERIFY(received.wait());
+    const auto byId = received.first().first().value<QHash<QString, SessionCounters>>();
+    QCOMPARE(byId.size(), 3);
+    QCOMPARE(byId.value(u"s_1"_s).framesSent, std::optional<qint64>(5));
+    QCOMPARE(byId.value(u"s_1"_s).lastPongAt,
+             std::optional(QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC)));
+    QCOMPARE(byId.value(u"s_2"_s).lastPongAt, std::optional(QDateTime()));
+}
+
+// Counters that arrive while a snapshot is assembling wait for it, and for the
+// events held with it: a session that opened meanwhile gets its counters too.
+void TestAdminClientProtocol::countersDuringSnapshotApplyAfterIt()
+{
+    Monitor monitor; // the client and the session model it feeds
+    AdminClient &client = monitor.client();
+    QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
+    QList<int> order; // 1: snapshot, 2: events, 3: counters
+    connect(&client, &AdminClient::snapshotReceived, this, [&] { order.append(1); });
+    connect(&client, &AdminClient::eventsReceived, this, [&] { order.append(2); });
+    connect(&client, &AdminClient::countersReceived, this, [&] { order.append(3); });
+    monitor.connectTo({m_server->apiUrl(), "token"});
+    QVERIFY(connected.wait());
+    m_server->sendHello();
+    m_server->sendCounters({counters(1, 2, QJsonValue::Null)});
+    m_server->sendEvents({opened(3)});
+    m_server->sendCounters({counters(3, 4, QJsonValue::Null), counters(1, 6, QJsonValue::Null)});
+    m_server->sendSnapshot({session(1)});
+    QTRY_COMPARE(order, (QList<int>{1, 2, 3}));
+    QCOMPARE(client.state(), AdminClient::State::Live);
+    const SessionModel &sessions = monitor.sessions();
+    QCOMPARE(sessions.rowCount(), 2);
+    QCOMPARE(sessions.sessionAt(sessions.rowOf(u"s_1"_s)).counters.framesSent, 6);
+    QCOMPARE(sessions.sessionAt(sessions.rowOf(u"s_3"_s)).counters.framesSent, 4);
 }
 
 void TestAdminClientProtocol::overflowAsksForResync()
@@ -193,6 +248,8 @@ void TestAdminClientProtocol::garbageIsIgnored_data()
     QTest::newRow("array") << u"[1,2]"_s;
     QTest::newRow("unknown type") << u"{\"type\":\"gossip\"}"_s;
     QTest::newRow("events not an array") << u"{\"type\":\"events\",\"events\":5}"_s;
+    QTest::newRow("counters not an array") << u"{\"type\":\"session_counters\",\"sessions\":5}"_s;
+    QTest::newRow("counters without sessions") << u"{\"type\":\"session_counters\"}"_s;
     QTest::newRow("bad stats") << u"{\"type\":\"stats\",\"sessions\":\"x\"}"_s;
     QTest::newRow("result for nothing") << u"{\"type\":\"result\",\"id\":999,\"ok\":true}"_s;
 }
@@ -202,10 +259,12 @@ void TestAdminClientProtocol::garbageIsIgnored()
     QFETCH(QString, frame);
     QVERIFY(goLive({session(1)}));
     QSignalSpy stats(m_client.get(), &AdminClient::statsReceived);
+    QSignalSpy counters(m_client.get(), &AdminClient::countersReceived);
     m_server->sendText(frame);
     m_server->send({{u"type"_s, u"stats"_s}, {u"sessions"_s, 1}, {u"pushes_per_s"_s, 0}});
     QVERIFY(stats.wait());
     QCOMPARE(m_client->state(), AdminClient::State::Live);
+    QCOMPARE(counters.size(), 0); // nothing usable: no signal at all
 }
 
 void TestAdminClientProtocol::reconnectsAfterADrop()

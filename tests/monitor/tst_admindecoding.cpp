@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <optional>
+
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald;
 
@@ -19,6 +21,9 @@ private Q_SLOTS:
     void session();
     void badSession_data();
     void badSession();
+    void sessionCounters_data();
+    void sessionCounters();
+    void newestCounters();
     void sessionEvents();
     void notificationEvent();
     void unknownOrBrokenEvents_data();
@@ -45,6 +50,7 @@ void TestAdminDecoding::session()
     QCOMPARE(session->userAgent, u"Firefox"_s);
     QCOMPARE(session->connectedAt, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC));
     QCOMPARE(SessionRecord::fromJson(session->toJson()), session);
+    QVERIFY(!session->counters.framesSent && !session->counters.lastPongAt);
 }
 
 void TestAdminDecoding::badSession_data()
@@ -62,6 +68,69 @@ void TestAdminDecoding::badSession()
 {
     QFETCH(QByteArray, text);
     QVERIFY(!SessionRecord::fromJson(QJsonDocument::fromJson(text).object()));
+}
+
+using OptionalCount = std::optional<qint64>;
+using OptionalTime = std::optional<QDateTime>;
+
+// Absent, null and malformed counters: an older server must keep working.
+void TestAdminDecoding::sessionCounters_data()
+{
+    QTest::addColumn<QByteArray>("fields");
+    QTest::addColumn<OptionalCount>("framesSent");
+    QTest::addColumn<OptionalTime>("lastPongAt");
+    const QDateTime pong(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC);
+    QTest::newRow("both") << QByteArray(
+        R"("frames_sent":42,"last_pong_at":"2026-01-02T03:04:05.678Z")")
+                          << OptionalCount(42) << OptionalTime(pong);
+    QTest::newRow("no pong yet") << QByteArray(R"("frames_sent":1,"last_pong_at":null)")
+                                 << OptionalCount(1) << OptionalTime(QDateTime());
+    QTest::newRow("older server") << QByteArray() << OptionalCount() << OptionalTime();
+    QTest::newRow("zero frames") << QByteArray(R"("frames_sent":0)") << OptionalCount(0)
+                                 << OptionalTime();
+    QTest::newRow("frames as string")
+        << QByteArray(R"("frames_sent":"42")") << OptionalCount() << OptionalTime();
+    QTest::newRow("negative frames")
+        << QByteArray(R"("frames_sent":-1)") << OptionalCount() << OptionalTime();
+    QTest::newRow("pong not a time")
+        << QByteArray(R"("last_pong_at":"yesterday")") << OptionalCount() << OptionalTime();
+    QTest::newRow("pong a number")
+        << QByteArray(R"("last_pong_at":1700000000)") << OptionalCount() << OptionalTime();
+    QTest::newRow("pong with offset")
+        << QByteArray(R"("last_pong_at":"2026-01-02T05:04:05.678+02:00")") << OptionalCount()
+        << OptionalTime(pong);
+}
+
+void TestAdminDecoding::sessionCounters()
+{
+    QFETCH(QByteArray, fields);
+    QByteArray text = R"({"id":"s_1","user":"a")";
+    if (!fields.isEmpty())
+        text += ',' + fields;
+    const auto session = SessionRecord::fromJson(QJsonDocument::fromJson(text + '}').object());
+    QVERIFY(session);
+    QTEST(session->counters.framesSent, "framesSent");
+    QTEST(session->counters.lastPongAt, "lastPongAt");
+    if (session->counters.lastPongAt && session->counters.lastPongAt->isValid())
+        QCOMPARE(session->counters.lastPongAt->timeSpec(), Qt::UTC);
+    // What decodes encodes back to the same thing, unknown fields left out.
+    QCOMPARE(SessionRecord::fromJson(session->toJson()), session);
+    QCOMPARE(session->toJson().contains(u"frames_sent"_s), bool(session->counters.framesSent));
+}
+
+void TestAdminDecoding::newestCounters()
+{
+    const QDateTime early = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+    const SessionCounters unknown;
+    const SessionCounters none{5, QDateTime()};
+    const SessionCounters later{9, early.addSecs(30)};
+    QCOMPARE(unknown.newest(none), none);
+    QCOMPARE(none.newest(unknown), none);
+    QCOMPARE(none.newest(later), later);
+    QCOMPARE(later.newest(none), later); // a late "no pong yet" does not erase a pong
+    const SessionCounters mixed = SessionCounters{12, early}.newest(later);
+    QCOMPARE(mixed.framesSent, OptionalCount(12));
+    QCOMPARE(mixed.lastPongAt, OptionalTime(early.addSecs(30)));
 }
 
 void TestAdminDecoding::sessionEvents()

@@ -1,3 +1,4 @@
+#include "sessionformat.h"
 #include "sessionmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -11,8 +12,9 @@
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald;
 
-// SessionModel: snapshots replace, events upsert and remove, bursts stay
-// consistent under QAbstractItemModelTester (also through a sorting proxy).
+// SessionModel: snapshots replace, events upsert and remove, counters change
+// known rows only; bursts stay consistent under QAbstractItemModelTester (also
+// through a sorting proxy).
 class TestSessionModel : public QObject
 {
     Q_OBJECT
@@ -28,10 +30,18 @@ private Q_SLOTS:
     void displayAndRoles();
     void burstOfTwentyThousandEvents_data();
     void burstOfTwentyThousandEvents();
+    void counterColumns_data();
+    void counterColumns();
+    void ageText_data();
+    void ageText();
+    void countersChangeKnownRowsOnly();
+    void eventsDoNotTurnCountersBack();
+    void burstOfCounterUpdates();
 
 private:
     void testProxyToo();
     static SessionRecord session(int n, const QString &user = {});
+    static QHash<QString, SessionCounters> framesSent(const QList<std::pair<int, qint64>> &sent);
     QStringList ids() const;
 
     std::unique_ptr<SessionModel> m_model;
@@ -70,6 +80,15 @@ SessionRecord TestSessionModel::session(int n, const QString &user)
 {
     return {u"s_%1"_s.arg(n), user.isEmpty() ? u"user%1"_s.arg(n % 97) : user, u"127.0.0.1"_s,
             u"Test/1.0"_s, QDateTime::fromSecsSinceEpoch(1700000000 + n, Qt::UTC)};
+}
+
+QHash<QString, SessionCounters>
+TestSessionModel::framesSent(const QList<std::pair<int, qint64>> &sent)
+{
+    QHash<QString, SessionCounters> counters;
+    for (const auto &[n, frames] : sent)
+        counters.insert(session(n).id, {frames, QDateTime()});
+    return counters;
 }
 
 QStringList TestSessionModel::ids() const
@@ -205,6 +224,164 @@ void TestSessionModel::burstOfTwentyThousandEvents()
     QCOMPARE(m_proxy->rowCount(), int(open.size()));
     for (int row = 0; row < m_model->rowCount(); ++row)
         QCOMPARE(m_model->rowOf(m_model->sessionAt(row).id), row);
+}
+
+using OptionalCount = std::optional<qint64>;
+using OptionalTime = std::optional<QDateTime>;
+
+void TestSessionModel::counterColumns_data()
+{
+    QTest::addColumn<OptionalCount>("framesSent");
+    QTest::addColumn<OptionalTime>("lastPongAt");
+    QTest::addColumn<QVariant>("framesShown");
+    QTest::addColumn<QString>("pongShown");
+    QTest::addColumn<qint64>("pongSortKey");
+    const QDateTime pong = QDateTime::currentDateTimeUtc().addSecs(-12);
+    QTest::newRow("older server: blank")
+        << OptionalCount() << OptionalTime() << QVariant() << QString() << qint64(-2);
+    QTest::newRow("no pong yet") << OptionalCount(1) << OptionalTime(QDateTime())
+                                 << QVariant(qint64(1)) << u"not yet"_s << qint64(-1);
+    QTest::newRow("pong 12 s ago")
+        << OptionalCount(1234567) << OptionalTime(pong) << QVariant(qint64(1234567))
+        << u"12 s ago"_s << pong.toMSecsSinceEpoch();
+}
+
+void TestSessionModel::counterColumns()
+{
+    QFETCH(OptionalCount, framesSent);
+    QFETCH(OptionalTime, lastPongAt);
+    SessionRecord record = session(1);
+    record.counters = {framesSent, lastPongAt};
+    m_model->replaceAll({record});
+    const QModelIndex frames = m_model->index(0, SessionModel::FramesSentColumn);
+    const QModelIndex pong = m_model->index(0, SessionModel::LastPongColumn);
+    QTEST(frames.data(), "framesShown");
+    QCOMPARE(frames.data(SessionModel::SortRole).toLongLong(), framesSent.value_or(-1));
+    QCOMPARE(frames.data(Qt::TextAlignmentRole).value<Qt::Alignment>(),
+             Qt::AlignRight | Qt::AlignVCenter);
+    QTEST(pong.data().toString(), "pongShown");
+    QTEST(pong.data(SessionModel::SortRole).toLongLong(), "pongSortKey");
+    QVERIFY(!pong.data(Qt::ToolTipRole).toString().isEmpty());
+    QCOMPARE(m_model->headerData(SessionModel::LastPongColumn, Qt::Horizontal).toString(),
+             u"Last pong"_s);
+    QCOMPARE(m_model->headerData(SessionModel::FramesSentColumn, Qt::Horizontal).toString(),
+             u"Frames sent"_s);
+}
+
+void TestSessionModel::ageText_data()
+{
+    QTest::addColumn<qint64>("secondsAgo");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("now") << qint64(0) << u"just now"_s;
+    QTest::newRow("clock skew") << qint64(-3) << u"just now"_s;
+    QTest::newRow("seconds") << qint64(59) << u"59 s ago"_s;
+    QTest::newRow("minutes") << qint64(150) << u"2 min ago"_s;
+    QTest::newRow("hours") << qint64(7300) << u"2 h ago"_s;
+}
+
+void TestSessionModel::ageText()
+{
+    QFETCH(qint64, secondsAgo);
+    const QDateTime now = QDateTime::fromSecsSinceEpoch(1800000000, Qt::UTC);
+    QTEST(SessionFormat::age(now.addSecs(-secondsAgo), now), "expected");
+    // Beyond a day: the date, not "49 h ago".
+    QVERIFY(SessionFormat::age(now.addDays(-3), now).contains(u"-"_s));
+}
+
+void TestSessionModel::countersChangeKnownRowsOnly()
+{
+    testProxyToo();
+    m_proxy->sort(SessionModel::FramesSentColumn, Qt::DescendingOrder);
+    m_model->replaceAll({session(1), session(2), session(3), session(4)});
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+    m_model->applyCounters(framesSent({{1, 10}, {2, 20}, {4, 40}, {99, 5}}));
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(m_model->rowCount(), 4);
+    QCOMPARE(m_model->rowOf(session(99).id), -1);
+    // Rows 0-1 and 3: two ranges, over the counter columns only.
+    QCOMPARE(changed.size(), 2);
+    for (const QList<QVariant> &signal : changed) {
+        QCOMPARE(signal.at(0).toModelIndex().column(), int(SessionModel::LastPongColumn));
+        QCOMPARE(signal.at(1).toModelIndex().column(), int(SessionModel::FramesSentColumn));
+    }
+    QCOMPARE(m_model->sessionAt(m_model->rowOf(u"s_4"_s)).counters.framesSent, 40);
+    QCOMPARE(m_proxy->index(0, SessionModel::SessionColumn).data().toString(), u"s_4"_s);
+    // Older or equal counters change nothing and say nothing.
+    m_model->applyCounters(framesSent({{1, 9}, {2, 20}}));
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(m_model->sessionAt(m_model->rowOf(u"s_1"_s)).counters.framesSent, 10);
+    m_model->applyCounters({});
+    QCOMPARE(changed.size(), 2);
+}
+
+// An event can carry older counters than a counters frame already applied
+// (held events, a snapshot/event overlap): the row keeps the newer values.
+void TestSessionModel::eventsDoNotTurnCountersBack()
+{
+    const QDateTime pong = QDateTime::fromSecsSinceEpoch(1700000100, Qt::UTC);
+    SessionRecord record = session(1);
+    record.counters = {2, QDateTime()};
+    m_model->replaceAll({record});
+    m_model->applyCounters({{record.id, {8, pong}}});
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    m_model->applyEvents({AdminEvent::opened(record)});
+    QCOMPARE(m_model->sessionAt(0).counters, (SessionCounters{8, pong}));
+    QCOMPARE(changed.size(), 0);
+    record.userAgent = u"Other/2.0"_s; // a real change still applies
+    m_model->applyEvents({AdminEvent::opened(record)});
+    QCOMPARE(m_model->sessionAt(0).userAgent, u"Other/2.0"_s);
+    QCOMPARE(m_model->sessionAt(0).counters.framesSent, 8);
+}
+
+// 5,000 sessions, 60 counter frames of up to 1,000 entries each (a tenth for
+// ids the model does not list), with sessions closing between frames.
+void TestSessionModel::burstOfCounterUpdates()
+{
+    m_proxy->sort(SessionModel::FramesSentColumn, Qt::DescendingOrder);
+    QList<SessionRecord> sessions;
+    for (int n = 0; n < 5000; ++n)
+        sessions.append(session(n));
+    m_model->replaceAll(sessions);
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QRandomGenerator random(7);
+    QHash<QString, qint64> expected;
+    std::set<int> closed;
+    for (int frame = 0; frame < 60; ++frame) {
+        QList<std::pair<int, qint64>> sent;
+        const int entries = 1 + int(random.bounded(1000));
+        for (int i = 0; i < entries; ++i) {
+            const int n = int(random.bounded(5500)); // 5000+: never listed
+            sent.append({n, frame * 1000 + i});
+            if (n < 5000 && !closed.count(n))
+                expected.insert(session(n).id, frame * 1000 + i);
+        }
+        const int signalsBefore = int(changed.size());
+        m_model->applyCounters(framesSent(sent));
+        QVERIFY(changed.size() - signalsBefore <= SessionModel::MaxChangedRanges);
+        const int gone = int(random.bounded(5000));
+        if (closed.insert(gone).second) {
+            m_model->applyEvents({AdminEvent::closed(session(gone))});
+            expected.remove(session(gone).id);
+        }
+    }
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(m_model->rowCount(), 5000 - int(closed.size()));
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const SessionRecord &record = m_model->sessionAt(row);
+        QCOMPARE(record.counters.framesSent.value_or(-1), expected.value(record.id, -1));
+    }
+    for (int row = 1; row < m_proxy->rowCount(); ++row) {
+        const auto key = [&](int r) {
+            return m_proxy->index(r, SessionModel::FramesSentColumn)
+                .data(SessionModel::SortRole)
+                .toLongLong();
+        };
+        QVERIFY2(key(row - 1) >= key(row), qPrintable(u"proxy row %1"_s.arg(row)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSessionModel)

@@ -83,6 +83,17 @@ void TestSessionsPane::sortsByColumn()
     pane.view().sortByColumn(SessionModel::AddressColumn, Qt::AscendingOrder);
     QCOMPARE(shown->index(0, SessionModel::AddressColumn).data().toString(), u"10.0.0.1"_s);
     QCOMPARE(shown->index(2, SessionModel::AddressColumn).data().toString(), u"192.168.1.9"_s);
+    // Counters sort as numbers and times, not as text ("100" < "9").
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_model.applyCounters({{u"s_1"_s, {100, now.addSecs(-5)}},
+                           {u"s_2"_s, {9, QDateTime()}},
+                           {u"s_3"_s, {10, now.addSecs(-40)}}});
+    pane.view().sortByColumn(SessionModel::FramesSentColumn, Qt::AscendingOrder);
+    QCOMPARE(shown->index(0, SessionModel::SessionColumn).data().toString(), u"s_2"_s);
+    QCOMPARE(shown->index(2, SessionModel::SessionColumn).data().toString(), u"s_1"_s);
+    pane.view().sortByColumn(SessionModel::LastPongColumn, Qt::DescendingOrder);
+    QCOMPARE(shown->index(0, SessionModel::SessionColumn).data().toString(), u"s_1"_s);
+    QCOMPARE(shown->index(2, SessionModel::LastPongColumn).data().toString(), u"not yet"_s);
 }
 
 QTEST_MAIN(TestSessionsPane)

@@ -5,7 +5,7 @@
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald;
 
-// SnapshotAssembler: batches add up, repeats collapse, live events wait.
+// SnapshotAssembler: batches add up, repeats collapse, live events and counters wait.
 class TestSnapshotAssembler : public QObject
 {
     Q_OBJECT
@@ -14,6 +14,7 @@ private Q_SLOTS:
     void batchesAddUp();
     void repeatedSessionKeepsLastCopy();
     void eventsAreHeldUntilDone();
+    void countersAreHeldAndMerged();
     void beginDiscardsAPartialSequence();
 };
 
@@ -53,6 +54,26 @@ void TestSnapshotAssembler::eventsAreHeldUntilDone()
     assembler.addBatch({}, true);
     QCOMPARE(assembler.takeHeldEvents().size(), 1);
     QVERIFY(assembler.takeHeldEvents().isEmpty());
+}
+
+void TestSnapshotAssembler::countersAreHeldAndMerged()
+{
+    const QDateTime pong = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+    SnapshotAssembler assembler;
+    assembler.begin();
+    assembler.holdCounters({{u"a"_s, {3, QDateTime()}}, {u"b"_s, {1, {}}}});
+    assembler.holdCounters({{u"a"_s, {7, pong}}});
+    assembler.holdCounters({{u"a"_s, {5, QDateTime()}}}); // older: changes nothing
+    assembler.addBatch({record(u"a"_s)}, true);
+    const QHash<QString, SessionCounters> held = assembler.takeHeldCounters();
+    QCOMPARE(held.size(), 2);
+    QCOMPARE(held.value(u"a"_s), (SessionCounters{7, pong}));
+    QCOMPARE(held.value(u"b"_s).framesSent, std::optional<qint64>(1));
+    QVERIFY(assembler.takeHeldCounters().isEmpty());
+    assembler.begin();
+    assembler.holdCounters({{u"a"_s, {1, {}}}});
+    assembler.begin(); // a new sequence forgets what the last one held
+    QVERIFY(assembler.takeHeldCounters().isEmpty());
 }
 
 void TestSnapshotAssembler::beginDiscardsAPartialSequence()
