@@ -1,5 +1,7 @@
 #include "tokenverifier.h"
 
+#include "secretcompare.h"
+
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -75,18 +77,6 @@ std::optional<DecodedToken> decodeToken(const QByteArray &token)
     return DecodedToken {*header, *payload, parts.at(0) + '.' + parts.at(1), *signature};
 }
 
-// Touches every byte whatever the content, so timing does not reveal how many
-// leading bytes of a forged signature were right.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return difference == 0;
-}
-
 bool signatureMatches(const DecodedToken &token, const QByteArray &secret)
 {
     // An empty key would make every token forgeable: refuse rather than trust.
@@ -94,7 +84,7 @@ bool signatureMatches(const DecodedToken &token, const QByteArray &secret)
         return false;
     const QByteArray expected
         = QMessageAuthenticationCode::hash(token.signingInput, secret, QCryptographicHash::Sha256);
-    return constantTimeEquals(expected, token.signature);
+    return secretsEqual(token.signature, expected);
 }
 
 // Reads an optional NumericDate (seconds, possibly fractional) into *date.

@@ -1,5 +1,7 @@
 #include "apiguard.h"
 
+#include "secretcompare.h"
+
 #include <QUrl>
 
 using namespace Qt::Literals::StringLiterals;
@@ -21,16 +23,6 @@ QString allowed(QHttpServerRequest::Methods methods)
     return names.join(u", "_s);
 }
 
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return difference == 0;
-}
-
 } // namespace
 
 ApiGuard::ApiGuard(QByteArray apiKey, qint64 maxBodyBytes)
@@ -41,7 +33,7 @@ ApiGuard::ApiGuard(QByteArray apiKey, qint64 maxBodyBytes)
 bool ApiGuard::authorized(const QHttpServerRequest &request) const
 {
     const QByteArray header = request.value("Authorization");
-    return header.startsWith("Bearer ") && constantTimeEquals(header.mid(7).trimmed(), m_apiKey);
+    return header.startsWith("Bearer ") && secretsEqual(header.mid(7).trimmed(), m_apiKey);
 }
 
 std::optional<ApiError> ApiGuard::check(const QHttpServerRequest &request, Methods methods,
