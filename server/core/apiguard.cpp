@@ -15,7 +15,8 @@ using Method = QHttpServerRequest::Method;
 QString allowed(QHttpServerRequest::Methods methods)
 {
     QStringList names;
-    for (const auto &[method, name] : {std::pair{Method::Get, u"GET"_s}, {Method::Post, u"POST"_s},
+    for (const auto &[method, name] : {std::pair{Method::Get, u"GET"_s},
+                                       {Method::Post, u"POST"_s},
                                        {Method::Delete, u"DELETE"_s}}) {
         if (methods.testFlag(method))
             names.append(name);
@@ -27,8 +28,7 @@ QString allowed(QHttpServerRequest::Methods methods)
 
 ApiGuard::ApiGuard(QByteArray apiKey, qint64 maxBodyBytes)
     : m_apiKey(std::move(apiKey)), m_maxBodyBytes(maxBodyBytes)
-{
-}
+{ }
 
 bool ApiGuard::authorized(const QHttpServerRequest &request) const
 {
@@ -43,6 +43,8 @@ std::optional<ApiError> ApiGuard::check(const QHttpServerRequest &request, Metho
         return ApiError{401, u"unauthorized"_s,
                         u"Missing or wrong API key; send Authorization: Bearer <api key>"_s};
     }
+    if (auto refusal = upgradeRefusal(request))
+        return refusal;
     if (!methods.testFlag(request.method())) {
         return ApiError{405, u"method_not_allowed"_s,
                         u"%1 accepts %2"_s.arg(request.url().path(), allowed(methods))};
@@ -57,6 +59,17 @@ std::optional<ApiError> ApiGuard::check(const QHttpServerRequest &request, Metho
                         u"Send the body as Content-Type: application/json"_s};
     }
     return std::nullopt;
+}
+
+std::optional<ApiError> ApiGuard::upgradeRefusal(const QHttpServerRequest &request)
+{
+    if (request.value("Upgrade").isEmpty()
+        && !request.value("Connection").toLower().contains("upgrade")) {
+        return std::nullopt;
+    }
+    return ApiError{400, u"upgrade_not_supported"_s,
+                    u"%1 does not switch protocols; only /admin is a WebSocket endpoint"_s.arg(
+                        request.url().path())};
 }
 
 QHttpServerResponse ApiGuard::errorResponse(const ApiError &error)

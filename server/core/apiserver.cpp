@@ -1,8 +1,13 @@
 #include "apiserver.h"
 
-#include "apitcpserver.h"
 #include "admin/adminhub.h"
-#include "admin/adminrule.h"
+#include "apisocket.h"
+#include "apitcpserver.h"
+#include "handshakerequest.h"
+#include "httpanswer.h"
+#include "logging.h"
+#include "loglimiter.h"
+#include "logtext.h"
 
 #include <QWebSocket>
 
@@ -13,20 +18,53 @@ namespace Herald {
 using Request = QHttpServerRequest;
 using Responder = QHttpServerResponder;
 
+namespace {
+
+// A WebSocket handshake that QWebSocketServer would accept, or the refusal;
+// it closes the connection without a word on a malformed one.
+std::optional<ApiError> handshakeRefusal(const HandshakeRequest &request)
+{
+    if (request.method != "GET")
+        return ApiError{405, u"method_not_allowed"_s, u"A WebSocket upgrade must be a GET"_s};
+    if (!request.isWebSocketUpgrade()) {
+        return ApiError{400, u"bad_upgrade"_s,
+                        u"Send Upgrade: websocket and Connection: Upgrade"_s};
+    }
+    if (request.header("sec-websocket-version") != "13") {
+        return ApiError{426, u"unsupported_websocket_version"_s,
+                        u"Sec-WebSocket-Version must be 13"_s};
+    }
+    if (QByteArray::fromBase64(request.header("sec-websocket-key")).size() != 16) {
+        return ApiError{400, u"bad_upgrade"_s, u"Sec-WebSocket-Key must be 16 bytes in base64"_s};
+    }
+    return std::nullopt;
+}
+
+LogLimiter refusalLog;
+
+} // namespace
+
 ApiServer::ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox,
                      AdminHub *admin, QObject *parent)
     : QObject(parent),
       m_service(service),
       m_inbox(inbox),
       m_admin(admin),
+      m_adminGate(config.adminToken, config.adminAllowedOrigins),
+      m_adminSockets(u"herald-admin"_s, QWebSocketServer::NonSecureMode),
       // The guard lets a request's head and some slack through beyond the body
       // limit, so ApiService can answer a merely-too-large body itself.
       m_tcp(new ApiTcpServer(config.apiIdleTimeoutMs, config.maxBodyBytes() + 64 * 1024, this))
 {
     addRoutes(config.legacyRoutes);
     addInboxRoutes();
-    if (m_admin)
-        addAdminRoute(config.adminToken);
+    if (m_admin) {
+        addAdminRoute();
+        m_tcp->setUpgradeHandler(u"/admin"_s,
+                                 [this](ApiSocket *socket, const HandshakeRequest &request) {
+                                     takeUpgrade(socket, request);
+                                 });
+    }
 }
 
 Reply ApiServer::reply(QHttpServerResponder &&responder) const
@@ -49,9 +87,8 @@ void ApiServer::addRoutes(bool legacyRoutes)
         return m_service.userSessions(user, r);
     });
     m_http.route(u"/api/v1/sessions"_s, [this](const Request &r) { return m_service.sessions(r); });
-    m_http.route(u"/api/v1/sessions/<arg>"_s, [this](const QString &id, const Request &r) {
-        return m_service.session(id, r);
-    });
+    m_http.route(u"/api/v1/sessions/<arg>"_s,
+                 [this](const QString &id, const Request &r) { return m_service.session(id, r); });
     m_http.route(u"/api/v1/stats"_s, [this](const Request &r) { return m_service.stats(r); });
     if (legacyRoutes) {
         m_http.route(u"/new/<arg>"_s,
@@ -60,14 +97,18 @@ void ApiServer::addRoutes(bool legacyRoutes)
                      });
     }
     m_http.setMissingHandler([this](const Request &r, Responder &&responder) {
-        // /admin with a missing or wrong token falls through to here (AdminRule).
-        if (m_admin && r.url().path() == u"/admin"_s) {
-            return ApiGuard::errorResponse({401, u"unauthorized"_s,
-                                            u"Missing or wrong admin token"_s})
-                    .write(std::move(responder));
-        }
-        m_service.notFound(r).write(std::move(responder));
+        answerMissing(r, std::move(responder));
     });
+}
+
+// QHttpServer 6.4 calls this after the route of an upgrade request too (then
+// closes the connection): only answer when no route has.
+void ApiServer::answerMissing(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const bool upgrade = request.value("Connection").toLower().contains("upgrade");
+    if (upgrade && m_tcp->currentAnswered())
+        return;
+    m_service.notFound(request).write(std::move(responder));
 }
 
 void ApiServer::addInboxRoutes()
@@ -86,30 +127,66 @@ void ApiServer::addInboxRoutes()
                  });
 }
 
-void ApiServer::addAdminRoute(const QByteArray &token)
+// A plain GET (or an upgrade that was not a connection's first request).
+void ApiServer::addAdminRoute()
 {
-    // The handler also runs for the upgrade request itself: it must write
-    // nothing then, or the bytes would go out before the 101.
-    m_http.route<AdminRule>(u"/admin"_s, token, [this](const Request &r, Responder &&responder) {
-        if (AdminRule::isUpgrade(r)) {
-            m_tcp->release(m_tcp->currentSocket());
-            return;
+    m_http.route(u"/admin"_s, [this](const Request &r) {
+        if (auto refusal = m_adminGate.check(r.value("Origin"), r.value("Authorization")))
+            return ApiGuard::errorResponse(*refusal);
+        return ApiGuard::errorResponse(
+            {426, u"upgrade_required"_s,
+             u"/admin is a WebSocket endpoint: open it with an Upgrade: websocket request "
+             u"as the first request of a connection"_s});
+    });
+    connect(&m_adminSockets, &QWebSocketServer::newConnection, this, &ApiServer::adoptAdminSockets);
+}
+
+void ApiServer::takeUpgrade(ApiSocket *socket, const HandshakeRequest &request)
+{
+    std::optional<ApiError> refusal
+        = m_adminGate.check(request.header("origin"), request.header("authorization"));
+    if (!refusal)
+        refusal = handshakeRefusal(request);
+    if (refusal) {
+        if (const LogLimiter::Pass pass = refusalLog.admit()) {
+            qCInfo(lcAdmin).noquote()
+                << "refused admin upgrade from" << socket->peerAddress().toString()
+                << refusal->status << refusal->code << pass.suppressedNote();
         }
-        ApiGuard::errorResponse({426, u"upgrade_required"_s,
-                                 u"/admin is a WebSocket endpoint; send Upgrade: websocket"_s})
-                .write(std::move(responder));
-    });
-    connect(&m_http, &QHttpServer::newWebSocketConnection, this, [this] {
-        while (m_http.hasPendingWebSocketConnections())
-            m_admin->adopt(m_http.nextPendingWebSocketConnection());
-    });
+        return ApiTcpServer::refuse(socket, HttpAnswer::error(*refusal));
+    }
+    // From here its QWebSocket decides when it goes (adoptAdminSockets).
+    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->stripCorsHeaders();
+    m_adminHandshakes.append(socket);
+    m_adminSockets.handleConnection(socket);
+}
+
+// QWebSocket does not own the QTcpSocket it was upgraded from: give each to
+// its QWebSocket, found by its peer, so both go together.
+void ApiServer::adoptAdminSockets()
+{
+    m_adminHandshakes.removeAll(nullptr);
+    while (m_adminSockets.hasPendingConnections()) {
+        std::unique_ptr<QWebSocket> socket(m_adminSockets.nextPendingConnection());
+        for (const QPointer<QTcpSocket> &tcp : std::as_const(m_adminHandshakes)) {
+            if (tcp->peerPort() == socket->peerPort()
+                && tcp->peerAddress() == socket->peerAddress()) {
+                connect(socket.get(), &QObject::destroyed, tcp, &QObject::deleteLater);
+                m_adminHandshakes.removeOne(tcp);
+                break;
+            }
+        }
+        m_admin->adopt(std::move(socket));
+    }
 }
 
 bool ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     if (!m_tcp->listen(address, port)) {
-        m_errorString = u"API listener %1:%2: %3"_s.arg(address.toString()).arg(port).arg(
-                m_tcp->errorString());
+        m_errorString = u"API listener %1:%2: %3"_s.arg(address.toString())
+                            .arg(port)
+                            .arg(m_tcp->errorString());
         return false;
     }
     m_http.bind(m_tcp);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "admin/admingate.h"
 #include "apireply.h"
 #include "apiservice.h"
 #include "inboxapi.h"
@@ -7,14 +8,24 @@
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QObject>
+#include <QPointer>
+#include <QWebSocketServer>
 
 namespace Herald {
 
 class AdminHub;
+class ApiSocket;
 class ApiTcpServer;
+struct HandshakeRequest;
 
 // The push API listener: QHttpServer on its own guarded QTcpServer, in the
 // main thread. Routes are one-liners into ApiService and InboxApi.
+//
+// Only /admin switches protocols, and never through QHttpServer: ApiTcpServer
+// hands the first request of each connection that asks for an upgrade to
+// takeUpgrade(), which checks it (AdminGate) and passes it to a WebSocket
+// server of its own. Nothing listens to QHttpServer's WebSocket server, so
+// any other upgrade request gets its route's HTTP answer and is closed.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -32,13 +43,19 @@ public:
 private:
     void addRoutes(bool legacyRoutes);
     void addInboxRoutes();
-    void addAdminRoute(const QByteArray &token);
+    void addAdminRoute();
+    void takeUpgrade(ApiSocket *socket, const HandshakeRequest &request);
+    void adoptAdminSockets();
+    void answerMissing(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     // For routes answered later (after the store commits).
     Reply reply(QHttpServerResponder &&responder) const;
 
     ApiService &m_service;
     InboxApi &m_inbox;
     AdminHub *m_admin;
+    AdminGate m_adminGate;
+    QWebSocketServer m_adminSockets;
+    QList<QPointer<QTcpSocket>> m_adminHandshakes; // switched, not yet adopted by m_admin
     QHttpServer m_http;
     ApiTcpServer *m_tcp;
     QString m_errorString;

@@ -226,6 +226,8 @@ void ApiService::legacyNew(const QString &userSegment, const QHttpServerRequest 
         return reply->send(ApiGuard::errorResponse(
                 {405, u"method_not_allowed"_s, u"/new/<user_id> accepts GET, POST"_s}));
     }
+    if (auto refusal = ApiGuard::upgradeRefusal(request))
+        return reply->send(ApiGuard::errorResponse(*refusal));
     PushRequest push;
     push.users = QStringList{ApiGuard::decoded(userSegment)};
     if (!request.body().isEmpty()) {

@@ -180,6 +180,7 @@ private:
             && set(o.maxPayload, c.maxPayloadBytes, bytes)
             && set(o.clientRate, c.clientFramesPerSecond, rate)
             && set(o.legacyRoutes, c.legacyRoutes, Parse::boolean)
+            && set(o.adminAllowedOrigins, c.adminAllowedOrigins, Parse::origins)
             && set(o.dev, c.devMode, Parse::boolean);
     }
 

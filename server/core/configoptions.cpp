@@ -129,6 +129,12 @@ ConfigOptions makeTable()
             u"listener, used by herald-monitor; at least 16 bytes). HERALD_ADMIN_TOKEN may hold "
             u"the token itself instead. Without one the admin channel is off (--dev generates one)."_s,
             u"none: admin channel off"_s},
+        .adminAllowedOrigins = {u"admin-allowed-origins"_s, {u"HERALD_ADMIN_ALLOWED_ORIGINS"_s},
+            u"admin_allowed_origins"_s, u"origins"_s,
+            u"a comma-separated list of origins such as https://ops.example.com"_s,
+            u"Web origins (scheme://host[:port]) whose pages may open the admin channel. An "
+            u"/admin request with any other Origin header gets 403; herald-monitor sends none."_s,
+            u"none"_s},
         .config = {u"config"_s, {u"HERALD_CONFIG"_s}, QString(), u"file"_s, path,
             u"INI file with further settings, weaker than flags and environment "
             u"(see herald.conf.example)."_s,
@@ -169,6 +175,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &secretFile,
             &apiKeyFile,
             &adminTokenFile,
+            &adminAllowedOrigins,
             &config};
 }
 

@@ -55,7 +55,7 @@ struct ConfigOptions
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
         apiIdleTimeout, maxPayload, clientRate, store, dataDir, synchronous, historySize,
         historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile,
-        adminTokenFile, config;
+        adminTokenFile, adminAllowedOrigins, config;
 };
 
 } // namespace Herald

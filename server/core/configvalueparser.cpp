@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QStringList>
+#include <QUrl>
 
 #include <array>
 
@@ -17,7 +18,7 @@ struct Unit
 };
 
 // Largest first, for durationText().
-constexpr std::array<Unit, 5> Units {{
+constexpr std::array<Unit, 5> Units{{
     {u"d", 24LL * 3600 * 1000},
     {u"h", 3600LL * 1000},
     {u"m", 60LL * 1000},
@@ -72,9 +73,9 @@ std::optional<int> ConfigValueParser::seconds(const QString &text, double maxSec
 std::optional<bool> ConfigValueParser::boolean(const QString &text)
 {
     const QString lower = text.toLower();
-    if (QStringList {u"1"_s, u"true"_s, u"yes"_s, u"on"_s}.contains(lower))
+    if (QStringList{u"1"_s, u"true"_s, u"yes"_s, u"on"_s}.contains(lower))
         return true;
-    if (QStringList {u"0"_s, u"false"_s, u"no"_s, u"off"_s}.contains(lower))
+    if (QStringList{u"0"_s, u"false"_s, u"no"_s, u"off"_s}.contains(lower))
         return false;
     return std::nullopt;
 }
@@ -108,6 +109,23 @@ QString ConfigValueParser::durationText(qint64 ms)
             return QString::number(ms / unit.ms).append(unit.suffix);
     }
     return QString::number(ms) + u"ms"_s;
+}
+
+std::optional<QStringList> ConfigValueParser::origins(const QString &text)
+{
+    QStringList origins;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        const QString origin = part.trimmed().toLower();
+        const QUrl url(origin, QUrl::StrictMode);
+        const bool web = url.scheme() == u"http"_s || url.scheme() == u"https"_s;
+        if (!url.isValid() || !web || url.host().isEmpty() || !url.userInfo().isEmpty()
+            || url.hasQuery() || url.hasFragment() || !url.path().isEmpty()
+            || url.toString(QUrl::FullyEncoded) != origin) {
+            return std::nullopt;
+        }
+        origins.append(origin);
+    }
+    return origins;
 }
 
 } // namespace Herald

@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <utility>
@@ -23,6 +24,9 @@ public:
     static std::optional<qint64> integer(const QString &text, qint64 min, qint64 max);
     // Seconds with decimals, at most maxSeconds, in whole milliseconds; nullopt under 1 ms.
     static std::optional<int> seconds(const QString &text, double maxSeconds);
+    // Comma-separated web origins, each scheme://host[:port] with scheme http or https and
+    // nothing else (no path, query, user info), lower-cased; an empty text is an empty list.
+    static std::optional<QStringList> origins(const QString &text);
     // 1/true/yes/on or 0/false/no/off, in any case.
     static std::optional<bool> boolean(const QString &text);
     // "<number>[unit]" with unit ms, s, m, h or d (none: seconds) and decimals allowed, e.g.

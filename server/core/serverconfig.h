@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
 
 namespace Herald {
 
@@ -43,6 +44,7 @@ struct ServerConfig
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged
     QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
+    QStringList adminAllowedOrigins; // pages that may open /admin; empty: none (only non-browsers)
     int adminCountersMs = 5000; // how often the admin channel reports session counters (tests shorten it)
 
     bool devMode = false; // --dev: missing secrets are generated, short ones accepted

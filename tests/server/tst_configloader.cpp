@@ -64,6 +64,7 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"apiIdleTimeoutMs"_s, QString::number(c.apiIdleTimeoutMs)},
         {u"maxPayloadBytes"_s, QString::number(c.maxPayloadBytes)},
         {u"legacyRoutes"_s, boolText(c.legacyRoutes)},
+        {u"adminAllowedOrigins"_s, c.adminAllowedOrigins.join(u',')},
         {u"devMode"_s, boolText(c.devMode)},
         {u"store"_s, memory ? u"memory"_s : u"sqlite"_s},
         {u"dataDir"_s, c.dataDir},
@@ -264,6 +265,18 @@ void TestConfigLoader::eachSource_data()
                   u"idempotencyTtlMs"_s, u"5400000"_s);
 
     const QStringList none;
+    QTest::newRow("admin origins flag")
+        << QStringList {u"--admin-allowed-origins"_s, u"https://ops.example.com, http://LOCALHOST:8000"_s}
+        << Secrets << none << u"adminAllowedOrigins"_s
+        << u"https://ops.example.com,http://localhost:8000"_s;
+    QTest::newRow("admin origins env")
+        << none << withSecrets({u"HERALD_ADMIN_ALLOWED_ORIGINS=https://a.example"_s}) << none
+        << u"adminAllowedOrigins"_s << u"https://a.example"_s;
+    QTest::newRow("admin origins file")
+        << UseConfig << Secrets << QStringList {u"h.conf:admin_allowed_origins = https://b.example:8443"_s}
+        << u"adminAllowedOrigins"_s << u"https://b.example:8443"_s;
+    QTest::newRow("admin origins default") << none << Secrets << none << u"adminAllowedOrigins"_s
+                                           << QString();
     QTest::newRow("legacy-routes flag")
         << QStringList {u"--legacy-routes"_s} << Secrets << none << u"legacyRoutes"_s << u"true"_s;
     QTest::newRow("legacy-routes env") << none << withSecrets({u"HERALD_LEGACY_ROUTES=yes"_s})
@@ -567,6 +580,15 @@ void TestConfigLoader::badInput_data()
                                   << QString();
     QTest::newRow("bad bool file") << UseConfig << Secrets << file(u"legacy_routes = 2"_s)
                                    << frags({u"legacy_routes in"_s, u"'2'"_s}) << QString();
+    for (const QString &origin : {u"ops.example.com"_s, u"ftp://ops.example.com"_s,
+                                  u"https://ops.example.com/"_s, u"https://ops.example.com/x"_s,
+                                  u"https://user@ops.example.com"_s, u"https://ops.example.com?q"_s,
+                                  u"null"_s, u"*"_s}) {
+        QTest::addRow("bad admin origin %s", qPrintable(origin))
+            << flag(u"--admin-allowed-origins"_s, origin) << Secrets << none
+            << frags({u"--admin-allowed-origins: '%1' is not a comma-separated list of origins"_s.arg(origin)})
+            << QString();
+    }
     QTest::newRow("bad HERALD_DEV") << none << withSecrets({u"HERALD_DEV=sure"_s}) << none
                                     << frags({u"HERALD_DEV"_s, u"'sure'"_s}) << QString();
 
@@ -829,6 +851,9 @@ void TestConfigLoader::helpIsComplete()
         u"HERALD_IDEMPOTENCY_TTL"_s,
         u"idempotency_ttl"_s,
         u"default 24h"_s,
+        u"--admin-allowed-origins <origins>"_s,
+        u"HERALD_ADMIN_ALLOWED_ORIGINS"_s,
+        u"admin_allowed_origins"_s,
         u"--legacy-routes"_s,
         u"HERALD_LEGACY_ROUTES"_s,
         u"legacy_routes"_s,

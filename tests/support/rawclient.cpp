@@ -55,6 +55,33 @@ QByteArray RawClient::readHead(int timeoutMs)
     return head;
 }
 
+QByteArray RawClient::takeReceived()
+{
+    QByteArray received = m_buffer + m_socket.readAll();
+    m_buffer.clear();
+    return received;
+}
+
+QByteArray RawClient::readResponse(int timeoutMs)
+{
+    const QByteArray head = readHead(timeoutMs);
+    qsizetype length = 0;
+    for (const QByteArray &line : head.split('\n')) {
+        if (line.toLower().startsWith("content-length:"))
+            length = line.mid(15).trimmed().toLongLong();
+    }
+    [[maybe_unused]] const bool complete = QTest::qWaitFor(
+        [&] {
+            m_buffer += m_socket.readAll();
+            return m_buffer.size() >= length
+                || m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
+    const QByteArray body = m_buffer.left(length);
+    m_buffer.remove(0, body.size());
+    return head + body;
+}
+
 int RawClient::statusOf(const QByteArray &response)
 {
     // "HTTP/1.1 401 Unauthorized"

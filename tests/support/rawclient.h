@@ -21,6 +21,10 @@ public:
     QByteArray readUntilClosed(int timeoutMs = 5000);
     // Reads until the response head is complete; returns it (101 for success).
     QByteArray readHead(int timeoutMs = 5000);
+    // Everything received and not returned yet by readHead() or readResponse().
+    QByteArray takeReceived();
+    // Reads one whole answer (head and its Content-Length body) of a kept-alive connection.
+    QByteArray readResponse(int timeoutMs = 5000);
 
     static int statusOf(const QByteArray &response);
     static QJsonObject bodyOf(const QByteArray &response);
