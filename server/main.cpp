@@ -50,5 +50,9 @@ int main(int argc, char *argv[])
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, &HeraldServer::stop);
     QObject::connect(&server, &HeraldServer::stopped, &app, &QCoreApplication::quit);
+    QObject::connect(&signals, &SignalWatcher::reloadRequested, &app, [] {
+        qCWarning(lcServer) << "SIGHUP: reloading the configuration is not supported yet; "
+                               "keeping the running one (restart to apply changes)";
+    });
     return app.exec();
 }

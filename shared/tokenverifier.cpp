@@ -74,7 +74,7 @@ std::optional<DecodedToken> decodeToken(const QByteArray &token)
     const auto signature = decodeBase64Url(parts.at(2));
     if (!header || !payload || !signature)
         return std::nullopt;
-    return DecodedToken {*header, *payload, parts.at(0) + '.' + parts.at(1), *signature};
+    return DecodedToken{*header, *payload, parts.at(0) + '.' + parts.at(1), *signature};
 }
 
 bool signatureMatches(const DecodedToken &token, const QByteArray &secret)
@@ -149,6 +149,11 @@ TokenVerifier::Result TokenVerifier::verify(const QByteArray &token, const QDate
     // Exact match only: "none", other HMACs and RSA/EC (key confusion) all fail here.
     if (decoded->header.value(u"alg"_s) != QJsonValue(u"HS256"_s))
         return TokenError::BadAlgorithm;
+    // RFC 7515 4.1.11: a recipient that does not understand every listed
+    // extension must refuse the token; Herald implements none (even "crit": []
+    // is not allowed by the RFC).
+    if (decoded->header.contains(u"crit"_s))
+        return TokenError::CriticalExtension;
     if (!signatureMatches(*decoded, m_secret))
         return TokenError::BadSignature;
     const std::optional<TokenClaims> claims = readClaims(decoded->payload);
@@ -168,6 +173,8 @@ QString TokenVerifier::errorCode(TokenError error)
         return u"token_invalid"_s;
     case TokenError::BadAlgorithm:
         return u"token_algorithm"_s;
+    case TokenError::CriticalExtension:
+        return u"token_crit"_s;
     case TokenError::BadSignature:
         return u"token_signature"_s;
     case TokenError::MissingClaim:
@@ -190,6 +197,8 @@ QString TokenVerifier::errorMessage(TokenError error)
         return u"The access token is not a well-formed JSON Web Token."_s;
     case TokenError::BadAlgorithm:
         return u"The access token must be signed with HS256."_s;
+    case TokenError::CriticalExtension:
+        return u"The access token's header lists critical extensions (crit), which are not supported."_s;
     case TokenError::BadSignature:
         return u"The access token signature is not valid."_s;
     case TokenError::MissingClaim:

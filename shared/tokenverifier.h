@@ -18,6 +18,8 @@ enum class TokenError {
     Missing, //!< no token at all ("token_missing")
     Malformed, //!< not three base64url parts of JSON objects ("token_invalid")
     BadAlgorithm, //!< header alg is not "HS256" (incl. "none") ("token_algorithm")
+    CriticalExtension, //!< header has "crit": extensions we must understand, and we know none
+                       //!< ("token_crit")
     BadSignature, //!< HMAC does not match ("token_signature")
     MissingClaim, //!< sub or exp absent, or of the wrong type ("token_claims")
     Expired, //!< now >= exp (+ leeway) ("token_expired")

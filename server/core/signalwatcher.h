@@ -6,8 +6,10 @@ class QSocketNotifier;
 
 namespace Herald {
 
-// Turns SIGINT and SIGTERM into a Qt signal in the thread that created it,
-// through a socket pair (the only async-signal-safe way into the event loop).
+// Turns SIGINT and SIGTERM (stop) and SIGHUP (reload) into Qt signals in the
+// thread that created it, through a socket pair (the only async-signal-safe
+// way into the event loop). SIGUSR1, SIGUSR2 and SIGPIPE are ignored, so a
+// stray kill -USR1 never takes the server down.
 class SignalWatcher : public QObject
 {
     Q_OBJECT
@@ -18,6 +20,7 @@ public:
 
 Q_SIGNALS:
     void terminationRequested(int signal);
+    void reloadRequested();
 
 private:
     void onReadable();

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald::Test;
@@ -23,8 +24,8 @@ private Q_SLOTS:
     void refusesToStartWithoutSecrets_data();
     void refusesToStartWithoutSecrets();
     void sigtermClosesSessionsWith1001();
+    void otherSignalsKeepItRunning();
     void devModePrintsAWorkingExample();
-
 };
 
 namespace {
@@ -89,11 +90,11 @@ void TestProcess::sigtermClosesSessionsWith1001()
     ServerProcess server;
     QVERIFY(server.start({u"--data-dir"_s, data.path()}, ServerProcess::environmentWithSecrets()));
 
-    const QByteArray token =
-            Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
+    const QByteArray token
+        = Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
     WsClient client;
-    QVERIFY(client.connectAndWelcome(QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort())
-                                                  .arg(QString::fromLatin1(token)))));
+    QVERIFY(client.connectAndWelcome(QUrl(
+        u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort()).arg(QString::fromLatin1(token)))));
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
@@ -103,6 +104,33 @@ void TestProcess::sigtermClosesSessionsWith1001()
     QCOMPARE(client.closeCode(), 1001);
     const QByteArray log = server.log() + server.process().readAllStandardOutput();
     QVERIFY2(!log.contains(Secret) && !log.contains(ApiKey), "a secret was logged");
+}
+
+// SIGHUP, SIGUSR1 and SIGUSR2 used to kill it at once; sessions must survive them.
+void TestProcess::otherSignalsKeepItRunning()
+{
+    QTemporaryDir data;
+    ServerProcess server;
+    QVERIFY(server.start({u"--data-dir"_s, data.path()}, ServerProcess::environmentWithSecrets()));
+    const QByteArray token
+        = Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
+    WsClient client;
+    QVERIFY(client.connectAndWelcome(QUrl(
+        u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort()).arg(QString::fromLatin1(token)))));
+    ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
+    const auto pid = pid_t(server.process().processId());
+    QByteArray log;
+    for (int signal : {SIGHUP, SIGUSR1, SIGUSR2}) {
+        QCOMPARE(::kill(pid, signal), 0);
+        // A push after the signal proves the signal was handled and the server lives on.
+        QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(client.framesOfType(u"notification"_s).size(), 3, 15000);
+    QVERIFY(!client.isClosed());
+    QCOMPARE(server.process().state(), QProcess::Running);
+    QTRY_VERIFY_WITH_TIMEOUT((log += server.process().readAllStandardError()).contains("SIGHUP"),
+                             15000);
+    QVERIFY(server.terminate());
 }
 
 void TestProcess::devModePrintsAWorkingExample()
@@ -126,7 +154,7 @@ void TestProcess::devModePrintsAWorkingExample()
     QVERIFY(client.connectAndWelcome(QUrl(url)));
     QCOMPARE(client.framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"1"_s);
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(apiPort)), key.toLatin1());
-    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"1"_s}}}).status, 202);
+    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
     QVERIFY(server.terminate());
 }

@@ -170,6 +170,16 @@ void TestTokenVerifier::addAlgorithmRows()
     QTest::newRow("alg lowercase") << signRaw(R"({"alg":"hs256"})"_ba, goodPayload()) << 0 << bad;
     QTest::newRow("alg not a string") << signRaw(R"({"alg":256})"_ba, goodPayload()) << 0 << bad;
     QTest::newRow("alg missing") << signRaw(R"({"typ":"JWT"})"_ba, goodPayload()) << 0 << bad;
+    const TokenError crit = TokenError::CriticalExtension;
+    QTest::newRow("crit extension")
+        << signRaw(R"({"alg":"HS256","crit":["exp"],"exp":1})"_ba, goodPayload()) << 0 << crit;
+    QTest::newRow("crit unknown extension")
+        << signRaw(R"({"alg":"HS256","crit":["x-herald"],"x-herald":true})"_ba, goodPayload()) << 0
+        << crit;
+    QTest::newRow("crit empty list")
+        << signRaw(R"({"alg":"HS256","crit":[]})"_ba, goodPayload()) << 0 << crit;
+    QTest::newRow("crit not a list")
+        << signRaw(R"({"alg":"HS256","crit":"b64"})"_ba, goodPayload()) << 0 << crit;
 }
 
 void TestTokenVerifier::addSignatureRows()
@@ -340,7 +350,7 @@ void TestTokenVerifier::negativeLeewayCountsAsNone()
 
 void TestTokenVerifier::errorCodes()
 {
-    const QList<std::pair<TokenError, QString>> expected {
+    const QList<std::pair<TokenError, QString>> expected{
         {TokenError::Missing, u"token_missing"_s},
         {TokenError::Malformed, u"token_invalid"_s},
         {TokenError::BadAlgorithm, u"token_algorithm"_s},

@@ -95,6 +95,9 @@ def verify_token(token, secret, now=None, leeway=0):
                          "The access token is not a well-formed JSON Web Token.") from None
     if header.get("alg") != "HS256":
         raise TokenError("token_algorithm", "The access token must be signed with HS256.")
+    if "crit" in header:
+        raise TokenError("token_crit", "The access token's header lists critical extensions "
+                                       "(crit), which are not supported.")
     expected = _sign((parts[0] + "." + parts[1]).encode("ascii"), key)
     if not hmac.compare_digest(expected, signature):
         raise TokenError("token_signature", "The access token signature is not valid.")
