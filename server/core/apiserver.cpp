@@ -3,6 +3,7 @@
 #include "admin/adminhub.h"
 #include "apisocket.h"
 #include "apitcpserver.h"
+#include "encodedpathrule.h"
 #include "handshakerequest.h"
 #include "httpanswer.h"
 #include "logging.h"
@@ -83,18 +84,19 @@ void ApiServer::addRoutes(bool legacyRoutes)
     m_http.route(u"/api/v1/broadcast"_s, [this](const Request &r, Responder &&responder) {
         m_service.broadcast(r, reply(std::move(responder)));
     });
-    m_http.route(u"/api/v1/users/<arg>/sessions"_s, [this](const QString &user, const Request &r) {
-        return m_service.userSessions(user, r);
-    });
+    m_http.route<EncodedPathRule>(
+        u"/api/v1/users/<arg>/sessions"_s,
+        [this](const QString &user, const Request &r) { return m_service.userSessions(user, r); });
     m_http.route(u"/api/v1/sessions"_s, [this](const Request &r) { return m_service.sessions(r); });
-    m_http.route(u"/api/v1/sessions/<arg>"_s,
-                 [this](const QString &id, const Request &r) { return m_service.session(id, r); });
+    m_http.route<EncodedPathRule>(
+        u"/api/v1/sessions/<arg>"_s,
+        [this](const QString &id, const Request &r) { return m_service.session(id, r); });
     m_http.route(u"/api/v1/stats"_s, [this](const Request &r) { return m_service.stats(r); });
     if (legacyRoutes) {
-        m_http.route(u"/new/<arg>"_s,
-                     [this](const QString &user, const Request &r, Responder &&responder) {
-                         m_service.legacyNew(user, r, reply(std::move(responder)));
-                     });
+        m_http.route<EncodedPathRule>(
+            u"/new/<arg>"_s, [this](const QString &user, const Request &r, Responder &&responder) {
+                m_service.legacyNew(user, r, reply(std::move(responder)));
+            });
     }
     m_http.setMissingHandler([this](const Request &r, Responder &&responder) {
         answerMissing(r, std::move(responder));
@@ -113,18 +115,21 @@ void ApiServer::answerMissing(const QHttpServerRequest &request, QHttpServerResp
 
 void ApiServer::addInboxRoutes()
 {
-    m_http.route(u"/api/v1/users/<arg>/read"_s,
-                 [this](const QString &user, const Request &r, Responder &&responder) {
-                     m_inbox.markRead(user, r, reply(std::move(responder)));
-                 });
-    m_http.route(u"/api/v1/users/<arg>/unread"_s,
-                 [this](const QString &user, const Request &r, Responder &&responder) {
-                     m_inbox.unread(user, r, reply(std::move(responder)));
-                 });
-    m_http.route(u"/api/v1/users/<arg>/notifications"_s,
-                 [this](const QString &user, const Request &r, Responder &&responder) {
-                     m_inbox.notifications(user, r, reply(std::move(responder)));
-                 });
+    m_http.route<EncodedPathRule>(
+        u"/api/v1/users/<arg>/read"_s,
+        [this](const QString &user, const Request &r, Responder &&responder) {
+            m_inbox.markRead(user, r, reply(std::move(responder)));
+        });
+    m_http.route<EncodedPathRule>(
+        u"/api/v1/users/<arg>/unread"_s,
+        [this](const QString &user, const Request &r, Responder &&responder) {
+            m_inbox.unread(user, r, reply(std::move(responder)));
+        });
+    m_http.route<EncodedPathRule>(
+        u"/api/v1/users/<arg>/notifications"_s,
+        [this](const QString &user, const Request &r, Responder &&responder) {
+            m_inbox.notifications(user, r, reply(std::move(responder)));
+        });
 }
 
 // A plain GET (or an upgrade that was not a connection's first request).
