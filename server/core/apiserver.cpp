@@ -4,8 +4,8 @@
 #include "apisocket.h"
 #include "apitcpserver.h"
 #include "encodedpathrule.h"
-#include "handshakerequest.h"
 #include "httpanswer.h"
+#include "httprequesthead.h"
 #include "logging.h"
 #include "loglimiter.h"
 #include "logtext.h"
@@ -23,11 +23,12 @@ namespace {
 
 // A WebSocket handshake that QWebSocketServer would accept, or the refusal;
 // it closes the connection without a word on a malformed one.
-std::optional<ApiError> handshakeRefusal(const HandshakeRequest &request)
+std::optional<ApiError> handshakeRefusal(const HttpRequestHead &request)
 {
     if (request.method != "GET")
         return ApiError{405, u"method_not_allowed"_s, u"A WebSocket upgrade must be a GET"_s};
-    if (!request.isWebSocketUpgrade()) {
+    if (!request.headerHasToken("upgrade", "websocket")
+        || !request.headerHasToken("connection", "upgrade") || !request.http11) {
         return ApiError{400, u"bad_upgrade"_s,
                         u"Send Upgrade: websocket and Connection: Upgrade"_s};
     }
@@ -46,23 +47,23 @@ LogLimiter refusalLog;
 } // namespace
 
 ApiServer::ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox,
-                     AdminHub *admin, QObject *parent)
+                     AdminHub *admin, ServerStats &stats, QObject *parent)
     : QObject(parent),
       m_service(service),
       m_inbox(inbox),
       m_admin(admin),
       m_adminGate(config.adminToken, config.adminAllowedOrigins),
       m_adminSockets(u"herald-admin"_s, QWebSocketServer::NonSecureMode),
-      // The guard lets a request's head and some slack through beyond the body
-      // limit, so ApiService can answer a merely-too-large body itself.
-      m_tcp(new ApiTcpServer(config.apiIdleTimeoutMs, config.maxBodyBytes() + 64 * 1024, this))
+      m_tcp(new ApiTcpServer({config.apiIdleTimeoutMs, config.apiHeadTimeoutMs,
+                              config.apiMinBodyRate, config.maxBodyBytes()},
+                             stats, this))
 {
     addRoutes(config.legacyRoutes);
     addInboxRoutes();
     if (m_admin) {
         addAdminRoute();
         m_tcp->setUpgradeHandler(u"/admin"_s,
-                                 [this](ApiSocket *socket, const HandshakeRequest &request) {
+                                 [this](ApiSocket *socket, const HttpRequestHead &request) {
                                      takeUpgrade(socket, request);
                                  });
     }
@@ -146,7 +147,7 @@ void ApiServer::addAdminRoute()
     connect(&m_adminSockets, &QWebSocketServer::newConnection, this, &ApiServer::adoptAdminSockets);
 }
 
-void ApiServer::takeUpgrade(ApiSocket *socket, const HandshakeRequest &request)
+void ApiServer::takeUpgrade(ApiSocket *socket, const HttpRequestHead &request)
 {
     std::optional<ApiError> refusal
         = m_adminGate.check(request.header("origin"), request.header("authorization"));

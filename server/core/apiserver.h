@@ -16,7 +16,8 @@ namespace Herald {
 class AdminHub;
 class ApiSocket;
 class ApiTcpServer;
-struct HandshakeRequest;
+class ServerStats;
+struct HttpRequestHead;
 
 // The push API listener: QHttpServer on its own guarded QTcpServer, in the
 // main thread. Routes are one-liners into ApiService and InboxApi.
@@ -33,7 +34,7 @@ class ApiServer : public QObject
 public:
     // \a admin: the admin channel's hub, or null when it is off.
     ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox, AdminHub *admin,
-              QObject *parent = nullptr);
+              ServerStats &stats, QObject *parent = nullptr);
 
     bool listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
@@ -44,7 +45,7 @@ private:
     void addRoutes(bool legacyRoutes);
     void addInboxRoutes();
     void addAdminRoute();
-    void takeUpgrade(ApiSocket *socket, const HandshakeRequest &request);
+    void takeUpgrade(ApiSocket *socket, const HttpRequestHead &request);
     void adoptAdminSockets();
     void answerMissing(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     // For routes answered later (after the store commits).

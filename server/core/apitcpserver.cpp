@@ -1,10 +1,10 @@
 #include "apitcpserver.h"
 
-#include "apierror.h"
 #include "apisocket.h"
-#include "handshakerequest.h"
 #include "httpanswer.h"
 #include "logging.h"
+#include "loglimiter.h"
+#include "serverstats.h"
 
 #include <sys/socket.h>
 
@@ -15,30 +15,17 @@ namespace Herald {
 namespace {
 
 constexpr int LingerMs = 2000;
-constexpr qsizetype MaxHeadBytes = 16 * 1024;
-
-bool hasToken(const QByteArray &headerValue, const QByteArray &token)
-{
-    for (const QByteArray &part : headerValue.split(',')) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-// Any request that asks for another protocol, WebSocket or not, well-formed or not.
-bool asksForUpgrade(const HandshakeRequest &request)
-{
-    return request.headers.contains("upgrade") || hasToken(request.header("connection"), "upgrade");
-}
+constexpr qint64 MaxUnreadAnswerBytes = 8 * 1024 * 1024;
+LogLimiter refusalLog;
 
 } // namespace
 
-ApiTcpServer::ApiTcpServer(int idleTimeoutMs, qint64 maxUnansweredBytes, QObject *parent)
-    : QTcpServer(parent), m_idleTimeoutMs(idleTimeoutMs), m_maxUnansweredBytes(maxUnansweredBytes)
+ApiTcpServer::ApiTcpServer(const Limits &limits, ServerStats &stats, QObject *parent)
+    : QTcpServer(parent), m_limits(limits), m_stats(stats)
 {
     setListenBacklogSize(1024);
-    m_sweep.setInterval(std::clamp(idleTimeoutMs / 4, 50, 5000));
+    m_sweep.setInterval(
+        std::clamp(std::min(limits.idleTimeoutMs, limits.headTimeoutMs) / 4, 50, 1000));
     connect(&m_sweep, &QTimer::timeout, this, &ApiTcpServer::sweep);
     m_sweep.start();
 }
@@ -50,8 +37,18 @@ bool ApiTcpServer::currentAnswered() const
 
 void ApiTcpServer::refuse(QTcpSocket *socket, const QByteArray &answer)
 {
+    // Keep QHttpServer (or anyone) from reading more of it.
+    disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
     socket->write(answer);
-    socket->disconnectFromHost();
+    socket->flush();
+    // Lingering close: the client may still be sending. Closing now would
+    // reset the connection and destroy the answer in flight, so stop writing,
+    // discard what still arrives, and close when the client does.
+    ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    connect(socket, &QTcpSocket::readyRead, socket,
+            [socket] { socket->skip(socket->bytesAvailable()); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(LingerMs, socket, &QTcpSocket::abort);
 }
 
 void ApiTcpServer::incomingConnection(qintptr descriptor)
@@ -61,14 +58,14 @@ void ApiTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
-    m_guards.insert(socket, {QDeadlineTimer(m_idleTimeoutMs), 0, false});
+    Guard &guard = m_guards.insert(socket, Guard(m_limits.maxBodyBytes)).value();
+    guard.deadline = QDeadlineTimer(m_limits.idleTimeoutMs);
     // Connected before QHttpServer's own slots, so the guard sees bytes first.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
     connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
-        if (auto guard = m_guards.find(socket); guard != m_guards.end()) {
-            guard->idle = QDeadlineTimer(m_idleTimeoutMs);
-            guard->unanswered = 0;
-        }
+        auto guard = m_guards.find(socket);
+        if (guard != m_guards.end() && guard->framer.state() == RequestFramer::State::Idle)
+            guard->deadline = QDeadlineTimer(m_limits.idleTimeoutMs);
     });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     // A socket whose answer was pending had its signals blocked and may miss
@@ -85,44 +82,58 @@ void ApiTcpServer::forget(QTcpSocket *socket)
 
 void ApiTcpServer::onReadyRead(ApiSocket *socket)
 {
-    const auto guard = m_guards.find(socket);
-    if (guard == m_guards.end())
+    auto guard = m_guards.find(socket);
+    if (guard == m_guards.end() || !scan(socket, *guard))
         return;
-    guard->idle = QDeadlineTimer(m_idleTimeoutMs);
-    if (!guard->http)
-        return inspectFirstHead(socket);
-    m_current = socket;
-    m_currentQueuedBytes = socket->bytesToWrite();
-    guard->unanswered += socket->bytesAvailable();
-    if (guard->unanswered > m_maxUnansweredBytes)
-        refuseOversized(socket);
+    if (guard->http) {
+        m_current = socket;
+        m_currentQueuedBytes = socket->bytesToWrite();
+    }
 }
 
-// Peeks, never reads: whoever gets the connection next reads the head itself.
-void ApiTcpServer::inspectFirstHead(ApiSocket *socket)
+// Feeds the bytes the framer has not seen yet; false when the connection was
+// refused or handed away.
+bool ApiTcpServer::scan(ApiSocket *socket, Guard &guard)
 {
-    const QByteArray buffer = socket->peek(MaxHeadBytes);
-    const qsizetype headLength = HandshakeRequest::headLength(buffer);
-    if (headLength < 0) {
-        if (buffer.size() < MaxHeadBytes)
-            return; // the rest of the head is still on its way
+    if (socket->bytesToWrite() > MaxUnreadAnswerBytes) {
+        // It keeps asking and never reads the answers: they would pile up here.
+        m_stats.apiSlowReaders.fetch_add(1, std::memory_order_relaxed);
+        qCInfo(lcApi) << "closing API connection that does not read its answers from"
+                      << socket->peerAddress().toString();
         forget(socket);
-        return refuse(
-            socket,
-            HttpAnswer::error({431, u"headers_too_large"_s, u"The request head exceeds 16 KiB"_s}));
+        socket->abort();
+        return false;
     }
-    const std::optional<HandshakeRequest> request
-        = HandshakeRequest::parse(buffer.first(headLength));
-    if (!request) {
-        forget(socket);
-        return refuse(
-            socket,
-            HttpAnswer::error({400, u"bad_request"_s, u"Malformed HTTP/1.1 request head"_s}));
+    const qint64 available = socket->bytesAvailable();
+    const qint64 fresh = available - guard.scanned;
+    guard.scanned = available; // QHttpServer reads after this slot; afterHttpRead corrects it
+    if (fresh <= 0)
+        return true;
+    const QByteArray bytes = socket->peek(available).sliced(available - fresh);
+    const RequestFramer::State before = guard.framer.state();
+    const RequestFramer::Output output = guard.framer.feed(bytes);
+    if (output.error) {
+        reject(socket, *output.error);
+        return false;
     }
-    if (m_upgradeHandler && request->path == m_upgradePath && asksForUpgrade(*request)) {
+    setDeadline(guard, before);
+    for (const HttpRequestHead &head : output.heads) {
+        if (head.expectContinue)
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    if (!guard.http && !output.heads.isEmpty()) {
+        firstHead(socket, output.heads.first());
+        return m_guards.contains(socket) && m_guards[socket].http;
+    }
+    return true;
+}
+
+void ApiTcpServer::firstHead(ApiSocket *socket, const HttpRequestHead &head)
+{
+    if (m_upgradeHandler && head.asksForUpgrade() && head.path() == m_upgradePath) {
         forget(socket);
         disconnect(socket, nullptr, this, nullptr);
-        return m_upgradeHandler(socket, *request);
+        return m_upgradeHandler(socket, head);
     }
     handToHttp(socket);
 }
@@ -131,39 +142,68 @@ void ApiTcpServer::handToHttp(ApiSocket *socket)
 {
     m_guards[socket].http = true;
     addPendingConnection(socket);
-    Q_EMIT newConnection(); // QHttpServer takes it and connects its own slots
+    Q_EMIT newConnection(); // QHttpServer takes it and connects its own readyRead slot
+    // ... after which this one runs, to learn how much QHttpServer left unread.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { afterHttpRead(socket); });
     // It missed the bytes already here: let it (and this guard, first) see them.
     QMetaObject::invokeMethod(socket, &QTcpSocket::readyRead, Qt::QueuedConnection);
 }
 
-void ApiTcpServer::refuseOversized(QTcpSocket *socket)
+void ApiTcpServer::afterHttpRead(QTcpSocket *socket)
 {
-    qCWarning(lcApi) << "refusing oversized request from" << socket->peerAddress().toString();
-    // Keep QHttpServer from parsing (and buffering) any more of it.
-    disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    socket->write(HttpAnswer::error(
-        {413, u"payload_too_large"_s, u"Request body exceeds the configured limit"_s}));
-    socket->flush();
-    // Lingering close: the client is usually still sending its body. Closing
-    // now would reset the connection and destroy the answer in flight, so stop
-    // writing, discard what still arrives, and close when the client does.
-    ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
-    connect(socket, &QTcpSocket::readyRead, socket,
-            [socket] { socket->skip(socket->bytesAvailable()); });
-    m_guards.remove(socket);
-    QTimer::singleShot(LingerMs, socket, &QTcpSocket::abort);
+    if (auto guard = m_guards.find(socket); guard != m_guards.end())
+        guard->scanned = socket->bytesAvailable();
+}
+
+void ApiTcpServer::setDeadline(Guard &guard, RequestFramer::State before)
+{
+    using State = RequestFramer::State;
+    const State now = guard.framer.state();
+    if (now == before && now != State::Head && now != State::Body)
+        return;
+    if (now == State::Head && before != State::Head) {
+        guard.deadline = QDeadlineTimer(m_limits.headTimeoutMs);
+    } else if (now == State::Body && before != State::Body) {
+        const qint64 transferMs = guard.framer.bodyLeft() * 1000 / m_limits.minBodyBytesPerSecond;
+        guard.deadline = QDeadlineTimer(m_limits.headTimeoutMs + transferMs);
+    } else if (now == State::Idle) {
+        guard.deadline = QDeadlineTimer(m_limits.idleTimeoutMs);
+    }
+}
+
+void ApiTcpServer::reject(QTcpSocket *socket, const ApiError &error)
+{
+    (error.status == 408       ? m_stats.apiTimeouts
+         : error.status == 413 ? m_stats.apiTooLarge
+                               : m_stats.apiBadRequests)
+        .fetch_add(1, std::memory_order_relaxed);
+    if (const LogLimiter::Pass pass = refusalLog.admit()) {
+        qCInfo(lcApi).noquote() << "refused API request from" << socket->peerAddress().toString()
+                                << error.status << error.code << pass.suppressedNote();
+    }
+    forget(socket);
+    refuse(socket, HttpAnswer::error(error));
 }
 
 void ApiTcpServer::sweep()
 {
-    QList<QTcpSocket *> idle;
+    QList<QTcpSocket *> expired;
     for (auto it = m_guards.cbegin(); it != m_guards.cend(); ++it) {
-        if (it->idle.hasExpired())
-            idle.append(it.key());
+        if (it->deadline.hasExpired())
+            expired.append(it.key());
     }
-    for (QTcpSocket *socket : idle) {
-        qCInfo(lcApi) << "closing idle API connection from" << socket->peerAddress().toString();
-        m_guards.remove(socket);
+    for (QTcpSocket *socket : std::as_const(expired)) {
+        const RequestFramer::State state = m_guards.find(socket)->framer.state();
+        if (state == RequestFramer::State::Head || state == RequestFramer::State::Body) {
+            reject(socket,
+                   {408, u"request_timeout"_s,
+                    state == RequestFramer::State::Head
+                        ? u"The request head did not arrive in time"_s
+                        : u"The request body did not arrive in time"_s});
+            continue;
+        }
+        qCDebug(lcApi) << "closing idle API connection from" << socket->peerAddress().toString();
+        forget(socket);
         socket->abort();
     }
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "requestframer.h"
+
 #include <QDeadlineTimer>
 #include <QHash>
 #include <QTcpServer>
@@ -12,33 +14,45 @@ class QTcpSocket;
 namespace Herald {
 
 class ApiSocket;
-struct HandshakeRequest;
+class ServerStats;
 
 // The push API's listening socket, handed to QHttpServer with bind(). Adds
-// what QHttpServer 6.4 lacks:
-//  - A connection reaches QHttpServer only once the head of its first request
-//    is in and was seen here. A request that asks for a protocol upgrade goes
-//    to the upgrade handler instead (the admin channel), because QHttpServer
-//    6.4 would switch any such request to its own WebSocket server whatever
-//    its route answered. Nothing listens to that server, so an upgrade
-//    attempt on a later request of a kept-alive connection is never switched.
-//  - Connections idle longer than the timeout are closed.
-//  - A connection that sends more than the byte budget without getting an
-//    answer is refused with 413 before the body is buffered whole.
+// what QHttpServer 6.4 lacks. Every byte a client sends passes a
+// RequestFramer here before QHttpServer reads it, so:
+//  - each request head is checked strictly (no smuggling: duplicate or bad
+//    Content-Length, Transfer-Encoding, other HTTP versions, malformed lines)
+//    and a bad one is answered here and the connection closed;
+//  - a head must be whole within the head timeout and a body must arrive
+//    within the head timeout plus its length at the minimum rate (slowloris):
+//    408, then close; a connection idle between requests is closed silently;
+//  - Content-Length over the body limit is refused with 413 before any body;
+//  - Expect: 100-continue gets its 100 here;
+//  - a connection reaches QHttpServer only once its first head was checked.
+//    When that request asks for an upgrade on the upgrade path, it goes to the
+//    upgrade handler instead (the admin channel): QHttpServer 6.4 would switch
+//    any upgrade request to its own WebSocket server whatever its route
+//    answered. Nothing listens to that server, so upgrade requests on other
+//    paths, or later on a kept-alive connection, are never switched.
 class ApiTcpServer : public QTcpServer
 {
     Q_OBJECT
 
 public:
+    struct Limits
+    {
+        int idleTimeoutMs = 60000;
+        int headTimeoutMs = 10000;
+        qint64 minBodyBytesPerSecond = 65536;
+        qint64 maxBodyBytes = 1 << 20;
+    };
+
     // Gets a connection whose first request asks for an upgrade on the
     // upgrade path, with that request's head (still unread in the socket). It
     // owns the socket from then on: it answers it or switches it.
-    using UpgradeHandler = std::function<void(ApiSocket *, const HandshakeRequest &)>;
+    using UpgradeHandler = std::function<void(ApiSocket *, const HttpRequestHead &)>;
 
-    ApiTcpServer(int idleTimeoutMs, qint64 maxUnansweredBytes, QObject *parent = nullptr);
+    ApiTcpServer(const Limits &limits, ServerStats &stats, QObject *parent = nullptr);
 
-    // Upgrade requests for any other path go to QHttpServer, which answers
-    // them as plain requests and then closes the connection.
     void setUpgradeHandler(const QString &path, UpgradeHandler handler)
     {
         m_upgradePath = path;
@@ -52,8 +66,8 @@ public:
     // Whether anything was written to the current connection since its
     // request was read: whether a route has answered it already.
     bool currentAnswered() const;
-    // Writes a refusal and closes the connection (its first request was not
-    // handed to QHttpServer).
+    // Writes a refusal and closes the connection, discarding what the client
+    // still sends so that the answer is not lost to a reset.
     static void refuse(QTcpSocket *socket, const QByteArray &answer);
 
 protected:
@@ -62,20 +76,25 @@ protected:
 private:
     struct Guard
     {
-        QDeadlineTimer idle;
-        qint64 unanswered = 0;
+        explicit Guard(qint64 maxBodyBytes = 0) : framer(maxBodyBytes) { }
+        RequestFramer framer;
+        QDeadlineTimer deadline;
+        qint64 scanned = 0; // bytes still unread in the socket that the framer has seen
         bool http = false; // handed to QHttpServer
     };
 
     void onReadyRead(ApiSocket *socket);
-    void inspectFirstHead(ApiSocket *socket);
+    void afterHttpRead(QTcpSocket *socket);
+    bool scan(ApiSocket *socket, Guard &guard);
+    void firstHead(ApiSocket *socket, const HttpRequestHead &head);
     void handToHttp(ApiSocket *socket);
+    void setDeadline(Guard &guard, RequestFramer::State before);
+    void reject(QTcpSocket *socket, const ApiError &error);
     void forget(QTcpSocket *socket);
-    void refuseOversized(QTcpSocket *socket);
     void sweep();
 
-    int m_idleTimeoutMs;
-    qint64 m_maxUnansweredBytes;
+    Limits m_limits;
+    ServerStats &m_stats;
     QString m_upgradePath;
     UpgradeHandler m_upgradeHandler;
     QHash<QTcpSocket *, Guard> m_guards;

@@ -32,15 +32,17 @@ struct ConfigOptions
     static constexpr qint64 MaxPayloadBytes = 16 * 1024 * 1024;
     static constexpr int MaxHistorySize = 1000000;
     static constexpr int MaxClientRate = 10000;
+    static constexpr qint64 MinBodyRate = 1024;
+    static constexpr qint64 MaxBodyRate = 1LL << 30;
     static constexpr qint64 DayMs = 24LL * 3600 * 1000;
     static constexpr qint64 MaxTtlMs = 36500 * DayMs; // a century: "now - ttl" cannot overflow
     static constexpr qint64 MaxTrimIntervalMs = 24 * DayMs; // fits QTimer's int milliseconds
 
-    static inline const ConfigValueParser::Choices<ServerConfig::StoreKind> StoreKinds {
+    static inline const ConfigValueParser::Choices<ServerConfig::StoreKind> StoreKinds{
         {QStringLiteral("sqlite"), ServerConfig::StoreKind::Sqlite},
         {QStringLiteral("memory"), ServerConfig::StoreKind::Memory},
     };
-    static inline const ConfigValueParser::Choices<ServerConfig::Synchronous> SynchronousModes {
+    static inline const ConfigValueParser::Choices<ServerConfig::Synchronous> SynchronousModes{
         {QStringLiteral("normal"), ServerConfig::Synchronous::Normal},
         {QStringLiteral("full"), ServerConfig::Synchronous::Full},
     };
@@ -53,9 +55,9 @@ struct ConfigOptions
     QStringList fileKeys() const;
 
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
-        apiIdleTimeout, maxPayload, clientRate, store, dataDir, synchronous, historySize,
-        historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile,
-        adminTokenFile, adminAllowedOrigins, config;
+        apiIdleTimeout, apiHeadTimeout, apiMinBodyRate, maxPayload, clientRate, store, dataDir,
+        synchronous, historySize, historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev,
+        secretFile, apiKeyFile, adminTokenFile, adminAllowedOrigins, config;
 };
 
 } // namespace Herald

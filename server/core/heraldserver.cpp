@@ -72,7 +72,7 @@ bool HeraldServer::start(const ServerConfig &config)
         m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats,
                                              m_feed, *m_adminCommands, adminSettings);
     }
-    m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get());
+    m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get(), m_stats);
     m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {

@@ -21,7 +21,10 @@ struct ServerConfig
     int workers = 0; // 0: one per core
     int heartbeatMs = 30000; // ping interval; a session missing one pong is reaped
     int handshakeTimeoutMs = 10000; // time a client has to send its upgrade request
-    int apiIdleTimeoutMs = 60000; // idle or slow push-API connections are closed after this
+    int apiIdleTimeoutMs
+        = 60000; // push-API connections idle between requests are closed after this
+    int apiHeadTimeoutMs = 10000; // a push-API request head must be whole within this (else 408)
+    qint64 apiMinBodyRate = 65536; // bytes/s: a body gets head timeout + length / rate (else 408)
     qint64 maxPayloadBytes = 64 * 1024; // limit on a notification's "data", as JSON
     int maxUsersPerPush = 10000;
 
@@ -45,7 +48,8 @@ struct ServerConfig
     QByteArray apiKey; // bearer key for /api/; never logged
     QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
     QStringList adminAllowedOrigins; // pages that may open /admin; empty: none (only non-browsers)
-    int adminCountersMs = 5000; // how often the admin channel reports session counters (tests shorten it)
+    int adminCountersMs
+        = 5000; // how often the admin channel reports session counters (tests shorten it)
 
     bool devMode = false; // --dev: missing secrets are generated, short ones accepted
     bool secretGenerated = false; // only generated secrets are ever printed (by --dev)

@@ -25,6 +25,10 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"store_commits"_s, number(storeCommits)},
             {u"store_errors"_s, number(storeErrors)},
             {u"client_frames"_s, number(clientFrames)},
+            {u"api_bad_requests"_s, number(apiBadRequests)},
+            {u"api_too_large"_s, number(apiTooLarge)},
+            {u"api_timeouts"_s, number(apiTimeouts)},
+            {u"api_slow_readers"_s, number(apiSlowReaders)},
             {u"uptime_s"_s, double(uptimeMs() / 1000)}};
 }
 

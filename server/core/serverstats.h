@@ -16,18 +16,24 @@ class ServerStats
 public:
     ServerStats() { m_uptime.start(); }
 
-    std::atomic<quint64> notifications {0}; // accepted notify calls
-    std::atomic<quint64> broadcasts {0};
+    std::atomic<quint64> notifications{0}; // accepted notify calls
+    std::atomic<quint64> broadcasts{0};
     std::atomic<quint64> framesSent{0};
     std::atomic<quint64> bytesSent{0}; // frame text, before WebSocket framing
-    std::atomic<quint64> sessionsOpened {0};
-    std::atomic<quint64> sessionsClosed {0};
-    std::atomic<quint64> heartbeatReaps {0};
+    std::atomic<quint64> sessionsOpened{0};
+    std::atomic<quint64> sessionsClosed{0};
+    std::atomic<quint64> heartbeatReaps{0};
     std::atomic<quint64> rejectedHandshakes{0};
     std::atomic<quint64> storedNotifications{0};
     std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
     std::atomic<quint64> storeErrors{0};
     std::atomic<quint64> clientFrames{0};
+    // Push API requests refused before QHttpServer saw them.
+    std::atomic<quint64> apiBadRequests{
+        0}; // malformed or ambiguous heads (400, 411, 417, 431, 505)
+    std::atomic<quint64> apiTooLarge{0}; // Content-Length over the limit (413)
+    std::atomic<quint64> apiTimeouts{0}; // head or body too slow (408)
+    std::atomic<quint64> apiSlowReaders{0}; // closed: over 8 MiB of answers unread
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;
