@@ -199,6 +199,11 @@ bool ApiServer::listen(const QHostAddress &address, quint16 port)
     return true;
 }
 
+bool ApiServer::isListening() const
+{
+    return m_tcp->isListening();
+}
+
 quint16 ApiServer::port() const
 {
     return m_tcp->serverPort();

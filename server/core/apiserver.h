@@ -38,6 +38,7 @@ public:
 
     bool listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
+    bool isListening() const;
     QString errorString() const { return m_errorString; }
     void stop();
 

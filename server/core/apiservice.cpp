@@ -1,14 +1,15 @@
 #include "apiservice.h"
 
+#include "admin/adminfeed.h"
 #include "jsontext.h"
 #include "logging.h"
 #include "notification.h"
 #include "pushrequest.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
+#include "store/storefileguard.h"
 #include "store/storeservice.h"
 #include "workerpool.h"
-#include "admin/adminfeed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -32,14 +33,16 @@ ApiService::ApiService(const ServerConfig &config, SessionDirectory &directory, 
       m_store(store),
       m_stats(stats),
       m_feed(feed)
-{
-}
+{ }
 
 QHttpServerResponse ApiService::health(const QHttpServerRequest &request) const
 {
     if (request.method() != Method::Get)
         return ApiGuard::errorResponse({405, u"method_not_allowed"_s, u"/healthz accepts GET"_s});
-    return QHttpServerResponse(QJsonObject{{u"status"_s, u"ok"_s}});
+    const QJsonObject report
+        = m_healthReport ? m_healthReport() : QJsonObject{{u"status"_s, u"ok"_s}};
+    const bool ok = report.value(u"status"_s).toString() == u"ok"_s;
+    return QHttpServerResponse(report, ok ? Status::Ok : Status::ServiceUnavailable);
 }
 
 void ApiService::notify(const QHttpServerRequest &request, const Reply &reply)
@@ -56,21 +59,22 @@ void ApiService::parseAndPush(const QHttpServerRequest &request, int kind, const
 {
     if (auto error = m_guard.check(request, Method::Post, true))
         return reply->send(ApiGuard::errorResponse(*error));
-    PushRequest::Result parsed =
-            PushRequest::parse(request.body(), PushRequest::Kind(kind), m_config.maxUsersPerPush);
+    PushRequest::Result parsed
+        = PushRequest::parse(request.body(), PushRequest::Kind(kind), m_config.maxUsersPerPush);
     if (const auto *error = std::get_if<ApiError>(&parsed))
         return reply->send(ApiGuard::errorResponse(*error));
     auto &push = std::get<PushRequest>(parsed);
     const QString headerKey = QString::fromLatin1(request.value("Idempotency-Key"));
-    if (!headerKey.isEmpty() && !push.idempotencyKey.isEmpty() && headerKey != push.idempotencyKey) {
+    if (!headerKey.isEmpty() && !push.idempotencyKey.isEmpty()
+        && headerKey != push.idempotencyKey) {
         return reply->send(ApiGuard::errorResponse(ApiError::invalidField(
-                u"idempotency_key"_s, u"differs from the Idempotency-Key header"_s)));
+            u"idempotency_key"_s, u"differs from the Idempotency-Key header"_s)));
     }
     if (push.idempotencyKey.isEmpty())
         push.idempotencyKey = headerKey;
     if (!push.idempotencyKey.isEmpty() && !push.store) {
         return reply->send(ApiGuard::errorResponse(ApiError::invalidField(
-                u"idempotency_key"_s, u"needs a stored push (\"store\": true)"_s)));
+            u"idempotency_key"_s, u"needs a stored push (\"store\": true)"_s)));
     }
     submit(push, [reply](const QHttpServerResponse &response) { reply->send(response); });
 }
@@ -80,9 +84,9 @@ void ApiService::submit(const PushRequest &request, const Done &done)
     const QByteArray data = JsonText::serialize(request.data);
     if (data.size() > m_config.maxPayloadBytes) {
         return done(ApiGuard::errorResponse(
-                {413, u"payload_too_large"_s,
-                 u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(data.size()).arg(
-                         m_config.maxPayloadBytes)}));
+            {413, u"payload_too_large"_s,
+             u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(data.size())
+                 .arg(m_config.maxPayloadBytes)}));
     }
     const Notification notification{Notification::newId(), request.event, request.data,
                                     QDateTime::currentDateTimeUtc()};
@@ -90,25 +94,30 @@ void ApiService::submit(const PushRequest &request, const Done &done)
     if (!request.store)
         return done(pushLive(request, notification.id, frame, data.size()));
 
+    if (m_fileGuard && !m_fileGuard->intact()) {
+        return done(
+            ApiGuard::errorResponse({503, u"store_unavailable"_s,
+                                     u"The store is unavailable: "_s + m_fileGuard->problem()}));
+    }
     const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
-    const StoreService::Push push{notification.id, notification.event, data,
-                                  notification.timestamp, frame, request.users, broadcast,
-                                  request.idempotencyKey};
-    m_store.push(push, &m_callbacks,
-                 [this, done, request, id = notification.id, bytes = data.size()](
-                         const AppendResult &result, const QString &error) {
-                     if (!error.isEmpty()) {
-                         return done(ApiGuard::errorResponse(
-                                 {503, u"store_unavailable"_s,
-                                  u"The notification could not be stored: "_s + error}));
-                     }
-                     if (!result.replayed) {
-                         const QJsonObject answer = QJsonDocument::fromJson(result.response).object();
-                         accepted(request, id, bytes, qint64(answer.value(u"sessions"_s).toDouble()),
-                                  true);
-                     }
-                     done(ApiGuard::json(result.response, Status::Accepted));
-                 });
+    const StoreService::Push push{
+        notification.id, notification.event, data,      notification.timestamp,
+        frame,           request.users,      broadcast, request.idempotencyKey};
+    m_store.push(
+        push, &m_callbacks,
+        [this, done, request, id = notification.id, bytes = data.size()](const AppendResult &result,
+                                                                         const QString &error) {
+            if (!error.isEmpty()) {
+                return done(
+                    ApiGuard::errorResponse({503, u"store_unavailable"_s,
+                                             u"The notification could not be stored: "_s + error}));
+            }
+            if (!result.replayed) {
+                const QJsonObject answer = QJsonDocument::fromJson(result.response).object();
+                accepted(request, id, bytes, qint64(answer.value(u"sessions"_s).toDouble()), true);
+            }
+            done(ApiGuard::json(result.response, Status::Accepted));
+        });
 }
 
 // Counts, logs and reports a push that was accepted.
@@ -116,7 +125,8 @@ void ApiService::accepted(const PushRequest &request, const QString &id, qsizety
                           qint64 sessions, bool stored)
 {
     const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
-    (broadcast ? m_stats.broadcasts : m_stats.notifications).fetch_add(1, std::memory_order_relaxed);
+    (broadcast ? m_stats.broadcasts : m_stats.notifications)
+        .fetch_add(1, std::memory_order_relaxed);
     qCInfo(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << id << "event"
                             << request.event << "users" << request.users.size() << "sessions"
                             << sessions << (stored ? "stored" : "live");
@@ -164,7 +174,7 @@ QHttpServerResponse ApiService::userSessions(const QString &userSegment,
         m_pool.disconnectUser(user);
         qCInfo(lcApi).noquote() << "disconnect user" << user << "sessions" << sessions.size();
         return QHttpServerResponse(
-                QJsonObject{{u"user"_s, user}, {u"disconnected"_s, double(sessions.size())}});
+            QJsonObject{{u"user"_s, user}, {u"disconnected"_s, double(sessions.size())}});
     }
     QJsonArray list;
     for (const SessionInfo &info : sessions)
@@ -179,12 +189,12 @@ QHttpServerResponse ApiService::sessions(const QHttpServerRequest &request) cons
     const auto limit = ApiGuard::queryNumber(request, u"limit"_s, 100, 1, 1000);
     if (!limit) {
         return ApiGuard::errorResponse(
-                ApiError::invalidField(u"limit"_s, u"must be an integer 1-1000"_s));
+            ApiError::invalidField(u"limit"_s, u"must be an integer 1-1000"_s));
     }
     const auto offset = ApiGuard::queryNumber(request, u"offset"_s, 0, 0, INT_MAX);
     if (!offset)
         return ApiGuard::errorResponse(
-                ApiError::invalidField(u"offset"_s, u"must be an integer >= 0"_s));
+            ApiError::invalidField(u"offset"_s, u"must be an integer >= 0"_s));
     QJsonArray list;
     for (const SessionInfo &info : m_directory.page(*offset, *limit))
         list.append(info.toJson());
@@ -224,7 +234,7 @@ void ApiService::legacyNew(const QString &userSegment, const QHttpServerRequest 
     const QHttpServerRequest::Methods allowed = Method::Get | Method::Post;
     if (!allowed.testFlag(request.method())) {
         return reply->send(ApiGuard::errorResponse(
-                {405, u"method_not_allowed"_s, u"/new/<user_id> accepts GET, POST"_s}));
+            {405, u"method_not_allowed"_s, u"/new/<user_id> accepts GET, POST"_s}));
     }
     if (auto refusal = ApiGuard::upgradeRefusal(request))
         return reply->send(ApiGuard::errorResponse(*refusal));
@@ -232,7 +242,7 @@ void ApiService::legacyNew(const QString &userSegment, const QHttpServerRequest 
     push.users = QStringList{ApiGuard::decoded(userSegment)};
     if (!request.body().isEmpty()) {
         push.data = JsonText::parse(request.body())
-                            .value_or(QJsonValue(QString::fromUtf8(request.body())));
+                        .value_or(QJsonValue(QString::fromUtf8(request.body())));
     }
     submit(push, [reply](const QHttpServerResponse &response) { reply->send(response); });
 }
@@ -240,7 +250,7 @@ void ApiService::legacyNew(const QString &userSegment, const QHttpServerRequest 
 QHttpServerResponse ApiService::notFound(const QHttpServerRequest &request) const
 {
     return ApiGuard::errorResponse(
-            {404, u"not_found"_s, u"No route for %1"_s.arg(request.url().path())});
+        {404, u"not_found"_s, u"No route for %1"_s.arg(request.url().path())});
 }
 
 } // namespace Herald

@@ -10,6 +10,8 @@
 
 namespace Herald {
 
+class StoreFileGuard;
+
 class SessionDirectory;
 class AdminFeed;
 class ServerStats;
@@ -31,6 +33,11 @@ public:
     using Done = std::function<void(const QHttpServerResponse &response)>;
     void submit(const PushRequest &request, const Done &done);
 
+    // The report behind /healthz: {"status":"ok"|"unavailable", ...}; answered 503 unless ok.
+    using HealthReport = std::function<QJsonObject()>;
+    void setHealthReport(HealthReport report) { m_healthReport = std::move(report); }
+    // Stored pushes are refused with 503 store_unavailable once this says no.
+    void setStoreFileGuard(StoreFileGuard *guard) { m_fileGuard = guard; }
     QHttpServerResponse health(const QHttpServerRequest &request) const;
     void notify(const QHttpServerRequest &request, const Reply &reply);
     void broadcast(const QHttpServerRequest &request, const Reply &reply);
@@ -57,6 +64,8 @@ private:
     StoreService &m_store;
     ServerStats &m_stats;
     AdminFeed &m_feed;
+    HealthReport m_healthReport;
+    StoreFileGuard *m_fileGuard = nullptr;
     QObject m_callbacks; // context of the store's answers, in this (the main) thread
 };
 

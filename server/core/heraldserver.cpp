@@ -9,6 +9,7 @@
 #include "logging.h"
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
+#include "store/storefileguard.h"
 #include "store/storeservice.h"
 #include "tokenverifier.h"
 #include "workerpool.h"
@@ -53,24 +54,29 @@ bool HeraldServer::start(const ServerConfig &config)
     settings.heartbeatMs = config.heartbeatMs;
     settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
     settings.clientFramesPerSecond = config.clientFramesPerSecond;
-    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store,
-                                          m_feed);
+    m_pool
+        = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed);
     connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
     QString error;
-    if (!m_store->start(*m_pool, &error)) {
+    if (!m_store->start(*m_pool, &error) || !m_fileGuard->arm(&error)) {
         m_errorString = u"store: "_s + error;
         return false;
     }
-    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats,
-                                             m_feed);
+    m_fileCheck.setInterval(1000);
+    connect(&m_fileCheck, &QTimer::timeout, this, [this] { m_fileGuard->check(); });
+    m_fileCheck.start();
+    m_service
+        = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats, m_feed);
+    m_service->setStoreFileGuard(m_fileGuard.get());
+    m_service->setHealthReport([this] { return health(); });
     m_inbox = std::make_unique<InboxApi>(m_service->guard(), *m_store);
     if (!config.adminToken.isEmpty()) {
         AdminHub::Settings adminSettings;
         adminSettings.countersMs = config.adminCountersMs;
         m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
                                                           *m_store, config.maxUsersPerPush);
-        m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats,
-                                             m_feed, *m_adminCommands, adminSettings);
+        m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats, m_feed,
+                                             *m_adminCommands, adminSettings);
     }
     m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get(), m_stats);
     m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
@@ -102,19 +108,42 @@ void HeraldServer::createStore(const ServerConfig &config)
 {
     std::unique_ptr<NotificationStore> store;
     if (config.store == ServerConfig::StoreKind::Memory) {
+        m_fileGuard = std::make_unique<StoreFileGuard>();
         store = std::make_unique<MemoryStore>();
         qCWarning(lcServer) << "memory store: notifications are lost when the server stops";
     } else {
         const QString path = QDir(config.dataDir).absoluteFilePath(u"herald.sqlite3"_s);
+        m_fileGuard = std::make_unique<StoreFileGuard>(path);
         store = std::make_unique<SqliteStore>(path, config.sqliteSynchronous);
-        qCInfo(lcServer).noquote() << "SQLite store" << path << "synchronous"
-                                   << (config.sqliteSynchronous == ServerConfig::Synchronous::Full
-                                               ? "FULL"
-                                               : "NORMAL");
+        qCInfo(lcServer).noquote()
+            << "SQLite store" << path << "synchronous"
+            << (config.sqliteSynchronous == ServerConfig::Synchronous::Full ? "FULL" : "NORMAL");
     }
     const StoreService::Settings settings{config.historySize, config.historyTtlMs,
                                           config.idempotencyTtlMs, config.trimIntervalMs};
     m_store = std::make_unique<StoreService>(std::move(store), settings, m_directory, m_stats);
+}
+
+// What /healthz reports: checked now, not a constant.
+QJsonObject HeraldServer::health()
+{
+    const bool storeOk = m_fileGuard->check();
+    QJsonObject store{{u"kind"_s, m_fileGuard->path().isEmpty() ? u"memory"_s : u"sqlite"_s},
+                      {u"ok"_s, storeOk}};
+    if (!storeOk)
+        store.insert(u"error"_s, m_fileGuard->problem());
+    const bool workersOk = m_pool && m_pool->allRunning();
+    const bool wsOk = m_acceptor && m_acceptor->isListening();
+    const bool apiOk = m_api && m_api->isListening();
+    const bool ok = storeOk && workersOk && wsOk && apiOk && !m_stopping;
+    return {{u"status"_s, ok ? u"ok"_s : u"unavailable"_s},
+            {u"store"_s, store},
+            {u"workers"_s,
+             QJsonObject{{u"count"_s, m_pool ? m_pool->size() : 0}, {u"ok"_s, workersOk}}},
+            {u"listeners"_s,
+             QJsonObject{{u"ws"_s, QJsonObject{{u"port"_s, wsPort()}, {u"ok"_s, wsOk}}},
+                         {u"api"_s, QJsonObject{{u"port"_s, apiPort()}, {u"ok"_s, apiOk}}}}},
+            {u"stopping"_s, m_stopping}};
 }
 
 quint16 HeraldServer::wsPort() const

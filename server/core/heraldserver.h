@@ -1,11 +1,13 @@
 #pragma once
 
-#include "serverconfig.h"
 #include "admin/adminfeed.h"
+#include "serverconfig.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
 
+#include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -17,6 +19,7 @@ class ApiServer;
 class ApiService;
 class HandshakeGate;
 class InboxApi;
+class StoreFileGuard;
 class StoreService;
 class TokenVerifier;
 class WorkerPool;
@@ -51,6 +54,7 @@ Q_SIGNALS:
 
 private:
     void createStore(const ServerConfig &config);
+    QJsonObject health();
     void finishStop();
 
     QString m_errorString;
@@ -60,6 +64,8 @@ private:
     std::unique_ptr<TokenVerifier> m_verifier;
     std::unique_ptr<HandshakeGate> m_gate;
     std::unique_ptr<StoreService> m_store;
+    std::unique_ptr<StoreFileGuard> m_fileGuard;
+    QTimer m_fileCheck;
     std::unique_ptr<WorkerPool> m_pool;
     std::unique_ptr<ApiService> m_service;
     std::unique_ptr<InboxApi> m_inbox;

@@ -2,11 +2,12 @@
 
 #include <QThread>
 
+#include <algorithm>
+
 namespace Herald {
 
 WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-                       ServerStats &stats, StoreService &store, AdminFeed &feed,
-                       QObject *parent)
+                       ServerStats &stats, StoreService &store, AdminFeed &feed, QObject *parent)
     : QObject(parent)
 {
     for (int i = 0; i < count; ++i) {
@@ -114,6 +115,13 @@ void WorkerPool::shutdown()
         Worker *worker = m_workers[i];
         post(int(i), [worker] { worker->shutdown(); });
     }
+}
+
+bool WorkerPool::allRunning() const
+{
+    return !m_threads.empty()
+        && std::all_of(m_threads.cbegin(), m_threads.cend(),
+                       [](const QThread *thread) { return thread->isRunning(); });
 }
 
 } // namespace Herald

@@ -21,11 +21,11 @@ class WorkerPool : public QObject
 
 public:
     WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-               ServerStats &stats, StoreService &store, AdminFeed &feed,
-               QObject *parent = nullptr);
+               ServerStats &stats, StoreService &store, AdminFeed &feed, QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
     int size() const { return int(m_workers.size()); }
+    bool allRunning() const; // every worker thread is up (for /healthz)
     int indexFor(const QString &user) const;
 
     void adopt(const PendingConnection &connection);
