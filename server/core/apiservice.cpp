@@ -3,6 +3,7 @@
 #include "admin/adminfeed.h"
 #include "jsontext.h"
 #include "logging.h"
+#include "logtext.h"
 #include "notification.h"
 #include "pushrequest.h"
 #include "serverstats.h"
@@ -127,9 +128,10 @@ void ApiService::accepted(const PushRequest &request, const QString &id, qsizety
     const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
     (broadcast ? m_stats.broadcasts : m_stats.notifications)
         .fetch_add(1, std::memory_order_relaxed);
-    qCInfo(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << id << "event"
-                            << request.event << "users" << request.users.size() << "sessions"
-                            << sessions << (stored ? "stored" : "live");
+    // Debug, not info: at thousands of pushes a second a line each would be the bottleneck.
+    qCDebug(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << id << "event"
+                             << LogText::escaped(request.event) << "users" << request.users.size()
+                             << "sessions" << sessions << (stored ? "stored" : "live");
     QJsonObject summary{{u"id"_s, id},
                         {u"event"_s, request.event},
                         {u"payload_bytes"_s, double(payloadBytes)},
@@ -172,7 +174,8 @@ QHttpServerResponse ApiService::userSessions(const QString &userSegment,
     const QList<SessionInfo> sessions = m_directory.sessionsOf(user);
     if (request.method() == Method::Delete) {
         m_pool.disconnectUser(user);
-        qCInfo(lcApi).noquote() << "disconnect user" << user << "sessions" << sessions.size();
+        qCInfo(lcApi).noquote() << "disconnect user" << LogText::escaped(user) << "sessions"
+                                << sessions.size();
         return QHttpServerResponse(
             QJsonObject{{u"user"_s, user}, {u"disconnected"_s, double(sessions.size())}});
     }
@@ -216,7 +219,8 @@ QHttpServerResponse ApiService::session(const QString &sessionSegment,
     if (request.method() == Method::Get)
         return QHttpServerResponse(info->toJson());
     m_pool.disconnectSession(info->user, info->id);
-    qCInfo(lcApi).noquote() << "disconnect session" << info->id << "user" << info->user;
+    qCInfo(lcApi).noquote() << "disconnect session" << info->id << "user"
+                            << LogText::escaped(info->user);
     return QHttpServerResponse(QJsonObject{{u"session"_s, info->id}, {u"disconnected"_s, 1}});
 }
 

@@ -2,6 +2,7 @@
 
 #include "jsontext.h"
 #include "logging.h"
+#include "logtext.h"
 #include "store/storeservice.h"
 
 #include <QJsonArray>
@@ -59,7 +60,7 @@ void InboxApi::markRead(const QString &userSegment, const QHttpServerRequest &re
                              return reply->send(ApiGuard::errorResponse(
                                      {503, u"store_unavailable"_s, error}));
                          }
-                         qCInfo(lcApi).noquote() << "read user" << user << "up to"
+                         qCInfo(lcApi).noquote() << "read user" << LogText::escaped(user) << "up to"
                                                  << state.readCursor << "unread" << state.unread;
                          reply->send(QHttpServerResponse(stateJson(user, state, epoch)));
                      });
