@@ -3,6 +3,7 @@
 #include "heraldserver.h"
 #include "logging.h"
 #include "signalwatcher.h"
+#include "systemdnotifier.h"
 
 #include <QCoreApplication>
 
@@ -47,7 +48,11 @@ int main(int argc, char *argv[])
         std::fflush(stdout);
     }
 
+    SystemdNotifier systemd;
+    systemd.ready(server.wsPort(), server.apiPort());
     SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &systemd,
+                     &SystemdNotifier::stopping);
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, &HeraldServer::stop);
     QObject::connect(&server, &HeraldServer::stopped, &app, &QCoreApplication::quit);
     QObject::connect(&signals, &SignalWatcher::reloadRequested, &app, [] {

@@ -3,6 +3,7 @@
 #include "tokensigner.h"
 #include "wsclient.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -10,6 +11,10 @@
 #include <QTest>
 
 #include <csignal>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald::Test;
@@ -25,6 +30,7 @@ private Q_SLOTS:
     void refusesToStartWithoutSecrets();
     void sigtermClosesSessionsWith1001();
     void otherSignalsKeepItRunning();
+    void notifiesSystemd();
     void devModePrintsAWorkingExample();
 };
 
@@ -131,6 +137,41 @@ void TestProcess::otherSignalsKeepItRunning()
     QTRY_VERIFY_WITH_TIMEOUT((log += server.process().readAllStandardError()).contains("SIGHUP"),
                              15000);
     QVERIFY(server.terminate());
+}
+
+// Type=notify: READY=1 once listening, watchdog pings, STOPPING=1 on SIGTERM,
+// sent to the datagram socket systemd names in NOTIFY_SOCKET (here, the test's).
+void TestProcess::notifiesSystemd()
+{
+    QTemporaryDir dir;
+    const QByteArray path = QFile::encodeName(dir.filePath(u"notify"_s));
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+    QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    QByteArray received;
+    const auto receive = [&] {
+        char buffer[4096];
+        for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+            received += QByteArray(buffer, n) + '\n';
+        return received;
+    };
+
+    QProcessEnvironment env = ServerProcess::environmentWithSecrets();
+    env.insert(u"NOTIFY_SOCKET"_s, QString::fromLocal8Bit(path));
+    env.insert(u"WATCHDOG_USEC"_s, u"400000"_s);
+    QTemporaryDir data;
+    ServerProcess server;
+    QVERIFY(server.start({u"--data-dir"_s, data.path()}, env));
+    QTRY_VERIFY_WITH_TIMEOUT(receive().contains("READY=1"), 15000);
+    QVERIFY(received.contains("port " + QByteArray::number(server.wsPort())));
+    QTRY_VERIFY_WITH_TIMEOUT(receive().contains("WATCHDOG=1"), 15000);
+    QVERIFY(!received.contains("STOPPING=1"));
+    QVERIFY(server.terminate());
+    QTRY_VERIFY_WITH_TIMEOUT(receive().contains("STOPPING=1"), 15000);
+    ::close(fd);
 }
 
 void TestProcess::devModePrintsAWorkingExample()
