@@ -1,5 +1,7 @@
 #include "tokenverifier.h"
 
+#include <algorithm>
+
 #include "secretcompare.h"
 
 #include <QCryptographicHash>
@@ -134,9 +136,15 @@ std::optional<TokenError> checkValidity(const TokenClaims &claims, const QDateTi
 
 // A negative leeway would silently shorten every token's life: treat it as none.
 TokenVerifier::TokenVerifier(QByteArray secret, int leewaySeconds)
-    : m_secret(std::move(secret)), m_leewaySeconds(qMax(0, leewaySeconds))
+    : TokenVerifier(QList<Key>{{QByteArray(), std::move(secret)}}, leewaySeconds)
+{ }
+
+TokenVerifier::TokenVerifier(QList<Key> keys, int leewaySeconds)
+    : m_keys(std::move(keys)), m_leewaySeconds(qMax(0, leewaySeconds))
 {
-    Q_ASSERT(!m_secret.isEmpty());
+    Q_ASSERT(!m_keys.isEmpty());
+    Q_ASSERT(std::none_of(m_keys.cbegin(), m_keys.cend(),
+                          [](const Key &key) { return key.secret.isEmpty(); }));
 }
 
 TokenVerifier::Result TokenVerifier::verify(const QByteArray &token, const QDateTime &now) const
@@ -154,7 +162,22 @@ TokenVerifier::Result TokenVerifier::verify(const QByteArray &token, const QDate
     // is not allowed by the RFC).
     if (decoded->header.contains(u"crit"_s))
         return TokenError::CriticalExtension;
-    if (!signatureMatches(*decoded, m_secret))
+    const QJsonValue kid = decoded->header.value(u"kid"_s);
+    if (!kid.isUndefined() && !kid.isString())
+        return TokenError::Malformed;
+    bool known = kid.isUndefined();
+    bool matches = false;
+    for (const Key &key : m_keys) {
+        // Every candidate is checked, so the time taken does not tell which one matched.
+        const bool candidate = kid.isUndefined() || key.id == kid.toString().toUtf8();
+        if (!candidate || (!kid.isUndefined() && key.id.isEmpty()))
+            continue;
+        known = true;
+        matches = signatureMatches(*decoded, key.secret) || matches;
+    }
+    if (!known)
+        return TokenError::UnknownKey;
+    if (!matches)
         return TokenError::BadSignature;
     const std::optional<TokenClaims> claims = readClaims(decoded->payload);
     if (!claims)
@@ -175,6 +198,8 @@ QString TokenVerifier::errorCode(TokenError error)
         return u"token_algorithm"_s;
     case TokenError::CriticalExtension:
         return u"token_crit"_s;
+    case TokenError::UnknownKey:
+        return u"token_kid"_s;
     case TokenError::BadSignature:
         return u"token_signature"_s;
     case TokenError::MissingClaim:
@@ -199,6 +224,8 @@ QString TokenVerifier::errorMessage(TokenError error)
         return u"The access token must be signed with HS256."_s;
     case TokenError::CriticalExtension:
         return u"The access token's header lists critical extensions (crit), which are not supported."_s;
+    case TokenError::UnknownKey:
+        return u"The access token's kid names no secret this server has."_s;
     case TokenError::BadSignature:
         return u"The access token signature is not valid."_s;
     case TokenError::MissingClaim:

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include <variant>
@@ -20,6 +21,7 @@ enum class TokenError {
     BadAlgorithm, //!< header alg is not "HS256" (incl. "none") ("token_algorithm")
     CriticalExtension, //!< header has "crit": extensions we must understand, and we know none
                        //!< ("token_crit")
+    UnknownKey, //!< header "kid" names no configured secret ("token_kid")
     BadSignature, //!< HMAC does not match ("token_signature")
     MissingClaim, //!< sub or exp absent, or of the wrong type ("token_claims")
     Expired, //!< now >= exp (+ leeway) ("token_expired")
@@ -39,13 +41,27 @@ class TokenVerifier
 public:
     using Result = std::variant<TokenClaims, TokenError>;
 
+    //! One secret that verifies tokens; \a id is what a token's "kid" header names.
+    struct Key
+    {
+        QByteArray id; //!< empty: only tokens without "kid" are tried against it
+        QByteArray secret;
+    };
+
     //! \a secret must not be empty; \a leewaySeconds tolerates clock skew on exp/nbf.
     explicit TokenVerifier(QByteArray secret, int leewaySeconds = 0);
+    /*!
+        Several secrets, so that an application can roll its signing secret
+        without disconnecting anyone. A token with a "kid" header is checked
+        against the key with that id only (UnknownKey when there is none); a
+        token without one against every key.
+    */
+    explicit TokenVerifier(QList<Key> keys, int leewaySeconds = 0);
 
     /*!
         Returns the claims, or the first reason the token is refused, checked in
-        this order: Missing, Malformed, BadAlgorithm, BadSignature, MissingClaim,
-        Expired, NotYetValid. Never throws.
+        this order: Missing, Malformed, BadAlgorithm, CriticalExtension,
+        UnknownKey, BadSignature, MissingClaim, Expired, NotYetValid. Never throws.
     */
     Result verify(const QByteArray &token,
                   const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
@@ -56,7 +72,7 @@ public:
     static QString errorMessage(TokenError error);
 
 private:
-    QByteArray m_secret;
+    QList<Key> m_keys;
     int m_leewaySeconds;
 };
 

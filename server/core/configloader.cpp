@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 #include <array>
 #include <optional>
@@ -220,6 +221,7 @@ private:
                              c.secretGenerated)
             && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey,
                              c.apiKeyGenerated)
+            && readSecretList(o.secretsFile, minSecret, c.extraSecrets)
             && readSecret(o.adminTokenFile, u"HERALD_ADMIN_TOKEN"_s,
                           c.devMode ? 1 : MinAdminTokenBytes, c.adminToken)
             && generateAdminToken(c);
@@ -256,6 +258,47 @@ private:
         if (secret.isEmpty())
             return fail(u"%1: '%2' is empty"_s.arg(path->origin, fileName));
         return accept(secret, u"%1 ('%2')"_s.arg(path->origin, fileName), minBytes, target);
+    }
+
+    // "<kid> <secret>" lines; blank lines and '#' comments are skipped.
+    bool readSecretList(const OptionSpec &fileSpec, int minBytes,
+                        QList<std::pair<QByteArray, QByteArray>> &target)
+    {
+        const auto path = m_sources.find(fileSpec);
+        if (!path)
+            return true;
+        const QString fileName = m_sources.path(*path);
+        QFile file(fileName);
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(
+                u"%1: cannot read '%2' (%3)"_s.arg(path->origin, fileName, file.errorString()));
+        static const QRegularExpression kidPattern(u"^[A-Za-z0-9._-]{1,64}$"_s);
+        int number = 0;
+        for (const QByteArray &raw : file.readAll().split('\n')) {
+            ++number;
+            const QByteArray line = raw.trimmed();
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            const QString where = u"%1 ('%2' line %3)"_s.arg(path->origin, fileName).arg(number);
+            const qsizetype space = line.indexOf(' ');
+            const QByteArray kid = line.left(space);
+            if (space < 0 || !kidPattern.match(QString::fromLatin1(kid)).hasMatch())
+                return fail(
+                    u"%1: expected '<kid> <secret>', kid of letters, digits, '.', '_' or '-'"_s.arg(
+                        where));
+            for (const auto &[known, secret] : std::as_const(target)) {
+                if (known == kid)
+                    return fail(
+                        u"%1: kid '%2' appears twice"_s.arg(where, QString::fromLatin1(kid)));
+            }
+            QByteArray secret;
+            if (!accept(line.mid(space + 1).trimmed(), where, minBytes, secret))
+                return false;
+            target.append({kid, secret});
+        }
+        if (target.isEmpty())
+            return fail(u"%1: '%2' holds no secret"_s.arg(path->origin, fileName));
+        return true;
     }
 
     bool accept(const QByteArray &secret, const QString &origin, int minBytes, QByteArray &target)

@@ -134,6 +134,12 @@ ConfigOptions makeTable()
             u"File holding the bearer key for the push API (trailing whitespace ignored). "
             u"HERALD_API_KEY may hold the key itself instead."_s,
             u"none, required unless --dev"_s},
+        .secretsFile = {u"secrets-file"_s, {u"HERALD_SECRETS_FILE"_s}, u"secrets_file"_s, u"file"_s,
+            path,
+            u"File of further token secrets for rotation, one '<kid> <secret>' per line ('#' "
+            u"comments). A token whose header has that kid is checked with that secret; a token "
+            u"without kid with every secret. Each secret at least 32 bytes."_s,
+            u"none"_s},
         .adminTokenFile = {u"admin-token-file"_s, {u"HERALD_ADMIN_TOKEN_FILE"_s}, u"admin_token_file"_s,
             u"file"_s, path,
             u"File holding the bearer token of the admin channel (/admin on the push API "
@@ -164,11 +170,32 @@ const ConfigOptions &ConfigOptions::table()
 
 QList<const OptionSpec *> ConfigOptions::all() const
 {
-    return {&wsPort,      &wsBind,           &apiPort,        &apiBind,        &workers,
-            &heartbeat,   &handshakeTimeout, &apiIdleTimeout, &apiHeadTimeout, &apiMinBodyRate,
-            &maxPayload,  &clientRate,       &store,          &dataDir,        &synchronous,
-            &historySize, &historyTtl,       &trimInterval,   &idempotencyTtl, &legacyRoutes,
-            &dev,         &secretFile,       &apiKeyFile,     &adminTokenFile, &adminAllowedOrigins,
+    return {&wsPort,
+            &wsBind,
+            &apiPort,
+            &apiBind,
+            &workers,
+            &heartbeat,
+            &handshakeTimeout,
+            &apiIdleTimeout,
+            &apiHeadTimeout,
+            &apiMinBodyRate,
+            &maxPayload,
+            &clientRate,
+            &store,
+            &dataDir,
+            &synchronous,
+            &historySize,
+            &historyTtl,
+            &trimInterval,
+            &idempotencyTtl,
+            &legacyRoutes,
+            &dev,
+            &secretFile,
+            &apiKeyFile,
+            &secretsFile,
+            &adminTokenFile,
+            &adminAllowedOrigins,
             &config};
 }
 

@@ -57,7 +57,7 @@ struct ConfigOptions
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
         apiIdleTimeout, apiHeadTimeout, apiMinBodyRate, maxPayload, clientRate, store, dataDir,
         synchronous, historySize, historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev,
-        secretFile, apiKeyFile, adminTokenFile, adminAllowedOrigins, config;
+        secretFile, apiKeyFile, secretsFile, adminTokenFile, adminAllowedOrigins, config;
 };
 
 } // namespace Herald

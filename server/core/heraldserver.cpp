@@ -47,7 +47,10 @@ HeraldServer::~HeraldServer()
 bool HeraldServer::start(const ServerConfig &config)
 {
     const int workers = config.workers > 0 ? config.workers : QThread::idealThreadCount();
-    m_verifier = std::make_unique<TokenVerifier>(config.secret);
+    QList<TokenVerifier::Key> keys{{QByteArray(), config.secret}};
+    for (const auto &[kid, secret] : config.extraSecrets)
+        keys.append({kid, secret});
+    m_verifier = std::make_unique<TokenVerifier>(keys);
     m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
     createStore(config);
     Worker::Settings settings;

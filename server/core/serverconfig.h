@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 namespace Herald {
 
 // Everything herald-server needs to start, as one value. Built by ConfigLoader
@@ -45,6 +47,8 @@ struct ServerConfig
     int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
 
     QByteArray secret; // HS256 key for browser tokens; never logged
+    // More secrets that verify tokens (rotation): a token's "kid" picks one by id.
+    QList<std::pair<QByteArray, QByteArray>> extraSecrets; // (kid, secret)
     QByteArray apiKey; // bearer key for /api/; never logged
     QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
     QStringList adminAllowedOrigins; // pages that may open /admin; empty: none (only non-browsers)

@@ -69,6 +69,13 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"maxPayloadBytes"_s, QString::number(c.maxPayloadBytes)},
         {u"legacyRoutes"_s, boolText(c.legacyRoutes)},
         {u"adminAllowedOrigins"_s, c.adminAllowedOrigins.join(u',')},
+        {u"secretKids"_s,
+         [&c] {
+             QStringList kids;
+             for (const auto &[kid, secret] : c.extraSecrets)
+                 kids << QString::fromLatin1(kid) + u'=' + QString::number(secret.size());
+             return kids.join(u',');
+         }()},
         {u"devMode"_s, boolText(c.devMode)},
         {u"store"_s, memory ? u"memory"_s : u"sqlite"_s},
         {u"dataDir"_s, c.dataDir},
@@ -280,6 +287,16 @@ void TestConfigLoader::eachSource_data()
     QTest::newRow("api min body rate file")
         << UseConfig << Secrets << QStringList{u"h.conf:api_min_body_rate = 100000"_s}
         << u"apiMinBodyRate"_s << u"100000"_s;
+    const QString secretA(40, u'a'), secretB(33, u'b');
+    QTest::newRow("secrets file flag")
+        << QStringList{u"--secrets-file"_s, u"@dir@/rot.keys"_s} << Secrets
+        << QStringList{u"rot.keys:# rotation\n\nk1 "_s + secretA + u"\nk2   "_s + secretB
+                       + u"  \n"_s}
+        << u"secretKids"_s << u"k1=40,k2=33"_s;
+    QTest::newRow("secrets file key")
+        << UseConfig << Secrets
+        << QStringList{u"h.conf:secrets_file = rot.keys"_s, u"rot.keys:2026-12 "_s + secretA}
+        << u"secretKids"_s << u"2026-12=40"_s;
     QTest::newRow("admin origins flag")
         << QStringList{u"--admin-allowed-origins"_s,
                        u"https://ops.example.com, http://LOCALHOST:8000"_s}
@@ -668,6 +685,24 @@ void TestConfigLoader::badInput_data()
         << none << QStringList{u"HERALD_SECRET_FILE=@dir@/sub"_s, u"HERALD_API_KEY=k"_s}
         << QStringList{u"sub/"_s} << frags({u"HERALD_SECRET_FILE"_s, u"'@dir@/sub'"_s})
         << QString();
+    QTest::newRow("secrets file without kid")
+        << flag(u"--secrets-file"_s, u"@dir@/r.keys"_s) << Secrets
+        << QStringList{u"r.keys:"_s + QString(40, u'x')}
+        << frags({u"r.keys' line 1"_s, u"<kid> <secret>"_s}) << QString(40, u'x');
+    QTest::newRow("secrets file short secret")
+        << flag(u"--secrets-file"_s, u"@dir@/r.keys"_s) << Secrets
+        << QStringList{u"r.keys:k1 "_s + QString(40, u'x') + u"\nk2 short"_s}
+        << frags({u"line 2"_s, u"5 bytes"_s}) << u"short"_s;
+    QTest::newRow("secrets file repeated kid")
+        << flag(u"--secrets-file"_s, u"@dir@/r.keys"_s) << Secrets
+        << QStringList{u"r.keys:k1 "_s + QString(40, u'x') + u"\nk1 "_s + QString(40, u'y')}
+        << frags({u"line 2"_s, u"kid 'k1' appears twice"_s}) << QString(40, u'y');
+    QTest::newRow("secrets file bad kid")
+        << flag(u"--secrets-file"_s, u"@dir@/r.keys"_s) << Secrets
+        << QStringList{u"r.keys:k/1 "_s + QString(40, u'x')} << frags({u"line 1"_s}) << QString();
+    QTest::newRow("secrets file empty")
+        << flag(u"--secrets-file"_s, u"@dir@/r.keys"_s) << Secrets
+        << QStringList{u"r.keys:# nothing\n"_s} << frags({u"holds no secret"_s}) << QString();
     QTest::newRow("empty api key file")
         << UseConfig << QStringList{u"HERALD_SECRET="_s + Secret}
         << QStringList{u"h.conf:api_key_file = a.key"_s, u"a.key: \n\n"_s}
@@ -875,6 +910,9 @@ void TestConfigLoader::helpIsComplete()
         u"HERALD_IDEMPOTENCY_TTL"_s,
         u"idempotency_ttl"_s,
         u"default 24h"_s,
+        u"--secrets-file <file>"_s,
+        u"HERALD_SECRETS_FILE"_s,
+        u"secrets_file"_s,
         u"--api-head-timeout-s <seconds>"_s,
         u"HERALD_API_HEAD_TIMEOUT_S"_s,
         u"api_head_timeout_s"_s,

@@ -109,6 +109,8 @@ private Q_SLOTS:
     void accepted_data();
     void accepted();
     void signerRoundTrip();
+    void rotationWithSeveralSecrets_data();
+    void rotationWithSeveralSecrets();
     void signRawEncodesBytesAsGiven();
     void negativeLeewayCountsAsNone();
     void errorCodes();
@@ -369,6 +371,49 @@ void TestTokenVerifier::errorCodes()
     }
     QCOMPARE(codes.size(), expected.size());
     QCOMPARE(messages.size(), expected.size());
+}
+
+void TestTokenVerifier::rotationWithSeveralSecrets_data()
+{
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<int>("error"); // -1: accepted
+    const QByteArray oldSecret = "old-secret-0123456789abcdef0123456789";
+    const QByteArray newSecret = "new-secret-0123456789abcdef0123456789";
+    const QByteArray stranger = "not-ours-0123456789abcdef0123456789ab";
+    const auto withKid = [](const QByteArray &kid) {
+        return R"({"alg":"HS256","typ":"JWT","kid":)" + kid + "}";
+    };
+    QTest::newRow("no kid, primary secret") << signRaw(hs256(), goodPayload(), oldSecret) << -1;
+    QTest::newRow("no kid, listed secret") << signRaw(hs256(), goodPayload(), newSecret) << -1;
+    QTest::newRow("no kid, unknown secret")
+        << signRaw(hs256(), goodPayload(), stranger) << int(TokenError::BadSignature);
+    QTest::newRow("kid picks its secret")
+        << signRaw(withKid(R"("k2")"), goodPayload(), newSecret) << -1;
+    QTest::newRow("kid with another key's secret")
+        << signRaw(withKid(R"("k2")"), goodPayload(), oldSecret) << int(TokenError::BadSignature);
+    QTest::newRow("unknown kid") << signRaw(withKid(R"("k9")"), goodPayload(), newSecret)
+                                 << int(TokenError::UnknownKey);
+    QTest::newRow("empty kid never picks the primary")
+        << signRaw(withKid(R"("")"), goodPayload(), oldSecret) << int(TokenError::UnknownKey);
+    QTest::newRow("kid not a string")
+        << signRaw(withKid("2"), goodPayload(), newSecret) << int(TokenError::Malformed);
+}
+
+void TestTokenVerifier::rotationWithSeveralSecrets()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(int, error);
+    const TokenVerifier verifier(
+        QList<TokenVerifier::Key>{{QByteArray(), "old-secret-0123456789abcdef0123456789"},
+                                  {"k2", "new-secret-0123456789abcdef0123456789"}});
+    const TokenVerifier::Result result = verifier.verify(token, at(Now));
+    if (error < 0) {
+        QVERIFY(std::holds_alternative<TokenClaims>(result));
+        QCOMPARE(std::get<TokenClaims>(result).user, u"alice"_s);
+    } else {
+        QVERIFY(std::holds_alternative<TokenError>(result));
+        QCOMPARE(int(std::get<TokenError>(result)), error);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestTokenVerifier)

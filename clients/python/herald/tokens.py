@@ -50,13 +50,14 @@ def _sign(signing_input, secret):
     return hmac.new(secret, signing_input, hashlib.sha256).digest()
 
 
-def mint_token(user_id, secret, ttl=3600, now=None):
+def mint_token(user_id, secret, ttl=3600, now=None, kid=None):
     """Returns a token (str) letting ``user_id`` open WebSocket sessions.
 
     ``sub`` is ``str(user_id)``, ``iat`` is ``now`` (seconds since the epoch,
     default the current time) and ``exp`` is ``iat + ttl``; both are whole
     seconds. ``secret`` is HERALD_SECRET (str or bytes), the one herald-server
-    was started with.
+    was started with, or one listed in its ``secrets_file``; then pass that
+    line's ``kid`` so the server picks the secret directly.
     """
     if isinstance(user_id, bool) or user_id is None:
         raise ValueError("user_id must be a string or an integer")
@@ -69,7 +70,8 @@ def mint_token(user_id, secret, ttl=3600, now=None):
         raise ValueError("ttl must be a positive number of seconds")
     issued = int(time.time() if now is None else now)
     payload = {"sub": sub, "iat": issued, "exp": issued + ttl}
-    signing_input = (_b64url(_compact(_HEADER)) + "." + _b64url(_compact(payload))).encode("ascii")
+    header = _HEADER if kid is None else {**_HEADER, "kid": str(kid)}
+    signing_input = (_b64url(_compact(header)) + "." + _b64url(_compact(payload))).encode("ascii")
     return signing_input.decode("ascii") + "." + _b64url(_sign(signing_input, key))
 
 
