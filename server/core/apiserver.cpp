@@ -93,6 +93,7 @@ void ApiServer::addRoutes(bool legacyRoutes)
         u"/api/v1/sessions/<arg>"_s,
         [this](const QString &id, const Request &r) { return m_service.session(id, r); });
     m_http.route(u"/api/v1/stats"_s, [this](const Request &r) { return m_service.stats(r); });
+    m_http.route(u"/metrics"_s, [this](const Request &r) { return m_service.metrics(r); });
     if (legacyRoutes) {
         m_http.route<EncodedPathRule>(
             u"/new/<arg>"_s, [this](const QString &user, const Request &r, Responder &&responder) {

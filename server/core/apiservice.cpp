@@ -4,6 +4,7 @@
 #include "jsontext.h"
 #include "logging.h"
 #include "logtext.h"
+#include "metricsexporter.h"
 #include "notification.h"
 #include "pushrequest.h"
 #include "serverstats.h"
@@ -44,6 +45,14 @@ QHttpServerResponse ApiService::health(const QHttpServerRequest &request) const
         = m_healthReport ? m_healthReport() : QJsonObject{{u"status"_s, u"ok"_s}};
     const bool ok = report.value(u"status"_s).toString() == u"ok"_s;
     return QHttpServerResponse(report, ok ? Status::Ok : Status::ServiceUnavailable);
+}
+
+QHttpServerResponse ApiService::metrics(const QHttpServerRequest &request) const
+{
+    if (auto error = m_guard.check(request, Method::Get, false))
+        return ApiGuard::errorResponse(*error);
+    return QHttpServerResponse(MetricsExporter::ContentType,
+                               MetricsExporter(m_stats, m_directory).render());
 }
 
 void ApiService::notify(const QHttpServerRequest &request, const Reply &reply)

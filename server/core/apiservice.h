@@ -39,6 +39,8 @@ public:
     // Stored pushes are refused with 503 store_unavailable once this says no.
     void setStoreFileGuard(StoreFileGuard *guard) { m_fileGuard = guard; }
     QHttpServerResponse health(const QHttpServerRequest &request) const;
+    // Prometheus text format; guarded by the API key like every /api/ route.
+    QHttpServerResponse metrics(const QHttpServerRequest &request) const;
     void notify(const QHttpServerRequest &request, const Reply &reply);
     void broadcast(const QHttpServerRequest &request, const Reply &reply);
     void legacyNew(const QString &user, const QHttpServerRequest &request, const Reply &reply);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "histogram.h"
+
 #include <QElapsedTimer>
 #include <QJsonObject>
 
@@ -34,6 +36,9 @@ public:
     std::atomic<quint64> apiTooLarge{0}; // Content-Length over the limit (413)
     std::atomic<quint64> apiTimeouts{0}; // head or body too slow (408)
     std::atomic<quint64> apiSlowReaders{0}; // closed: over 8 MiB of answers unread
+
+    Histogram storeCommitSeconds{Histogram::latencyBounds()}; // one append transaction
+    Histogram storeBatchSize{{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000}}; // pushes per commit
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;

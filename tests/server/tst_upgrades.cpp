@@ -91,7 +91,8 @@ void TestUpgrades::addColumns()
 void TestUpgrades::apiListener_data()
 {
     addColumns();
-    const QList<QByteArray> apiRoutes{"/api/v1/notify",
+    const QList<QByteArray> apiRoutes{"/metrics",
+                                      "/api/v1/notify",
                                       "/api/v1/broadcast",
                                       "/api/v1/sessions",
                                       "/api/v1/sessions/s_1",

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <algorithm>
@@ -122,7 +123,11 @@ void StoreService::flush()
         const qsizetype index = &entry - entries.constData();
         return this->respond(batch[index], entry, seqs);
     };
+    QElapsedTimer commit;
+    commit.start();
     const bool ok = m_store->append(entries, respond, &results, &error);
+    m_stats.storeCommitSeconds.observe(double(commit.nsecsElapsed()) / 1e9);
+    m_stats.storeBatchSize.observe(double(batch.size()));
     m_stats.storeCommits.fetch_add(1, std::memory_order_relaxed);
     if (!ok) {
         m_stats.storeErrors.fetch_add(1, std::memory_order_relaxed);
