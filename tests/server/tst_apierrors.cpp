@@ -64,28 +64,28 @@ void TestApiErrors::refused_data()
     QTest::addColumn<QString>("code");
 
     const QByteArray key = "Bearer " + ServerFixture::defaultConfig().apiKey;
-    const Headers json {{"Authorization", key}, {"Content-Type", "application/json"}};
-    const Headers authOnly {{"Authorization", key}};
+    const Headers json{{"Authorization", key}, {"Content-Type", "application/json"}};
+    const Headers authOnly{{"Authorization", key}};
     const QByteArray good = R"({"users":["1"],"data":{}})";
 
     QTest::newRow("no key") << "POST"_ba << u"/api/v1/notify"_s
-                            << Headers {{"Content-Type", "application/json"}} << good << 401
+                            << Headers{{"Content-Type", "application/json"}} << good << 401
                             << u"unauthorized"_s;
     QTest::newRow("wrong key") << "POST"_ba << u"/api/v1/notify"_s
-                               << Headers {{"Authorization", "Bearer nope"},
-                                           {"Content-Type", "application/json"}}
+                               << Headers{{"Authorization", "Bearer nope"},
+                                          {"Content-Type", "application/json"}}
                                << good << 401 << u"unauthorized"_s;
     QTest::newRow("key not bearer")
         << "POST"_ba << u"/api/v1/notify"_s
-        << Headers {{"Authorization", ServerFixture::defaultConfig().apiKey},
-                    {"Content-Type", "application/json"}}
+        << Headers{{"Authorization", ServerFixture::defaultConfig().apiKey},
+                   {"Content-Type", "application/json"}}
         << good << 401 << u"unauthorized"_s;
     QTest::newRow("stats without key")
-        << "GET"_ba << u"/api/v1/stats"_s << Headers {} << QByteArray() << 401 << u"unauthorized"_s;
+        << "GET"_ba << u"/api/v1/stats"_s << Headers{} << QByteArray() << 401 << u"unauthorized"_s;
     QTest::newRow("unknown path") << "GET"_ba << u"/api/v1/nothing"_s << authOnly << QByteArray()
                                   << 404 << u"not_found"_s;
     QTest::newRow("legacy route off")
-        << "GET"_ba << u"/new/1"_s << Headers {} << QByteArray() << 404 << u"not_found"_s;
+        << "GET"_ba << u"/new/1"_s << Headers{} << QByteArray() << 404 << u"not_found"_s;
     QTest::newRow("GET notify") << "GET"_ba << u"/api/v1/notify"_s << authOnly << QByteArray()
                                 << 405 << u"method_not_allowed"_s;
     QTest::newRow("PUT broadcast")
@@ -98,7 +98,7 @@ void TestApiErrors::refused_data()
                                      << u"unsupported_media_type"_s;
     QTest::newRow("form content type")
         << "POST"_ba << u"/api/v1/notify"_s
-        << Headers {{"Authorization", key}, {"Content-Type", "application/x-www-form-urlencoded"}}
+        << Headers{{"Authorization", key}, {"Content-Type", "application/x-www-form-urlencoded"}}
         << good << 415 << u"unsupported_media_type"_s;
     QTest::newRow("not json") << "POST"_ba << u"/api/v1/notify"_s << json << "{users:"_ba << 400
                               << u"invalid_json"_s;
@@ -161,11 +161,11 @@ void TestApiErrors::oversizedPayloadIsRefused()
     const QString fits(1022, u'x'); // 1022 characters + 2 quotes = 1024 bytes of JSON
     QCOMPARE(
         m_fixture->api()
-            .post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"nobody"_s}}, {u"data"_s, fits}})
+            .post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"nobody"_s}}, {u"data"_s, fits}})
             .status,
         202);
     const auto over = m_fixture->api().post(
-        u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"nobody"_s}}, {u"data"_s, fits + u'x'}});
+        u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"nobody"_s}}, {u"data"_s, fits + u'x'}});
     QCOMPARE(over.status, 413);
     QCOMPARE(over.errorCode(), u"payload_too_large"_s);
 }

@@ -67,7 +67,7 @@ void TestWsGate::refusedBeforeUpgrade_data()
 
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QByteArray hs256 = R"({"alg":"HS256","typ":"JWT"})";
-    const QJsonObject valid {{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600}};
+    const QJsonObject valid{{u"sub"_s, u"1"_s}, {u"exp"_s, now + 600}};
     const auto upgrade = [](const QByteArray &target) {
         return "GET " + target
             + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -150,7 +150,8 @@ void TestWsGate::servesTheBrowserClient_data()
 {
     QTest::addColumn<QByteArray>("path");
     QTest::addColumn<QString>("source");
-    QTest::newRow("classic script") << "/herald.js"_ba << QStringLiteral(HERALD_JS_DIR "/herald.js");
+    QTest::newRow("classic script")
+        << "/herald.js"_ba << QStringLiteral(HERALD_JS_DIR "/herald.js");
     QTest::newRow("module") << "/herald.mjs"_ba << QStringLiteral(HERALD_JS_DIR "/herald.mjs");
 }
 

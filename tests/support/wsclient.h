@@ -2,8 +2,8 @@
 
 #include <QJsonObject>
 #include <QList>
-#include <QObject>
 #include <QNetworkRequest>
+#include <QObject>
 #include <QUrl>
 #include <QWebSocket>
 
