@@ -53,7 +53,7 @@ bool ServerProcess::start(const QStringList &arguments, const QProcessEnvironmen
             match = listening.match(QString::fromUtf8(m_log));
             return match.hasMatch() || m_process.state() == QProcess::NotRunning;
         },
-        15000);
+        30000);
     if (!done || !match.hasMatch()) {
         qWarning().noquote() << "herald-server did not start:" << m_log;
         return false;
