@@ -205,7 +205,7 @@ void TestApiErrors::healthOnBothListeners()
         RawClient raw;
         QVERIFY(raw.connectTo(port));
         raw.write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        const QByteArray response = raw.readUntilClosed();
+        const QByteArray response = raw.readResponse();
         QCOMPARE(RawClient::statusOf(response), 200);
         QCOMPARE(RawClient::bodyOf(response).value(u"status"_s).toString(), u"ok"_s);
     }

@@ -2,7 +2,10 @@
 
 #include <QHostAddress>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace Herald::Test {
 
@@ -53,6 +56,30 @@ QByteArray RawClient::readHead(int timeoutMs)
     const QByteArray head = m_buffer.left(end + 4);
     m_buffer.remove(0, end + 4);
     return head;
+}
+
+QByteArray RawClient::readResponse(int timeoutMs)
+{
+    const QByteArray head = readHead(timeoutMs);
+    if (!head.endsWith("\r\n\r\n"))
+        return {};
+    static const QRegularExpression contentLength(u"^content-length:\\s*(\\d+)"_s,
+                                                  QRegularExpression::CaseInsensitiveOption
+                                                      | QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = contentLength.match(QString::fromLatin1(head));
+    const qsizetype length = match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    const bool complete = QTest::qWaitFor(
+        [&] {
+            m_buffer += m_socket.readAll();
+            return m_buffer.size() >= length
+                || m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
+    if (!complete || m_buffer.size() < length)
+        return {};
+    const QByteArray body = m_buffer.left(length);
+    m_buffer.remove(0, length);
+    return head + body;
 }
 
 int RawClient::statusOf(const QByteArray &response)

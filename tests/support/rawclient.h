@@ -21,6 +21,9 @@ public:
     QByteArray readUntilClosed(int timeoutMs = 5000);
     // Reads until the response head is complete; returns it (101 for success).
     QByteArray readHead(int timeoutMs = 5000);
+    // Reads one whole response, head and Content-Length body, whether or not
+    // the peer then closes; empty if it did not come in time.
+    QByteArray readResponse(int timeoutMs = 15000);
 
     static int statusOf(const QByteArray &response);
     static QJsonObject bodyOf(const QByteArray &response);
