@@ -9,7 +9,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald::Test;
 
@@ -24,7 +23,6 @@ private Q_SLOTS:
     void refusesToStartWithoutSecrets();
     void sigtermClosesSessionsWith1001();
     void devModePrintsAWorkingExample();
-
 };
 
 namespace {
@@ -89,11 +87,11 @@ void TestProcess::sigtermClosesSessionsWith1001()
     ServerProcess server;
     QVERIFY(server.start({u"--data-dir"_s, data.path()}, ServerProcess::environmentWithSecrets()));
 
-    const QByteArray token =
-            Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
+    const QByteArray token
+        = Herald::TokenSigner(Secret).sign(u"1"_s, QDateTime::currentDateTimeUtc().addSecs(60));
     WsClient client;
-    QVERIFY(client.connectAndWelcome(QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort())
-                                                  .arg(QString::fromLatin1(token)))));
+    QVERIFY(client.connectAndWelcome(QUrl(
+        u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort()).arg(QString::fromLatin1(token)))));
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
@@ -126,7 +124,7 @@ void TestProcess::devModePrintsAWorkingExample()
     QVERIFY(client.connectAndWelcome(QUrl(url)));
     QCOMPARE(client.framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"1"_s);
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(apiPort)), key.toLatin1());
-    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"1"_s}}}).status, 202);
+    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
     QVERIFY(server.terminate());
 }
