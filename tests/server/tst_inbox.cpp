@@ -430,7 +430,7 @@ void TestInbox::pipelinedPushesAreAnsweredInOrder()
             buffer += raw.socket().readAll();
             return buffer.count("HTTP/1.1 ") == 5 && buffer.endsWith('}');
         },
-        5000));
+        15000));
     QList<QByteArray> statuses;
     for (qsizetype at = buffer.indexOf("HTTP/1.1 "); at >= 0;
          at = buffer.indexOf("HTTP/1.1 ", at + 1)) {
