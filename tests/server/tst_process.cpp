@@ -48,7 +48,7 @@ void TestProcess::helpListsEveryOption()
     QProcess process;
     process.setProcessEnvironment(baseEnvironment());
     process.start(ServerProcess::binary(), {u"--help"_s});
-    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(process.waitForFinished(30000));
     QCOMPARE(process.exitCode(), 0);
     const QString help = QString::fromUtf8(process.readAllStandardOutput());
     for (const QString &option :
@@ -82,7 +82,7 @@ void TestProcess::refusesToStartWithoutSecrets()
     QProcess process;
     process.setProcessEnvironment(env);
     process.start(ServerProcess::binary(), {u"--ws-port"_s, u"0"_s});
-    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(process.waitForFinished(30000));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QVERIFY(process.exitCode() != 0);
     const QString error = QString::fromUtf8(process.readAllStandardError());

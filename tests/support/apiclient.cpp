@@ -44,8 +44,10 @@ ApiClient::Reply ApiClient::send(const QByteArray &method, const QString &path,
     buffer.setData(body);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, &buffer);
     QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!reply->isFinished())
-        finished.wait(10000);
+    // Generous for a busy machine; abort() stops the reply from reading the
+    // buffer, which does not outlive this call.
+    if (!reply->isFinished() && !finished.wait(30000))
+        reply->abort();
     Reply result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.body = reply->readAll();

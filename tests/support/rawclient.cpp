@@ -2,7 +2,10 @@
 
 #include <QHostAddress>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace Herald::Test {
 
@@ -65,20 +68,24 @@ QByteArray RawClient::takeReceived()
 QByteArray RawClient::readResponse(int timeoutMs)
 {
     const QByteArray head = readHead(timeoutMs);
-    qsizetype length = 0;
-    for (const QByteArray &line : head.split('\n')) {
-        if (line.toLower().startsWith("content-length:"))
-            length = line.mid(15).trimmed().toLongLong();
-    }
-    [[maybe_unused]] const bool complete = QTest::qWaitFor(
+    if (!head.endsWith("\r\n\r\n"))
+        return {};
+    static const QRegularExpression contentLength(u"^content-length:\\s*(\\d+)"_s,
+                                                  QRegularExpression::CaseInsensitiveOption
+                                                      | QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = contentLength.match(QString::fromLatin1(head));
+    const qsizetype length = match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    const bool complete = QTest::qWaitFor(
         [&] {
             m_buffer += m_socket.readAll();
             return m_buffer.size() >= length
                 || m_socket.state() == QAbstractSocket::UnconnectedState;
         },
         timeoutMs);
+    if (!complete || m_buffer.size() < length)
+        return {};
     const QByteArray body = m_buffer.left(length);
-    m_buffer.remove(0, body.size());
+    m_buffer.remove(0, length);
     return head + body;
 }
 

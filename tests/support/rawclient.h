@@ -12,24 +12,25 @@ namespace Herald::Test {
 class RawClient
 {
 public:
-    bool connectTo(quint16 port, int timeoutMs = 5000);
+    bool connectTo(quint16 port, int timeoutMs = 15000);
     void write(const QByteArray &bytes);
     // Sends "GET <target>" as a WebSocket upgrade request.
     void sendUpgrade(const QByteArray &target, const QByteArray &extraHeaders = {});
 
     // Reads until the peer closes (or timeout): the whole HTTP answer.
-    QByteArray readUntilClosed(int timeoutMs = 5000);
+    QByteArray readUntilClosed(int timeoutMs = 15000);
     // Reads until the response head is complete; returns it (101 for success).
-    QByteArray readHead(int timeoutMs = 5000);
+    QByteArray readHead(int timeoutMs = 15000);
+    // Reads one whole response, head and Content-Length body, whether or not
+    // the peer then closes; empty if it did not come in time.
+    QByteArray readResponse(int timeoutMs = 15000);
     // Everything received and not returned yet by readHead() or readResponse().
     QByteArray takeReceived();
-    // Reads one whole answer (head and its Content-Length body) of a kept-alive connection.
-    QByteArray readResponse(int timeoutMs = 5000);
 
     static int statusOf(const QByteArray &response);
     static QJsonObject bodyOf(const QByteArray &response);
 
-    bool waitForDisconnected(int timeoutMs = 5000);
+    bool waitForDisconnected(int timeoutMs = 15000);
     QTcpSocket &socket() { return m_socket; }
 
 private:

@@ -15,6 +15,9 @@ ServerConfig ServerFixture::defaultConfig()
     config.wsPort = 0;
     config.apiPort = 0;
     config.workers = 2;
+    // Far above how long a busy test process may take to answer a ping: a suite
+    // that tests reaping sets a short heartbeat on a server of its own.
+    config.heartbeatMs = 30000;
     config.secret = "test-secret-0123456789abcdef0123456789abcdef";
     config.apiKey = "test-api-key-0123456789abcdef0123456789";
     return config;

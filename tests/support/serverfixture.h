@@ -16,7 +16,8 @@ namespace Herald::Test {
 class ServerFixture
 {
 public:
-    static ServerConfig defaultConfig(); // ports 0, 2 workers, test secrets, SQLite store
+    // Ports 0, 2 workers, 30 s heartbeat, test secrets, SQLite store.
+    static ServerConfig defaultConfig();
 
     // A relative config.dataDir is replaced by a fresh temporary directory; an
     // absolute one is kept (to restart a server on the same data).

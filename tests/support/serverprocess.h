@@ -25,7 +25,7 @@ public:
     // reads the ports from its start-up log line. False if it did not start.
     bool start(const QStringList &arguments, const QProcessEnvironment &env);
     void kill(); // SIGKILL: no shutdown at all
-    bool terminate(int timeoutMs = 10000); // SIGTERM; true when it exited 0
+    bool terminate(int timeoutMs = 30000); // SIGTERM; true when it exited 0
 
     QProcess &process() { return m_process; }
     quint16 wsPort() const { return m_wsPort; }

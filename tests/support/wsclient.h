@@ -2,8 +2,8 @@
 
 #include <QJsonObject>
 #include <QList>
-#include <QObject>
 #include <QNetworkRequest>
+#include <QObject>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -21,7 +21,7 @@ public:
     void open(const QUrl &url);
     void open(const QNetworkRequest &request);
     // Opens and waits for the welcome frame; false on failure or timeout.
-    bool connectAndWelcome(const QUrl &url, int timeoutMs = 5000);
+    bool connectAndWelcome(const QUrl &url, int timeoutMs = 15000);
 
     QWebSocket &socket() { return m_socket; }
     void send(const QJsonObject &frame);

@@ -66,7 +66,7 @@ class HeraldServer:
     def ws_url(self):
         return f"ws://127.0.0.1:{self.ws_port}/ws"
 
-    def start(self, timeout=15.0):
+    def start(self, timeout=30.0):
         binary = server_binary()
         self._data_dir = tempfile.mkdtemp(prefix="herald-py-test-")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "QT_NO_GLIB": "1",
@@ -120,11 +120,15 @@ class HeraldServer:
 class StubServer:
     """An HTTP server answering from a script of (status, body, delay)
     entries, one per request (the last one repeats), recording each request
-    as a dict with method, path, headers and body."""
+    as a dict with method, path, headers and body. A delay of HELD holds the
+    answer until the stub is closed: a lost answer, however slow the machine."""
+
+    HELD = float("inf")
 
     def __init__(self, script, port=0):
         self.script = list(script)
         self.requests = []
+        self._closing = threading.Event()
         stub = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -138,7 +142,7 @@ class StubServer:
                                       "headers": dict(self.headers), "body": body})
                 status, answer, delay = stub.script[min(index, len(stub.script) - 1)]
                 if delay:
-                    time.sleep(delay)
+                    stub._closing.wait(None if delay == StubServer.HELD else delay)
                 raw = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -168,6 +172,7 @@ class StubServer:
         return [json.loads(r["body"]) if r["body"] else None for r in self.requests]
 
     def close(self):
+        self._closing.set()
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(5)
@@ -176,7 +181,7 @@ class StubServer:
 class WebSocket:
     """Just enough of a WebSocket client to open /ws and read text frames."""
 
-    def __init__(self, port, token, timeout=5.0):
+    def __init__(self, port, token, timeout=30.0):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET /ws?token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"

@@ -11,6 +11,9 @@ from .support import StubServer, reserve_port
 KEY = "stub-api-key-that-must-never-be-logged-0123"
 UNAVAILABLE = (503, {"error": {"code": "store_unavailable", "message": "disk full"}}, 0)
 ACCEPTED = (202, {"id": "n_1", "seq": {"7": 1}, "users_online": 0, "sessions": 0}, 0)
+# Per-attempt timeout of the lost-answer tests: the held first answer costs
+# this much, and the retry must be answered within it, on a busy machine too.
+TIMEOUT = 1.0
 
 
 class RetryTest(unittest.TestCase):
@@ -112,17 +115,17 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(started[0].requests[0]["headers"]["Idempotency-Key"], "k-1")
 
     def test_lost_answer_is_retried_for_a_keyed_push(self):
-        stub = self.stub((202, {"id": "late"}, 1.0), ACCEPTED)
-        answer = self.client(stub.url, timeout=0.3).notify([7])
+        stub = self.stub((202, {"id": "late"}, StubServer.HELD), ACCEPTED)
+        answer = self.client(stub.url, timeout=TIMEOUT).notify([7])
         self.assertEqual(answer["id"], "n_1")
         self.assertEqual(len(stub.requests), 2)
         keys = {r["headers"]["Idempotency-Key"] for r in stub.requests}
         self.assertEqual(len(keys), 1)
 
     def test_lost_answer_is_not_retried_for_a_live_push(self):
-        stub = self.stub((202, {"id": "late"}, 1.0), ACCEPTED)
+        stub = self.stub((202, {"id": "late"}, StubServer.HELD), ACCEPTED)
         with self.assertRaises(HeraldUnavailable) as caught:
-            self.client(stub.url, timeout=0.3).broadcast({"x": 1})
+            self.client(stub.url, timeout=TIMEOUT).broadcast({"x": 1})
         self.assertEqual((caught.exception.code, caught.exception.attempts), ("timeout", 1))
         self.assertIn("not retried", caught.exception.message)
         self.assertEqual(len(stub.requests), 1)
@@ -130,8 +133,8 @@ class RetryTest(unittest.TestCase):
 
     def test_lost_answer_is_retried_for_reads(self):
         state = {"user": "x", "unread": 0, "read_up_to": 0, "seq": 0, "epoch": "e"}
-        stub = self.stub((200, state, 1.0), (200, state, 0))
-        self.assertEqual(self.client(stub.url, timeout=0.3).unread("x"), state)
+        stub = self.stub((200, state, StubServer.HELD), (200, state, 0))
+        self.assertEqual(self.client(stub.url, timeout=TIMEOUT).unread("x"), state)
         self.assertEqual(len(stub.requests), 2)
 
     def test_request_shapes(self):

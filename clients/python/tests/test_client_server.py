@@ -15,7 +15,7 @@ class ServerTest(unittest.TestCase):
         cls.addClassCleanup(cls.server.stop)
 
     def setUp(self):
-        self.herald = Herald(self.server.api_url, API_KEY, timeout=5.0)
+        self.herald = Herald(self.server.api_url, API_KEY, timeout=30.0)
 
     def test_notify_returns_id_and_seqs(self):
         answer = self.herald.notify([101, "user-102", 101], {"text": "hi"}, event="chat.message")
