@@ -116,7 +116,7 @@ bool ApiTcpServer::scan(ApiSocket *socket, Guard &guard)
         reject(socket, *output.error);
         return false;
     }
-    setDeadline(guard, before);
+    setDeadline(guard, before, !output.heads.isEmpty());
     for (const HttpRequestHead &head : output.heads) {
         if (head.expectContinue)
             socket->write("HTTP/1.1 100 Continue\r\n\r\n");
@@ -155,19 +155,20 @@ void ApiTcpServer::afterHttpRead(QTcpSocket *socket)
         guard->scanned = socket->bytesAvailable();
 }
 
-void ApiTcpServer::setDeadline(Guard &guard, RequestFramer::State before)
+void ApiTcpServer::setDeadline(Guard &guard, RequestFramer::State before, bool headsDone)
 {
     using State = RequestFramer::State;
     const State now = guard.framer.state();
-    if (now == before && now != State::Head && now != State::Body)
-        return;
     if (now == State::Head && before != State::Head) {
         guard.deadline = QDeadlineTimer(m_limits.headTimeoutMs);
     } else if (now == State::Body && before != State::Body) {
         const qint64 transferMs = guard.framer.bodyLeft() * 1000 / m_limits.minBodyBytesPerSecond;
         guard.deadline = QDeadlineTimer(m_limits.headTimeoutMs + transferMs);
-    } else if (now == State::Idle) {
-        guard.deadline = QDeadlineTimer(m_limits.idleTimeoutMs);
+    } else if (now == State::Idle && (before != State::Idle || headsDone)) {
+        // A request is whole: no clock runs while the server works on its
+        // answer (a store commit may be slow); writing the answer starts the
+        // idle timeout.
+        guard.deadline = QDeadlineTimer(QDeadlineTimer::Forever);
     }
 }
 

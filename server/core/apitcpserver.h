@@ -88,7 +88,7 @@ private:
     bool scan(ApiSocket *socket, Guard &guard);
     void firstHead(ApiSocket *socket, const HttpRequestHead &head);
     void handToHttp(ApiSocket *socket);
-    void setDeadline(Guard &guard, RequestFramer::State before);
+    void setDeadline(Guard &guard, RequestFramer::State before, bool headsDone);
     void reject(QTcpSocket *socket, const ApiError &error);
     void forget(QTcpSocket *socket);
     void sweep();
