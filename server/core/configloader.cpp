@@ -250,14 +250,24 @@ private:
         if (!path)
             return true;
         const QString fileName = m_sources.path(*path);
-        QFile file(fileName);
-        if (!file.open(QIODevice::ReadOnly))
-            return fail(
-                u"%1: cannot read '%2' (%3)"_s.arg(path->origin, fileName, file.errorString()));
-        const QByteArray secret = trimmedRight(file.readAll());
+        const std::optional<QByteArray> contents = readFile(*path, fileName);
+        if (!contents)
+            return false;
+        const QByteArray secret = trimmedRight(*contents);
         if (secret.isEmpty())
             return fail(u"%1: '%2' is empty"_s.arg(path->origin, fileName));
         return accept(secret, u"%1 ('%2')"_s.arg(path->origin, fileName), minBytes, target);
+    }
+
+    // The contents of the file an option names; nullopt (and the error set) when unreadable.
+    std::optional<QByteArray> readFile(const RawValue &path, const QString &fileName)
+    {
+        QFile file(fileName);
+        if (!file.open(QIODevice::ReadOnly)) {
+            fail(u"%1: cannot read '%2' (%3)"_s.arg(path.origin, fileName, file.errorString()));
+            return std::nullopt;
+        }
+        return file.readAll();
     }
 
     // "<kid> <secret>" lines; blank lines and '#' comments are skipped.
@@ -268,13 +278,12 @@ private:
         if (!path)
             return true;
         const QString fileName = m_sources.path(*path);
-        QFile file(fileName);
-        if (!file.open(QIODevice::ReadOnly))
-            return fail(
-                u"%1: cannot read '%2' (%3)"_s.arg(path->origin, fileName, file.errorString()));
+        const std::optional<QByteArray> contents = readFile(*path, fileName);
+        if (!contents)
+            return false;
         static const QRegularExpression kidPattern(u"^[A-Za-z0-9._-]{1,64}$"_s);
         int number = 0;
-        for (const QByteArray &raw : file.readAll().split('\n')) {
+        for (const QByteArray &raw : contents->split('\n')) {
             ++number;
             const QByteArray line = raw.trimmed();
             if (line.isEmpty() || line.startsWith('#'))
