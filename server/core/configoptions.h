@@ -44,6 +44,10 @@ struct ConfigOptions
         {QStringLiteral("normal"), ServerConfig::Synchronous::Normal},
         {QStringLiteral("full"), ServerConfig::Synchronous::Full},
     };
+    static inline const ConfigValueParser::Choices<ServerConfig::EventLoop> EventLoops {
+        {QStringLiteral("epoll"), ServerConfig::EventLoop::Epoll},
+        {QStringLiteral("qt"), ServerConfig::EventLoop::Qt},
+    };
 
     // Built on first use; never changes afterwards.
     static const ConfigOptions &table();
@@ -56,6 +60,7 @@ struct ConfigOptions
         apiIdleTimeout, maxPayload, clientRate, store, dataDir, synchronous, historySize,
         historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile,
         adminTokenFile, config;
+    OptionSpec eventLoop;
 };
 
 } // namespace Herald
