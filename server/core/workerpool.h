@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverconfig.h"
 #include "worker.h"
 
 #include <QObject>
@@ -22,7 +23,7 @@ class WorkerPool : public QObject
 public:
     WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
                ServerStats &stats, StoreService &store, AdminFeed &feed,
-               QObject *parent = nullptr);
+               ServerConfig::EventLoop eventLoop, QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
     int size() const { return int(m_workers.size()); }
