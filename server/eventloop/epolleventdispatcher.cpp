@@ -8,7 +8,28 @@
 
 #include <poll.h>
 
+#include <utility>
+
 namespace Herald {
+namespace {
+
+// The dispatcher whose processEvents() this thread is running, if any.
+thread_local const EpollEventDispatcher *t_running = nullptr;
+
+// Sets t_running for the length of a processEvents() call, nested ones included.
+class RunningScope
+{
+public:
+    explicit RunningScope(const EpollEventDispatcher *dispatcher)
+        : m_outer(std::exchange(t_running, dispatcher))
+    { }
+    ~RunningScope() { t_running = m_outer; }
+
+private:
+    const EpollEventDispatcher *m_outer;
+};
+
+} // namespace
 
 EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
     : QAbstractEventDispatcher(parent), m_epoll(m_wakeUp.fd()), m_notifiers(m_epoll)
@@ -18,6 +39,7 @@ EpollEventDispatcher::~EpollEventDispatcher() = default;
 
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
+    const RunningScope running(this);
     m_interrupted.store(false, std::memory_order_relaxed);
     Q_EMIT awake();
     QCoreApplication::sendPostedEvents();
@@ -30,6 +52,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (interrupted())
         return false;
 
+    if (notifiers)
+        m_notifiers.applyChanges(); // first: it may find descriptors that need a round
     int processed = wait(canWait ? timeoutNs(notifiers, timers) : 0, notifiers);
     if (notifiers)
         processed += m_notifiers.activate();
@@ -48,9 +72,13 @@ qint64 EpollEventDispatcher::timeoutNs(bool notifiers, bool timers) const
 // Returns 1 when woken up through wakeUp(), as Qt's dispatcher counts its thread pipe.
 int EpollEventDispatcher::wait(qint64 timeoutNs, bool notifiers)
 {
-    if (!notifiers)
-        return waitForWakeUp(timeoutNs);
     int woken = 0;
+    if (std::exchange(m_wokenFromInside, false)) {
+        timeoutNs = 0;
+        woken = 1;
+    }
+    if (!notifiers)
+        return qMax(woken, waitForWakeUp(timeoutNs));
     for (const epoll_event &event : m_epoll.wait(timeoutNs)) {
         if (event.data.fd == m_wakeUp.fd()) {
             m_wakeUp.consume();
@@ -129,9 +157,15 @@ int EpollEventDispatcher::remainingTime(int timerId)
     return m_timers.remainingMs(timerId);
 }
 
+// Posting an event from a handler is common (queued calls to an object of the same
+// thread). That thread cannot be blocked in epoll_wait(): it is running this code. So a
+// flag does, and spares the eventfd write and the read that would consume it.
 void EpollEventDispatcher::wakeUp()
 {
-    m_wakeUp.wakeUp();
+    if (t_running == this)
+        m_wokenFromInside = true;
+    else
+        m_wakeUp.wakeUp();
 }
 
 void EpollEventDispatcher::interrupt()

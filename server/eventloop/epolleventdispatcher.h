@@ -58,6 +58,7 @@ private:
     NotifierTable m_notifiers;
     TimerQueue m_timers;
     std::atomic<bool> m_interrupted{false};
+    bool m_wokenFromInside = false; // wakeUp() from this thread, within processEvents()
 };
 
 } // namespace Herald

@@ -58,7 +58,7 @@ void NotifierTable::add(QSocketNotifier *notifier)
     }
     slot = notifier;
     entry.pending &= ~bit(type);
-    sync(fd, entry);
+    markChanged(fd, entry);
 }
 
 void NotifierTable::remove(QSocketNotifier *notifier)
@@ -72,11 +72,27 @@ void NotifierTable::remove(QSocketNotifier *notifier)
     entry.notifiers[type] = nullptr;
     entry.pending &= ~bit(type);
     if (maskOf(entry.notifiers) != 0) {
-        sync(fd, entry);
+        markChanged(fd, entry);
         return;
     }
     unregister(fd, entry);
-    m_entries.erase(it);
+    m_entries.erase(it); // applyChanges() skips it
+}
+
+void NotifierTable::markChanged(int fd, Entry &entry)
+{
+    if (!std::exchange(entry.changed, true))
+        m_changed.push_back(fd);
+}
+
+void NotifierTable::applyChanges()
+{
+    for (const int fd : m_changed) {
+        const auto it = m_entries.find(fd);
+        if (it != m_entries.end() && std::exchange(it->second.changed, false))
+            sync(fd, it->second);
+    }
+    m_changed.clear();
 }
 
 // Brings the epoll registration in line with the enabled notifiers.

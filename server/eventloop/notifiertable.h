@@ -15,8 +15,12 @@ class EpollSet;
 
 // The socket notifiers of one EpollEventDispatcher. Every descriptor has one epoll
 // registration whose mask is the union of its enabled notifiers (Read, Write,
-// Exception), so enabling or disabling one is one epoll_ctl call, and a wake-up costs
-// time in proportion to the ready descriptors only.
+// Exception), so a wake-up costs time in proportion to the ready descriptors only.
+//
+// Mask changes wait for applyChanges(), just before the next wait: a write notifier
+// that QAbstractSocket enables and disables again within one round (it wrote at once)
+// costs no system call. Removing a descriptor's last notifier is not deferred: the
+// descriptor is usually closed next, and epoll_ctl could no longer name it then.
 //
 // Activation is safe against changes made by the notifiers' own slots: a ready notifier
 // waits in a queue with a pending flag, and disabling or deleting it clears the flag, so
@@ -30,6 +34,8 @@ public:
 
     void add(QSocketNotifier *notifier);
     void remove(QSocketNotifier *notifier);
+    // Brings the epoll registrations in line with the enabled notifiers.
+    void applyChanges();
 
     // True while some descriptor needs a round without blocking: a regular file (always
     // ready, as poll() reports it) or a descriptor found closed, to be disabled.
@@ -51,6 +57,7 @@ private:
         quint8 pending = 0; // bit per type: queued and not yet activated
         bool alwaysReady = false; // a regular file: epoll refuses it, poll() says ready
         bool invalid = false; // closed: its notifiers get disabled in the next round
+        bool changed = false; // listed in m_changed
     };
     struct Ready
     {
@@ -58,6 +65,7 @@ private:
         QSocketNotifier::Type type;
     };
 
+    void markChanged(int fd, Entry &entry);
     void sync(int fd, Entry &entry);
     int control(int fd, const Entry &entry, quint32 mask);
     void unregister(int fd, Entry &entry);
@@ -70,6 +78,7 @@ private:
     std::unordered_map<int, Entry> m_entries;
     std::vector<Ready> m_queue;
     size_t m_queueHead = 0; // activate() takes from here; nested rounds share the queue
+    std::vector<int> m_changed; // descriptors whose mask may differ from what epoll holds
     std::vector<int> m_alwaysReady;
     std::vector<int> m_invalid;
     bool m_rebuildNeeded = false;
