@@ -1,5 +1,6 @@
 #include "configloader.h"
 #include "devbanner.h"
+#include "eventloopinstaller.h"
 #include "heraldserver.h"
 #include "logging.h"
 #include "signalwatcher.h"
@@ -11,20 +12,41 @@
 
 using namespace Herald;
 
+namespace {
+
+// What QCoreApplication::arguments() returns on Linux, before the application exists.
+QStringList argumentsOf(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    return arguments;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
     // The glib event loop makes fan-out to many sockets quadratic; the plain
-    // Unix dispatcher does not.
+    // Unix dispatcher does not (and --event-loop qt falls back to it).
     qputenv("QT_NO_GLIB", "1");
-    QCoreApplication app(argc, argv);
     // QT_MESSAGE_PATTERN in the environment still overrides this.
     qSetMessagePattern(
         QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
     QCoreApplication::setApplicationName(QStringLiteral("herald-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
 
-    const ConfigResult result
-        = ConfigLoader::load(app.arguments(), QProcessEnvironment::systemEnvironment());
+    // The configuration names the main thread's event dispatcher, which has to be in place
+    // before the application object exists; so it is read from argv first.
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    ConfigResult result = ConfigLoader::load(argumentsOf(argc, argv), env);
+    if (result.kind == ConfigResult::Kind::Run)
+        EventLoopInstaller::installInMainThread(result.config.eventLoop);
+    QCoreApplication app(argc, argv);
+    // Help and errors again with the application's own arguments: its usage line names
+    // the program only once the application object exists.
+    if (result.kind != ConfigResult::Kind::Run)
+        result = ConfigLoader::load(app.arguments(), env);
     switch (result.kind) {
     case ConfigResult::Kind::Help:
     case ConfigResult::Kind::Version:

@@ -116,6 +116,8 @@ public:
         ServerConfig config;
         if (!setListeners(config) || !setLimits(config) || !setStore(config) || !setSecrets(config))
             return std::nullopt;
+        if (!setEventLoop(config))
+            return std::nullopt;
         return config;
     }
 
@@ -206,6 +208,12 @@ private:
             && set(o.historySize, c.historySize, size) && set(o.historyTtl, c.historyTtlMs, ttl)
             && set(o.trimInterval, c.trimIntervalMs, trim)
             && set(o.idempotencyTtl, c.idempotencyTtlMs, ttl);
+    }
+
+    bool setEventLoop(ServerConfig &c)
+    {
+        const auto kind = [](const QString &s) { return Parse::choice(s, Options::EventLoops); };
+        return set(Options::table().eventLoop, c.eventLoop, kind);
     }
 
     static constexpr int MinAdminTokenBytes = 16;

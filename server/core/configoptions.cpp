@@ -156,6 +156,12 @@ ConfigOptions makeTable()
             u"INI file with further settings, weaker than flags and environment "
             u"(see herald.conf.example)."_s,
             u"none"_s},
+        .eventLoop = {u"event-loop"_s, {u"HERALD_EVENT_LOOP"_s}, u"event_loop"_s, u"kind"_s,
+            u"'epoll' or 'qt'"_s,
+            u"Event dispatcher of every server thread: 'epoll' (a wake-up costs time in proportion "
+            u"to the ready sockets) or 'qt' (Qt's own, which polls every socket of a thread on "
+            u"each wake-up; a fallback)."_s,
+            Parse::choiceName(d.eventLoop, ConfigOptions::EventLoops)},
     };
 }
 // clang-format on
@@ -175,6 +181,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &apiPort,
             &apiBind,
             &workers,
+            &eventLoop,
             &heartbeat,
             &handshakeTimeout,
             &apiIdleTimeout,

@@ -46,6 +46,10 @@ struct ConfigOptions
         {QStringLiteral("normal"), ServerConfig::Synchronous::Normal},
         {QStringLiteral("full"), ServerConfig::Synchronous::Full},
     };
+    static inline const ConfigValueParser::Choices<ServerConfig::EventLoop> EventLoops {
+        {QStringLiteral("epoll"), ServerConfig::EventLoop::Epoll},
+        {QStringLiteral("qt"), ServerConfig::EventLoop::Qt},
+    };
 
     // Built on first use; never changes afterwards.
     static const ConfigOptions &table();
@@ -58,6 +62,7 @@ struct ConfigOptions
         apiIdleTimeout, apiHeadTimeout, apiMinBodyRate, maxPayload, clientRate, store, dataDir,
         synchronous, historySize, historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev,
         secretFile, apiKeyFile, secretsFile, adminTokenFile, adminAllowedOrigins, config;
+    OptionSpec eventLoop;
 };
 
 } // namespace Herald

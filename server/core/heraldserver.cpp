@@ -4,6 +4,7 @@
 #include "admin/adminhub.h"
 #include "apiserver.h"
 #include "apiservice.h"
+#include "configoptions.h"
 #include "handshakegate.h"
 #include "inboxapi.h"
 #include "logging.h"
@@ -57,8 +58,8 @@ bool HeraldServer::start(const ServerConfig &config)
     settings.heartbeatMs = config.heartbeatMs;
     settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
     settings.clientFramesPerSecond = config.clientFramesPerSecond;
-    m_pool
-        = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed);
+    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed,
+                                          config.eventLoop);
     connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
     QString error;
     if (!m_store->start(*m_pool, &error) || !m_fileGuard->arm(&error)) {
@@ -98,7 +99,9 @@ bool HeraldServer::start(const ServerConfig &config)
     qCInfo(lcServer).noquote() << "listening: WebSocket" << config.wsBind.toString() << wsPort()
                                << "(path /ws), push API" << config.apiBind.toString() << apiPort()
                                << "-" << workers << "workers, heartbeat" << config.heartbeatMs
-                               << "ms";
+                               << "ms, event loop"
+                               << ConfigValueParser::choiceName(config.eventLoop,
+                                                                ConfigOptions::EventLoops);
     if (config.legacyRoutes) {
         qCWarning(lcServer).noquote()
             << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
@@ -123,7 +126,8 @@ void HeraldServer::createStore(const ServerConfig &config)
             << (config.sqliteSynchronous == ServerConfig::Synchronous::Full ? "FULL" : "NORMAL");
     }
     const StoreService::Settings settings{config.historySize, config.historyTtlMs,
-                                          config.idempotencyTtlMs, config.trimIntervalMs};
+                                          config.idempotencyTtlMs, config.trimIntervalMs,
+                                          config.eventLoop};
     m_store = std::make_unique<StoreService>(std::move(store), settings, m_directory, m_stats);
 }
 

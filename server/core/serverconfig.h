@@ -60,6 +60,12 @@ struct ServerConfig
     bool apiKeyGenerated = false;
     bool adminTokenGenerated = false;
     bool legacyRoutes = false; // unauthenticated /client?user_id= and /new/<id>
+
+    // The event dispatcher of every server thread: epoll (server/eventloop) costs time in
+    // proportion to the ready sockets; Qt's own ppoll()s every socket of a thread on each
+    // wake-up, and stays available as a fallback.
+    enum class EventLoop { Epoll, Qt };
+    EventLoop eventLoop = EventLoop::Epoll;
 };
 
 } // namespace Herald

@@ -1,5 +1,7 @@
 #include "workerpool.h"
 
+#include "eventloopinstaller.h"
+
 #include <QThread>
 
 #include <algorithm>
@@ -7,12 +9,14 @@
 namespace Herald {
 
 WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-                       ServerStats &stats, StoreService &store, AdminFeed &feed, QObject *parent)
+                       ServerStats &stats, StoreService &store, AdminFeed &feed,
+                       ServerConfig::EventLoop eventLoop, QObject *parent)
     : QObject(parent)
 {
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
+        EventLoopInstaller::install(*thread, eventLoop);
         auto *worker = new Worker(i, settings, directory, stats, store, feed);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);

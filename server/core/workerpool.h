@@ -1,5 +1,6 @@
 #pragma once
 
+#include "serverconfig.h"
 #include "worker.h"
 
 #include <QObject>
@@ -21,7 +22,8 @@ class WorkerPool : public QObject
 
 public:
     WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-               ServerStats &stats, StoreService &store, AdminFeed &feed, QObject *parent = nullptr);
+               ServerStats &stats, StoreService &store, AdminFeed &feed,
+               ServerConfig::EventLoop eventLoop, QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
     int size() const { return int(m_workers.size()); }

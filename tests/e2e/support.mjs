@@ -162,6 +162,8 @@ export async function startHerald({ dataDir, secrets, wsPort = 0, apiPort = 0,
                                    name = 'herald-server' }) {
     const env = baseEnv({ QT_NO_GLIB: '1', HERALD_SECRET: secrets.secret,
                           HERALD_API_KEY: secrets.apiKey });
+    if (process.env.HERALD_EVENT_LOOP) // CI runs the suites once per event dispatcher
+        env.HERALD_EVENT_LOOP = process.env.HERALD_EVENT_LOOP;
     const proc = new Proc(name, serverBinary,
         ['--ws-port', String(wsPort), '--api-port', String(apiPort), '--data-dir', dataDir],
         { env });

@@ -1,5 +1,6 @@
 #include "rawclient.h"
 #include "serverfixture.h"
+#include "servertestmain.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -348,5 +349,5 @@ void TestAdmin::commandErrors()
     QTRY_COMPARE(client->framesOfType(u"error"_s).size(), 1);
 }
 
-QTEST_GUILESS_MAIN(TestAdmin)
+HERALD_SERVER_TEST_MAIN(TestAdmin)
 #include "tst_admin.moc"

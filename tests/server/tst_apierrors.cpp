@@ -1,5 +1,6 @@
 #include "rawclient.h"
 #include "serverfixture.h"
+#include "servertestmain.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -218,5 +219,5 @@ void TestApiErrors::healthOnBothListeners()
     }
 }
 
-QTEST_GUILESS_MAIN(TestApiErrors)
+HERALD_SERVER_TEST_MAIN(TestApiErrors)
 #include "tst_apierrors.moc"

@@ -47,7 +47,8 @@ const QStringList DefaultedFields{u"wsPort"_s,
                                   u"historyTtlMs"_s,
                                   u"trimIntervalMs"_s,
                                   u"idempotencyTtlMs"_s,
-                                  u"clientFramesPerSecond"_s};
+                                  u"clientFramesPerSecond"_s,
+                                  u"eventLoop"_s};
 
 // The field a table row checks, as text so that a mismatch prints readably.
 QString fieldText(const ServerConfig &c, const QString &field)
@@ -55,6 +56,7 @@ QString fieldText(const ServerConfig &c, const QString &field)
     const auto boolText = [](bool b) { return b ? u"true"_s : u"false"_s; };
     const bool memory = c.store == ServerConfig::StoreKind::Memory;
     const bool full = c.sqliteSynchronous == ServerConfig::Synchronous::Full;
+    const bool qtLoop = c.eventLoop == ServerConfig::EventLoop::Qt;
     const QHash<QString, QString> fields{
         {u"wsPort"_s, QString::number(c.wsPort)},
         {u"wsBind"_s, c.wsBind.toString()},
@@ -85,6 +87,7 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"trimIntervalMs"_s, QString::number(c.trimIntervalMs)},
         {u"idempotencyTtlMs"_s, QString::number(c.idempotencyTtlMs)},
         {u"clientFramesPerSecond"_s, QString::number(c.clientFramesPerSecond)},
+        {u"eventLoop"_s, qtLoop ? u"qt"_s : u"epoll"_s},
     };
     return fields.value(field, u"<no such field>"_s);
 }
@@ -274,6 +277,11 @@ void TestConfigLoader::eachSource_data()
                   u"trimIntervalMs"_s, u"100"_s);
     addSourceRows(u"idempotency-ttl"_s, u"HERALD_IDEMPOTENCY_TTL"_s, u"idempotency_ttl"_s, u"90m"_s,
                   u"idempotencyTtlMs"_s, u"5400000"_s);
+    addSourceRows(u"event-loop"_s, u"HERALD_EVENT_LOOP"_s, u"event_loop"_s, u"qt"_s, u"eventLoop"_s,
+                  u"qt"_s);
+    QTest::newRow("event loop in any case")
+        << QStringList {u"--event-loop=EPoll"_s} << withSecrets({u"HERALD_EVENT_LOOP=qt"_s})
+        << QStringList() << u"eventLoop"_s << u"epoll"_s;
 
     const QStringList none;
     QTest::newRow("api head timeout flag") << QStringList{u"--api-head-timeout-s"_s, u"2.5"_s}
@@ -529,6 +537,15 @@ void TestConfigLoader::badInput_data()
         << frags({u"store in @dir@/h.conf: 'sqlite3'"_s}) << QString();
     QTest::newRow("empty store in file") << UseConfig << Secrets << file(u"store ="_s)
                                          << frags({u"store in"_s, u"''"_s}) << QString();
+    QTest::newRow("bad event loop")
+        << flag(u"--event-loop"_s, u"select"_s) << Secrets << none
+        << frags({u"--event-loop: 'select' is not 'epoll' or 'qt'"_s}) << QString();
+    QTest::newRow("bad event loop env")
+        << none << withSecrets({u"HERALD_EVENT_LOOP=glib"_s}) << none
+        << frags({u"HERALD_EVENT_LOOP: 'glib'"_s}) << QString();
+    QTest::newRow("bad event loop file")
+        << UseConfig << Secrets << file(u"event_loop = poll"_s)
+        << frags({u"event_loop in @dir@/h.conf: 'poll'"_s}) << QString();
     QTest::newRow("bad synchronous")
         << flag(u"--sqlite-synchronous"_s, u"off"_s) << Secrets << none
         << frags({u"--sqlite-synchronous: 'off' is not 'normal' or 'full'"_s}) << QString();
@@ -873,6 +890,10 @@ void TestConfigLoader::helpIsComplete()
         u"HERALD_MAX_PAYLOAD_BYTES"_s,
         u"max_payload_bytes"_s,
         u"default 65536"_s,
+        u"--event-loop <kind>"_s,
+        u"HERALD_EVENT_LOOP"_s,
+        u"event_loop"_s,
+        u"default epoll"_s,
         u"--client-rate <frames>"_s,
         u"HERALD_CLIENT_RATE"_s,
         u"client_rate"_s,

@@ -1,4 +1,5 @@
 #include "serverfixture.h"
+#include "servertestmain.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -240,5 +241,5 @@ void TestDelivery::statsCountWhatHappened()
     QVERIFY(json.value(u"uptime_s"_s).isDouble());
 }
 
-QTEST_GUILESS_MAIN(TestDelivery)
+HERALD_SERVER_TEST_MAIN(TestDelivery)
 #include "tst_delivery.moc"

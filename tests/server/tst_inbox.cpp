@@ -1,5 +1,6 @@
 #include "rawclient.h"
 #include "serverfixture.h"
+#include "servertestmain.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -459,5 +460,5 @@ void TestInbox::clientLeavingBeforeTheAnswerIsHarmless()
     QCOMPARE(notify(u"gone"_s), 21);
 }
 
-QTEST_GUILESS_MAIN(TestInbox)
+HERALD_SERVER_TEST_MAIN(TestInbox)
 #include "tst_inbox.moc"

@@ -3,6 +3,7 @@
 #include "tokensigner.h"
 #include "wsclient.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
@@ -32,6 +33,9 @@ private Q_SLOTS:
     void otherSignalsKeepItRunning();
     void notifiesSystemd();
     void devModePrintsAWorkingExample();
+    void eventLoopInEveryThread_data();
+    void eventLoopInEveryThread();
+
 };
 
 namespace {
@@ -40,6 +44,21 @@ const QByteArray ApiKey = ServerProcess::ApiKey;
 QProcessEnvironment baseEnvironment()
 {
     return ServerProcess::cleanEnvironment();
+}
+
+// How many epoll instances the process holds: one per thread on EpollEventDispatcher.
+int epollInstances(qint64 pid)
+{
+    const QString folder = u"/proc/%1/fd"_s.arg(pid);
+    int count = 0;
+    for (const QString &fd : QDir(folder).entryList(QDir::Files | QDir::System)) {
+        char target[64] = {};
+        const QByteArray path = QFile::encodeName(folder + u'/' + fd);
+        if (::readlink(path.constData(), target, sizeof(target) - 1) > 0
+            && QByteArrayView(target) == "anon_inode:[eventpoll]")
+            ++count;
+    }
+    return count;
 }
 } // namespace
 
@@ -196,6 +215,50 @@ void TestProcess::devModePrintsAWorkingExample()
     QCOMPARE(client.framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"1"_s);
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(apiPort)), key.toLatin1());
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
+    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
+    QVERIFY(server.terminate());
+}
+
+void TestProcess::eventLoopInEveryThread_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("environment"); // HERALD_EVENT_LOOP; empty: unset
+    QTest::addColumn<QString>("named");
+    QTest::addColumn<int>("instances");
+    const int epoll = 1 + 2 + 1; // the main thread, two workers, the store thread
+    QTest::newRow("default") << QStringList() << QString() << u"epoll"_s << epoll;
+    QTest::newRow("--event-loop qt")
+        << QStringList {u"--event-loop"_s, u"qt"_s} << QString() << u"qt"_s << 0;
+    QTest::newRow("HERALD_EVENT_LOOP=qt") << QStringList() << u"qt"_s << u"qt"_s << 0;
+    QTest::newRow("flag beats environment")
+        << QStringList {u"--event-loop"_s, u"epoll"_s} << u"qt"_s << u"epoll"_s << epoll;
+}
+
+// The switch reaches every thread, and a push goes through either way.
+void TestProcess::eventLoopInEveryThread()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, environment);
+    QFETCH(QString, named);
+    QFETCH(int, instances);
+    QProcessEnvironment env = ServerProcess::environmentWithSecrets();
+    env.remove(u"HERALD_EVENT_LOOP"_s);
+    if (!environment.isEmpty())
+        env.insert(u"HERALD_EVENT_LOOP"_s, environment);
+    QTemporaryDir data;
+    ServerProcess server;
+    QVERIFY(server.start(
+        arguments + QStringList {u"--workers"_s, u"2"_s, u"--data-dir"_s, data.path()}, env));
+    QVERIFY2(server.log().contains("event loop " + named.toLatin1()), server.log().constData());
+    QCOMPARE(epollInstances(server.process().processId()), instances);
+
+    const QByteArray token =
+            Herald::TokenSigner(Secret).sign(u"7"_s, QDateTime::currentDateTimeUtc().addSecs(60));
+    WsClient client;
+    QVERIFY(client.connectAndWelcome(QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort())
+                                                  .arg(QString::fromLatin1(token)))));
+    ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
+    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"7"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
     QVERIFY(server.terminate());
 }

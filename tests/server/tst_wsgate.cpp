@@ -1,5 +1,6 @@
 #include "rawclient.h"
 #include "serverfixture.h"
+#include "servertestmain.h"
 #include "tokensigner.h"
 #include "wsclient.h"
 
@@ -243,5 +244,5 @@ void TestWsGate::legacyRoutes()
     QVERIFY(modern.connectAndWelcome(legacy.wsUrl(u"8"_s)));
 }
 
-QTEST_GUILESS_MAIN(TestWsGate)
+HERALD_SERVER_TEST_MAIN(TestWsGate)
 #include "tst_wsgate.moc"

@@ -1,5 +1,7 @@
 #include "serverfixture.h"
 
+#include "configoptions.h"
+#include "eventloopinstaller.h"
 #include "tokensigner.h"
 
 #include <QDateTime>
@@ -20,7 +22,24 @@ ServerConfig ServerFixture::defaultConfig()
     config.heartbeatMs = 30000;
     config.secret = "test-secret-0123456789abcdef0123456789abcdef";
     config.apiKey = "test-api-key-0123456789abcdef0123456789";
+    config.eventLoop = eventLoopFromEnvironment();
     return config;
+}
+
+ServerConfig::EventLoop ServerFixture::eventLoopFromEnvironment()
+{
+    const QString name = qEnvironmentVariable("HERALD_EVENT_LOOP").trimmed();
+    if (name.isEmpty())
+        return ServerConfig().eventLoop;
+    const auto kind = ConfigValueParser::choice(name, ConfigOptions::EventLoops);
+    if (!kind)
+        qFatal("HERALD_EVENT_LOOP: '%s' is not 'epoll' or 'qt'", qPrintable(name));
+    return *kind;
+}
+
+void ServerFixture::installMainEventLoop()
+{
+    EventLoopInstaller::installInMainThread(eventLoopFromEnvironment());
 }
 
 ServerFixture::ServerFixture(const ServerConfig &config) : m_config(config)

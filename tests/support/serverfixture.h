@@ -19,6 +19,12 @@ public:
     // Ports 0, 2 workers, 30 s heartbeat, test secrets, SQLite store.
     static ServerConfig defaultConfig();
 
+    // HERALD_EVENT_LOOP of the test's environment, read as herald-server reads it (epoll
+    // when unset), so that the whole suite can run under either event dispatcher.
+    static ServerConfig::EventLoop eventLoopFromEnvironment();
+    // Gives the main thread that dispatcher too; before the QCoreApplication exists.
+    static void installMainEventLoop();
+
     // A relative config.dataDir is replaced by a fresh temporary directory; an
     // absolute one is kept (to restart a server on the same data).
     explicit ServerFixture(const ServerConfig &config = defaultConfig());

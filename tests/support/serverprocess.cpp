@@ -19,6 +19,9 @@ QProcessEnvironment ServerProcess::cleanEnvironment()
     QProcessEnvironment env;
     env.insert(u"PATH"_s, qEnvironmentVariable("PATH"));
     env.insert(u"QT_NO_GLIB"_s, u"1"_s);
+    // CI runs the suite once per event dispatcher.
+    if (const QString loop = qEnvironmentVariable("HERALD_EVENT_LOOP"); !loop.isEmpty())
+        env.insert(u"HERALD_EVENT_LOOP"_s, loop);
     return env;
 }
 

@@ -14,7 +14,8 @@ public:
 
     static QString binary(); // the herald-server built with these tests
 
-    // PATH and QT_NO_GLIB only: nothing leaks in from the test's environment.
+    // PATH, QT_NO_GLIB and HERALD_EVENT_LOOP (when set) only: nothing else leaks in from
+    // the test's environment.
     static QProcessEnvironment cleanEnvironment();
     // cleanEnvironment() plus the two test secrets.
     static QProcessEnvironment environmentWithSecrets();

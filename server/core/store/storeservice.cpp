@@ -1,5 +1,6 @@
 #include "storeservice.h"
 
+#include "eventloopinstaller.h"
 #include "logging.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
@@ -45,6 +46,7 @@ bool StoreService::start(WorkerPool &pool, QString *error)
     m_pool = &pool;
     m_thread = new QThread; // deleted in stop(); not a child: this object moves into it
     m_thread->setObjectName(u"herald-store"_s);
+    EventLoopInstaller::install(*m_thread, m_settings.eventLoop);
     moveToThread(m_thread);
     m_thread->start();
     bool opened = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "notificationstore.h"
+#include "serverconfig.h"
 #include "sessionstart.h"
 
 #include <QObject>
@@ -37,6 +38,7 @@ public:
         qint64 historyTtlMs = 30LL * 24 * 3600 * 1000;
         qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
         int trimIntervalMs = 60000;
+        ServerConfig::EventLoop eventLoop = ServerConfig::EventLoop::Epoll; // of the store thread
     };
 
     StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
