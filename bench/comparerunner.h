@@ -1,0 +1,108 @@
+#pragma once
+
+#include "peertarget.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <vector>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QWebSocket;
+
+namespace Herald {
+
+// The compare scenario: the same measurements against herald-server or a peer
+// (the original Node design, nginx + Nchan). One session per user; then
+//   connect rate       sessions / time until every upgrade completed,
+//   memory per session the server's VmRSS growth / sessions, 1 s after connecting,
+//   unicast latency    open-loop at a fixed rate to random users, p50 / p99,
+//   max unicast        (optional) open-loop steps of rising rate; the last one with
+//                      no loss, no HTTP failure and p99 < 100 ms.
+// Prints a report and "result key=value" lines for bench/compare.sh.
+class CompareRunner : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings
+    {
+        PeerTarget target;
+        int sessions = 1000;
+        int connectBatch = 500;
+        QList<qint64> serverPids; // their VmRSS and CPU time are summed
+        int rate = 100; // msg/s of the latency phase
+        int latencyPushes = 500;
+        bool maxRate = false;
+        int stepMs = 2000;
+        int drainMs = 2000;
+    };
+
+    explicit CompareRunner(Settings settings, QObject *parent = nullptr);
+
+    void start();
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    struct Step
+    {
+        int rate = 0;
+        int total = 0;
+        int sent = 0;
+        int accepted = 0;
+        int failed = 0;
+        int received = 0;
+        qint64 startNs = 0;
+        qint64 lastProgressNs = 0;
+        qint64 serverCpuMs = 0;
+        qint64 benchCpuMs = 0;
+        std::vector<qint64> latencyNs;
+    };
+
+    void openBatch();
+    void openSession(int session);
+    void settle(int session, bool ok);
+    void onConnected();
+    void measureMemory();
+    void startStep(int rate, int total, std::function<void()> done);
+    void tick();
+    void onReply(QNetworkReply *reply);
+    void onFrame(const QString &frame);
+    void pollDrain();
+    void finishStep();
+    void reportLatency();
+    void nextMaxRateStep();
+    void finish();
+    void result(const char *key, double value, const char *unit);
+
+    Settings m_settings;
+    QElapsedTimer m_clock;
+    std::vector<QWebSocket *> m_sockets;
+    std::vector<char> m_settled;
+    QList<QNetworkAccessManager *> m_managers;
+    QTimer m_batchTimer;
+    QTimer m_tick;
+    QTimer m_drainPoll;
+    int m_batchStart = 0;
+    int m_next = 0;
+    int m_unsettled = 0;
+    int m_connected = 0;
+    int m_failed = 0;
+    qint64 m_connectStartNs = 0;
+    qint64 m_rssBefore = -1;
+    Step m_step;
+    bool m_stepActive = false;
+    std::function<void()> m_stepDone;
+    QList<int> m_rates;
+    int m_bestRate = 0;
+    int m_exitCode = 0;
+    quint32 m_random = 12345;
+};
+
+} // namespace Herald
