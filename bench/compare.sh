@@ -150,7 +150,7 @@ print_table() {
     local -a keys=(connect_rate kib_per_session p50_ms p99_ms server_cpu_pct lost bench_cpu_s)
     local -a heads=("connect/s" "KiB/session" "p50 ms" "p99 ms" "server CPU %" "lost" "bench CPU s")
     if [[ $MAX_RATE == 1 ]]; then keys+=(max_rate); heads+=("max msg/s"); fi
-    local base=${PEERS%% *} peer i value ref line
+    local base=${PEERS%% *} peer i value ref line bound
     printf '\n%s sessions, unicast at %s msg/s (%s pushes), medians of %s run(s); (x) = ratio to %s\n\n' \
         "$N" "$RATE" "$LATENCY_PUSHES" "$RUNS" "$base"
     line="| peer |"; for i in "${!heads[@]}"; do line+=" ${heads[$i]} |"; done; echo "$line"
@@ -160,14 +160,21 @@ print_table() {
         for i in "${!keys[@]}"; do
             value=$(median "$peer" "${keys[$i]}")
             ref=$(median "$base" "${keys[$i]}")
-            line+=$(awk -v v="$value" -v r="$ref" 'BEGIN {
+            bound=-
+            [[ ${keys[$i]} != max_rate ]] || bound=$(median "$peer" max_rate_bench_bound)
+            line+=$(awk -v v="$value" -v r="$ref" -v b="$bound" 'BEGIN {
                 if (v == "-") { printf " - |"; exit }
                 printf " %s", (v >= 100 ? sprintf("%.0f", v) : sprintf("%.2f", v))
+                if (b != "-" && b + 0 > 0) printf "*"
                 if (r != "-" && r + 0 != 0) printf " (%.2fx)", v / r
                 printf " |" }')
         done
         echo "$line"
     done
+    if [[ $MAX_RATE == 1 ]]; then
+        printf '\n* max msg/s: herald-bench itself used >= 90 %% of a core at the failing step, so\n'
+        printf '  the figure is the load generator'"'"'s limit, not the server'"'"'s.\n'
+    fi
 }
 
 main() {
