@@ -171,7 +171,7 @@ print_table() {
         done
         echo "$line"
     done
-    if [[ $MAX_RATE == 1 ]]; then
+    if [[ $MAX_RATE == 1 ]] && grep -q '^result max_rate_bench_bound=1' "$WORK"/*.txt; then
         printf '\n* max msg/s: herald-bench itself used >= 90 %% of a core at the failing step, so\n'
         printf '  the figure is the load generator'"'"'s limit, not the server'"'"'s.\n'
     fi

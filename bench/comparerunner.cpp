@@ -2,9 +2,7 @@
 
 #include "processstats.h"
 
-#include <QNetworkAccessManager>
 #include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -16,7 +14,7 @@ namespace Herald {
 
 namespace {
 
-constexpr int Managers = 16; // QNetworkAccessManager opens 6 connections per host each
+constexpr int PushConnections = 32; // keep-alive HTTP connections, one request in flight each
 constexpr int BatchTimeoutMs = 15000;
 constexpr int SettleMs = 1000; // let the server finish its per-session work before reading RSS
 constexpr qint64 MaxP99Ns = 100'000'000;
@@ -49,18 +47,16 @@ qint64 sentNsOf(const QString &frame)
 
 } // namespace
 
-CompareRunner::CompareRunner(Settings settings, QObject *parent)
+CompareRunner::CompareRunner(PeerTarget target, Settings settings, QObject *parent)
     : QObject(parent),
+      m_target(std::move(target)),
       m_settings(std::move(settings)),
       m_sockets(size_t(m_settings.sessions), nullptr),
       m_settled(size_t(m_settings.sessions), 0)
 {
-    for (int i = 0; i < Managers; ++i) {
-        auto *manager = new QNetworkAccessManager(this);
-        manager->setProxy(QNetworkProxy::NoProxy);
-        connect(manager, &QNetworkAccessManager::finished, this, &CompareRunner::onReply);
-        m_managers.append(manager);
-    }
+    const QUrl api = m_target.pushRequest(0).url();
+    m_pusher = new RawPusher(api.host(), quint16(api.port(80)), PushConnections, this);
+    connect(m_pusher, &RawPusher::answered, this, &CompareRunner::onAnswer);
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchTimeoutMs);
     connect(&m_batchTimer, &QTimer::timeout, this, [this] {
@@ -79,7 +75,7 @@ void CompareRunner::start()
 {
     m_clock.start();
     std::printf("target            %s, %d sessions\n",
-                qPrintable(PeerTarget::name(m_settings.target.kind())), m_settings.sessions);
+                qPrintable(PeerTarget::name(m_target.kind())), m_settings.sessions);
     m_rssBefore = ProcessStats::rssBytes(m_settings.serverPids);
     m_connectStartNs = m_clock.nsecsElapsed();
     openBatch();
@@ -110,7 +106,7 @@ void CompareRunner::openSession(int session)
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this, session] { settle(session, false); });
     connect(socket, &QWebSocket::textMessageReceived, this, &CompareRunner::onFrame);
-    socket->open(m_settings.target.sessionUrl(session));
+    socket->open(m_target.sessionUrl(session));
 }
 
 void CompareRunner::settle(int session, bool ok)
@@ -187,22 +183,17 @@ void CompareRunner::tick()
         const int user = int(m_random % quint32(m_connected > 0 ? m_settings.sessions : 1));
         const QByteArray payload = R"({"seq":)" + QByteArray::number(m_step.sent) + R"(,"sent_ns":)"
             + QByteArray::number(m_clock.nsecsElapsed()) + '}';
-        QNetworkAccessManager *manager = m_managers[m_step.sent % Managers];
-        manager->post(m_settings.target.pushRequest(user),
-                      m_settings.target.pushBody(user, payload));
+        m_pusher->post(m_target.pushHead(user), m_target.pushBody(user, payload));
         ++m_step.sent;
     }
     if (m_step.sent >= m_step.total)
         m_tick.stop();
 }
 
-void CompareRunner::onReply(QNetworkReply *reply)
+void CompareRunner::onAnswer(bool ok)
 {
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    ++((reply->error() == QNetworkReply::NoError && status / 100 == 2) ? m_step.accepted
-                                                                        : m_step.failed);
+    ++(ok ? m_step.accepted : m_step.failed);
     m_step.lastProgressNs = m_clock.nsecsElapsed();
-    reply->deleteLater();
 }
 
 void CompareRunner::onFrame(const QString &frame)

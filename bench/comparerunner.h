@@ -1,6 +1,7 @@
 #pragma once
 
 #include "peertarget.h"
+#include "rawpusher.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -10,8 +11,6 @@
 #include <functional>
 #include <vector>
 
-class QNetworkAccessManager;
-class QNetworkReply;
 class QWebSocket;
 
 namespace Herald {
@@ -31,7 +30,6 @@ class CompareRunner : public QObject
 public:
     struct Settings
     {
-        PeerTarget target;
         int sessions = 1000;
         int connectBatch = 500;
         QList<qint64> serverPids; // their VmRSS and CPU time are summed
@@ -42,7 +40,7 @@ public:
         int drainMs = 2000;
     };
 
-    explicit CompareRunner(Settings settings, QObject *parent = nullptr);
+    CompareRunner(PeerTarget target, Settings settings, QObject *parent = nullptr);
 
     void start();
 
@@ -72,7 +70,7 @@ private:
     void measureMemory();
     void startStep(int rate, int total, std::function<void()> done);
     void tick();
-    void onReply(QNetworkReply *reply);
+    void onAnswer(bool ok);
     void onFrame(const QString &frame);
     void pollDrain();
     void finishStep();
@@ -81,11 +79,12 @@ private:
     void finish();
     void result(const char *key, double value, const char *unit);
 
+    PeerTarget m_target;
     Settings m_settings;
     QElapsedTimer m_clock;
     std::vector<QWebSocket *> m_sockets;
     std::vector<char> m_settled;
-    QList<QNetworkAccessManager *> m_managers;
+    RawPusher *m_pusher = nullptr;
     QTimer m_batchTimer;
     QTimer m_tick;
     QTimer m_drainPoll;

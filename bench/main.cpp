@@ -49,9 +49,7 @@ int main(int argc, char *argv[])
 
     const BenchOptions &options = result.options;
     if (options.scenario == Scenario::Compare) {
-        CompareRunner::Settings settings{
-            PeerTarget(*PeerTarget::kindFromName(options.target), options.wsUrl, options.apiUrl,
-                       options.secret, options.apiKey)};
+        CompareRunner::Settings settings;
         settings.sessions = options.users;
         settings.connectBatch = options.connectBatch;
         settings.serverPids = options.serverPids;
@@ -60,7 +58,9 @@ int main(int argc, char *argv[])
         settings.maxRate = options.maxRate;
         settings.stepMs = options.stepMs;
         settings.drainMs = std::min(options.drainMs, 2000);
-        CompareRunner runner(std::move(settings));
+        CompareRunner runner(PeerTarget(*PeerTarget::kindFromName(options.target), options.wsUrl,
+                                        options.apiUrl, options.secret, options.apiKey),
+                             settings);
         QObject::connect(&runner, &CompareRunner::finished, &app, &QCoreApplication::exit);
         runner.start();
         return app.exec();

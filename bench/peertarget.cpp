@@ -65,26 +65,39 @@ QUrl PeerTarget::sessionUrl(int user) const
     return url;
 }
 
+QString PeerTarget::pushPath(int user) const
+{
+    switch (m_kind) {
+    case Kind::Herald:
+        return u"/api/v1/notify"_s;
+    case Kind::NodeWs:
+        return u"/new/"_s + PushPlan::userId(user);
+    case Kind::Nchan:
+        return u"/pub/"_s + PushPlan::userId(user);
+    }
+    return {};
+}
+
 QNetworkRequest PeerTarget::pushRequest(int user) const
 {
     QUrl url = m_apiBase;
-    switch (m_kind) {
-    case Kind::Herald:
-        url.setPath(u"/api/v1/notify"_s);
-        break;
-    case Kind::NodeWs:
-        url.setPath(u"/new/"_s + PushPlan::userId(user));
-        break;
-    case Kind::Nchan:
-        url.setPath(u"/pub/"_s + PushPlan::userId(user));
-        break;
-    }
+    url.setPath(pushPath(user));
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
     if (m_kind == Kind::Herald)
         request.setRawHeader("Authorization", "Bearer " + m_apiKey);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     return request;
+}
+
+QByteArray PeerTarget::pushHead(int user) const
+{
+    QByteArray head = "POST " + pushPath(user).toUtf8() + " HTTP/1.1\r\nHost: "
+        + m_apiBase.host().toUtf8() + ':' + QByteArray::number(m_apiBase.port(80))
+        + "\r\nContent-Type: application/json\r\n";
+    if (m_kind == Kind::Herald)
+        head += "Authorization: Bearer " + m_apiKey + "\r\n";
+    return head;
 }
 
 QByteArray PeerTarget::pushBody(int user, const QByteArray &payload) const

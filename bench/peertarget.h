@@ -27,9 +27,13 @@ public:
     Kind kind() const { return m_kind; }
     QUrl sessionUrl(int user) const;
     QNetworkRequest pushRequest(int user) const;
+    // The same request as an HTTP/1.1 head for RawPusher, without Content-Length.
+    QByteArray pushHead(int user) const;
     QByteArray pushBody(int user, const QByteArray &payload) const; // payload: a JSON object
 
 private:
+    QString pushPath(int user) const;
+
     Kind m_kind;
     QUrl m_wsBase;
     QUrl m_apiBase;
