@@ -147,8 +147,8 @@ median() {
 }
 
 print_table() {
-    local -a keys=(connect_rate kib_per_session p50_ms p99_ms server_cpu_pct lost bench_cpu_s)
-    local -a heads=("connect/s" "KiB/session" "p50 ms" "p99 ms" "server CPU %" "lost" "bench CPU s")
+    local -a keys=(connect_rate kib_per_session p50_ms p99_ms server_cpu_pct lost broadcast_ms bench_cpu_s)
+    local -a heads=("connect/s" "KiB/session" "p50 ms" "p99 ms" "server CPU %" "lost" "broadcast ms" "bench CPU s")
     if [[ $MAX_RATE == 1 ]]; then keys+=(max_rate); heads+=("max msg/s"); fi
     local base=${PEERS%% *} peer i value ref line bound
     printf '\n%s sessions, unicast at %s msg/s (%s pushes), medians of %s run(s); (x) = ratio to %s\n\n' \

@@ -199,6 +199,12 @@ void CompareRunner::onAnswer(bool ok)
 void CompareRunner::onFrame(const QString &frame)
 {
     const qint64 sentNs = sentNsOf(frame);
+    if (sentNs >= 0 && sentNs == m_broadcastSentNs) {
+        m_broadcastLastNs = m_clock.nsecsElapsed();
+        if (++m_broadcastReceived >= m_connected)
+            finishBroadcast();
+        return;
+    }
     if (!m_stepActive || sentNs < m_step.startNs)
         return; // welcome frames, stragglers of an earlier step
     const qint64 now = m_clock.nsecsElapsed();
@@ -244,12 +250,50 @@ void CompareRunner::reportLatency()
     result("server_cpu_pct", m_step.serverCpuMs / seconds / 10.0, "%");
     if (lost + m_step.failed > 0)
         m_exitCode = 1;
+    m_broadcastsLeft = m_settings.broadcasts;
+    m_broadcastTimeout.setSingleShot(true);
+    m_broadcastTimeout.setInterval(5000);
+    connect(&m_broadcastTimeout, &QTimer::timeout, this, &CompareRunner::finishBroadcast);
+    nextBroadcast();
+}
+
+// One broadcast at a time, so each one's fan-out is timed on its own.
+void CompareRunner::nextBroadcast()
+{
+    if (m_broadcastsLeft-- > 0) {
+        m_broadcastReceived = 0;
+        m_broadcastSentNs = m_clock.nsecsElapsed();
+        const QByteArray payload = R"({"seq":-1,"sent_ns":)" + QByteArray::number(m_broadcastSentNs) + '}';
+        m_pusher->post(m_target.broadcastHead(), m_target.broadcastBody(payload));
+        m_broadcastTimeout.start();
+        return;
+    }
+    if (!m_timeToLastNs.empty()) {
+        std::printf("broadcast         time to last p50 %.1f ms, max %.1f ms (%zu broadcasts)\n",
+                    percentileMs(m_timeToLastNs, 0.5), percentileMs(m_timeToLastNs, 1.0),
+                    m_timeToLastNs.size());
+        result("broadcast_ms", percentileMs(m_timeToLastNs, 0.5), "ms");
+    }
     if (!m_settings.maxRate) {
         finish();
         return;
     }
     m_rates = {250, 500, 1000, 2000, 4000, 8000, 16000, 32000};
     nextMaxRateStep();
+}
+
+void CompareRunner::finishBroadcast()
+{
+    m_broadcastTimeout.stop();
+    if (m_broadcastReceived < m_connected) {
+        std::printf("broadcast         %d of %d sessions received one within 5 s\n",
+                    m_broadcastReceived, m_connected);
+        m_exitCode = 1;
+    } else {
+        m_timeToLastNs.push_back(m_broadcastLastNs - m_broadcastSentNs);
+    }
+    m_broadcastSentNs = -1;
+    QTimer::singleShot(200, this, &CompareRunner::nextBroadcast);
 }
 
 // Steps up the offered rate until a step loses a push, sees an HTTP failure, has

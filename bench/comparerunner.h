@@ -20,6 +20,7 @@ namespace Herald {
 //   connect rate       sessions / time until every upgrade completed,
 //   memory per session the server's VmRSS growth / sessions, 1 s after connecting,
 //   unicast latency    open-loop at a fixed rate to random users, p50 / p99,
+//   broadcast          time from sending one until its last session received it,
 //   max unicast        (optional) open-loop steps of rising rate; the last one with
 //                      no loss, no HTTP failure and p99 < 100 ms.
 // Prints a report and "result key=value" lines for bench/compare.sh.
@@ -38,6 +39,7 @@ public:
         bool maxRate = false;
         int stepMs = 2000;
         int drainMs = 2000;
+        int broadcasts = 5; // sent one at a time, each waited for (or 5 s)
     };
 
     CompareRunner(PeerTarget target, Settings settings, QObject *parent = nullptr);
@@ -75,6 +77,8 @@ private:
     void pollDrain();
     void finishStep();
     void reportLatency();
+    void nextBroadcast();
+    void finishBroadcast();
     void nextMaxRateStep();
     void finish();
     void result(const char *key, double value, const char *unit);
@@ -99,6 +103,12 @@ private:
     bool m_stepActive = false;
     std::function<void()> m_stepDone;
     QList<int> m_rates;
+    QTimer m_broadcastTimeout;
+    int m_broadcastsLeft = 0;
+    qint64 m_broadcastSentNs = -1; // of the broadcast in flight, -1 when none
+    int m_broadcastReceived = 0;
+    qint64 m_broadcastLastNs = 0;
+    std::vector<qint64> m_timeToLastNs;
     int m_bestRate = 0;
     int m_exitCode = 0;
     quint32 m_random = 12345;

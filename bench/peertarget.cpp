@@ -92,7 +92,30 @@ QNetworkRequest PeerTarget::pushRequest(int user) const
 
 QByteArray PeerTarget::pushHead(int user) const
 {
-    QByteArray head = "POST " + pushPath(user).toUtf8() + " HTTP/1.1\r\nHost: "
+    return head(pushPath(user));
+}
+
+QByteArray PeerTarget::broadcastHead() const
+{
+    switch (m_kind) {
+    case Kind::Herald:
+        return head(u"/api/v1/broadcast"_s);
+    case Kind::NodeWs:
+        return head(u"/broadcast"_s);
+    case Kind::Nchan:
+        return head(u"/pub/all"_s);
+    }
+    return {};
+}
+
+QByteArray PeerTarget::broadcastBody(const QByteArray &payload) const
+{
+    return m_kind == Kind::Herald ? R"({"event":"bench","data":)" + payload + '}' : payload;
+}
+
+QByteArray PeerTarget::head(const QString &path) const
+{
+    QByteArray head = "POST " + path.toUtf8() + " HTTP/1.1\r\nHost: "
         + m_apiBase.host().toUtf8() + ':' + QByteArray::number(m_apiBase.port(80))
         + "\r\nContent-Type: application/json\r\n";
     if (m_kind == Kind::Herald)

@@ -30,9 +30,14 @@ public:
     // The same request as an HTTP/1.1 head for RawPusher, without Content-Length.
     QByteArray pushHead(int user) const;
     QByteArray pushBody(int user, const QByteArray &payload) const; // payload: a JSON object
+    // A push to every session: herald's broadcast call, node-ws's /broadcast, and
+    // Nchan's channel "all" that every subscriber also listens on.
+    QByteArray broadcastHead() const;
+    QByteArray broadcastBody(const QByteArray &payload) const;
 
 private:
     QString pushPath(int user) const;
+    QByteArray head(const QString &path) const;
 
     Kind m_kind;
     QUrl m_wsBase;

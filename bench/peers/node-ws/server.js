@@ -3,8 +3,9 @@
 // kept as close to it as a benchmark allows: express + ws on one port, browsers
 // connect to /client?user_id=<id> (one socket per user, the last one wins), and
 // GET or POST /new/<id> sends the request body (or nothing) to that user's socket.
-// Only changes: the body of a POST is forwarded, and per-connection logging is
-// off unless VERBOSE=1, as herald-server's is during benchmarks.
+// Only changes: the body of a POST is forwarded, POST /broadcast sends to every
+// socket, and per-connection logging is off unless VERBOSE=1, as herald-server's
+// is during benchmarks.
 const express = require('express');
 const http = require('http');
 const ws = require('ws');
@@ -46,6 +47,13 @@ function deliver(req, res) {
     }
     res.send('Notification sent');
 }
+// Not in the original design: one call that reaches every open socket, so the
+// benchmark can time a broadcast against the other servers'.
+app.post('/broadcast', (req, res) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    for (const id in userSockets) userSockets[id].send(body);
+    res.send('Broadcast sent');
+});
 app.get('/new/:user_id', deliver);
 app.post('/new/:user_id', deliver);
 
