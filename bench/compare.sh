@@ -125,8 +125,13 @@ start_peer() {
 }
 
 run_peer() {
-    local peer=$1 run=$2 out=$WORK/$1.$2.txt
-    start_peer "$peer" || return 1
+    local peer=$1 run=$2 out=$WORK/$1.$2.txt attempt started=0
+    # A port free when probed can be taken before the server binds it: try others.
+    for attempt in 1 2 3 4 5; do
+        if start_peer "$peer"; then started=1; break; fi
+        stop_server
+    done
+    ((started)) || return 1
     local -a args=(--scenario compare --target "$TARGET" --users "$N"
                    --ws-url "ws://127.0.0.1:$WS_PORT" --api-url "http://127.0.0.1:$API_PORT"
                    --server-pid "$PIDS" --rate "$RATE" --pushes "$LATENCY_PUSHES"
@@ -164,7 +169,7 @@ print_table() {
             [[ ${keys[$i]} != max_rate ]] || bound=$(median "$peer" max_rate_bench_bound)
             line+=$(awk -v v="$value" -v r="$ref" -v b="$bound" 'BEGIN {
                 if (v == "-") { printf " - |"; exit }
-                printf " %s", (v >= 100 ? sprintf("%.0f", v) : sprintf("%.2f", v))
+                printf " %s", (v >= 100 || v == int(v) ? sprintf("%.0f", v) : sprintf("%.2f", v))
                 if (b != "-" && b + 0 > 0) printf "*"
                 if (r != "-" && r + 0 != 0) printf " (%.2fx)", v / r
                 printf " |" }')
