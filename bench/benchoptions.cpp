@@ -20,7 +20,8 @@ struct IntOption
 
 std::optional<Scenario> scenarioFromName(const QString &name)
 {
-    for (Scenario scenario : {Scenario::Notify, Scenario::Fanout, Scenario::Broadcast, Scenario::Compare}) {
+    for (Scenario scenario :
+         {Scenario::Notify, Scenario::Fanout, Scenario::Broadcast, Scenario::Compare}) {
         if (name == BenchOptionsParser::scenarioName(scenario))
             return scenario;
     }

@@ -41,7 +41,8 @@ qint64 sentNsOf(const QString &frame)
     while (end < frame.size() && QStringView(u"0123456789.e+-").contains(frame.at(end)))
         ++end;
     bool ok = false;
-    const double value = QStringView(frame).mid(at + key.size(), end - at - key.size()).toDouble(&ok);
+    const double value
+        = QStringView(frame).mid(at + key.size(), end - at - key.size()).toDouble(&ok);
     return ok ? qint64(value) : -1;
 }
 
@@ -175,7 +176,8 @@ void CompareRunner::startStep(int rate, int total, std::function<void()> done)
 void CompareRunner::tick()
 {
     const qint64 now = m_clock.nsecsElapsed();
-    const qint64 due = std::min<qint64>(m_step.total, (now - m_step.startNs) * m_step.rate / 1'000'000'000 + 1);
+    const qint64 due
+        = std::min<qint64>(m_step.total, (now - m_step.startNs) * m_step.rate / 1'000'000'000 + 1);
     while (m_step.sent < due) {
         m_random ^= m_random << 13;
         m_random ^= m_random >> 17;
@@ -219,8 +221,8 @@ void CompareRunner::pollDrain()
     if (m_step.sent < m_step.total)
         return;
     const bool answered = m_step.accepted + m_step.failed >= m_step.sent;
-    const bool quiet = m_clock.nsecsElapsed() - m_step.lastProgressNs
-        > qint64(m_settings.drainMs) * 1'000'000;
+    const bool quiet
+        = m_clock.nsecsElapsed() - m_step.lastProgressNs > qint64(m_settings.drainMs) * 1'000'000;
     if ((answered && m_step.received >= m_step.accepted) || quiet)
         finishStep();
 }
@@ -263,7 +265,8 @@ void CompareRunner::nextBroadcast()
     if (m_broadcastsLeft-- > 0) {
         m_broadcastReceived = 0;
         m_broadcastSentNs = m_clock.nsecsElapsed();
-        const QByteArray payload = R"({"seq":-1,"sent_ns":)" + QByteArray::number(m_broadcastSentNs) + '}';
+        const QByteArray payload
+            = R"({"seq":-1,"sent_ns":)" + QByteArray::number(m_broadcastSentNs) + '}';
         m_pusher->post(m_target.broadcastHead(), m_target.broadcastBody(payload));
         m_broadcastTimeout.start();
         return;

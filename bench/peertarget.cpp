@@ -16,8 +16,7 @@ PeerTarget::PeerTarget(Kind kind, QUrl wsBase, QUrl apiBase, QByteArray secret, 
       m_apiBase(std::move(apiBase)),
       m_secret(std::move(secret)),
       m_apiKey(std::move(apiKey))
-{
-}
+{ }
 
 std::optional<PeerTarget::Kind> PeerTarget::kindFromName(const QString &name)
 {
@@ -50,7 +49,8 @@ QUrl PeerTarget::sessionUrl(int user) const
     case Kind::Herald: {
         const QDateTime expires = QDateTime::currentDateTimeUtc().addSecs(3600);
         url.setPath(u"/ws"_s);
-        query.addQueryItem(u"token"_s, QString::fromLatin1(TokenSigner(m_secret).sign(id, expires)));
+        query.addQueryItem(u"token"_s,
+                           QString::fromLatin1(TokenSigner(m_secret).sign(id, expires)));
         break;
     }
     case Kind::NodeWs:
@@ -115,9 +115,8 @@ QByteArray PeerTarget::broadcastBody(const QByteArray &payload) const
 
 QByteArray PeerTarget::head(const QString &path) const
 {
-    QByteArray head = "POST " + path.toUtf8() + " HTTP/1.1\r\nHost: "
-        + m_apiBase.host().toUtf8() + ':' + QByteArray::number(m_apiBase.port(80))
-        + "\r\nContent-Type: application/json\r\n";
+    QByteArray head = "POST " + path.toUtf8() + " HTTP/1.1\r\nHost: " + m_apiBase.host().toUtf8()
+        + ':' + QByteArray::number(m_apiBase.port(80)) + "\r\nContent-Type: application/json\r\n";
     if (m_kind == Kind::Herald)
         head += "Authorization: Bearer " + m_apiKey + "\r\n";
     return head;

@@ -68,8 +68,9 @@ void RawPusher::onReadyRead(int index)
             return;
         }
         const qsizetype lineEnd = head.indexOf("\r\n", at + 2);
-        const qsizetype length
-            = head.mid(at + 17, (lineEnd < 0 ? head.size() : lineEnd) - at - 17).trimmed().toLongLong();
+        const qsizetype length = head.mid(at + 17, (lineEnd < 0 ? head.size() : lineEnd) - at - 17)
+                                     .trimmed()
+                                     .toLongLong();
         if (connection.buffer.size() < headEnd + 4 + length)
             return;
         connection.buffer.remove(0, headEnd + 4 + length);
