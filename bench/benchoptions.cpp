@@ -20,7 +20,8 @@ struct IntOption
 
 std::optional<Scenario> scenarioFromName(const QString &name)
 {
-    for (Scenario scenario : {Scenario::Notify, Scenario::Fanout, Scenario::Broadcast}) {
+    for (Scenario scenario :
+         {Scenario::Notify, Scenario::Fanout, Scenario::Broadcast, Scenario::Compare}) {
         if (name == BenchOptionsParser::scenarioName(scenario))
             return scenario;
     }
@@ -38,7 +39,7 @@ void addOptions(QCommandLineParser &parser)
         {u"api-url"_s, u"Push API base URL (default http://127.0.0.1:8081)."_s, u"url"_s},
         {u"secret"_s, u"Token secret (default: $HERALD_SECRET)."_s, u"secret"_s},
         {u"api-key"_s, u"API bearer key (default: $HERALD_API_KEY)."_s, u"key"_s},
-        {u"scenario"_s, u"notify, fanout or broadcast (default notify)."_s, u"name"_s},
+        {u"scenario"_s, u"notify, fanout, broadcast or compare (default notify)."_s, u"name"_s},
         {u"users"_s, u"Distinct users (default 1000)."_s, u"n"_s},
         {u"sessions-per-user"_s, u"WebSocket sessions per user (default 2)."_s, u"n"_s},
         {u"pushes"_s, u"API calls to make (default 10000)."_s, u"n"_s},
@@ -47,6 +48,11 @@ void addOptions(QCommandLineParser &parser)
         {u"connect-batch"_s, u"Sockets opened per batch (default 500)."_s, u"n"_s},
         {u"drain-ms"_s, u"Wait for late deliveries after the last reply (default 5000)."_s,
          u"ms"_s},
+        {u"target"_s, u"compare: herald, node-ws or nchan (default herald)."_s, u"name"_s},
+        {u"server-pid"_s, u"compare: server PIDs for RSS and CPU, comma-separated."_s, u"pids"_s},
+        {u"rate"_s, u"compare: unicast msg/s of the latency phase (default 100)."_s, u"n"_s},
+        {u"max-rate"_s, u"compare: then step the unicast rate up to the limit."_s},
+        {u"step-ms"_s, u"compare: length of each max-rate step (default 2000)."_s, u"ms"_s},
     });
 }
 
@@ -61,6 +67,8 @@ QString readNumbers(const QCommandLineParser &parser, BenchOptions &options)
         {u"fanout-users"_s, &options.fanoutUsers, 1, 10000},
         {u"connect-batch"_s, &options.connectBatch, 1, 100000},
         {u"drain-ms"_s, &options.drainMs, 0, 600000},
+        {u"rate"_s, &options.rate, 1, 1000000},
+        {u"step-ms"_s, &options.stepMs, 100, 600000},
     };
     for (const IntOption &number : numbers) {
         if (!parser.isSet(number.name))
@@ -108,6 +116,26 @@ QString readSecrets(const QCommandLineParser &parser, const QProcessEnvironment 
     return {};
 }
 
+QString readCompare(const QCommandLineParser &parser, BenchOptions &options)
+{
+    if (parser.isSet(u"target"_s))
+        options.target = parser.value(u"target"_s);
+    if (!QStringList{u"herald"_s, u"node-ws"_s, u"nchan"_s}.contains(options.target))
+        return u"--target must be herald, node-ws or nchan"_s;
+    if (options.target != u"herald"_s && options.scenario != Scenario::Compare)
+        return u"--target other than herald needs --scenario compare"_s;
+    const QStringList pids = parser.value(u"server-pid"_s).split(u',', Qt::SkipEmptyParts);
+    for (const QString &text : pids) {
+        bool ok = false;
+        const qint64 pid = text.trimmed().toLongLong(&ok);
+        if (!ok || pid <= 0)
+            return u"--server-pid must be process ids separated by commas"_s;
+        options.serverPids.append(pid);
+    }
+    options.maxRate = parser.isSet(u"max-rate"_s);
+    return {};
+}
+
 } // namespace
 
 QString BenchOptionsParser::scenarioName(Scenario scenario)
@@ -119,6 +147,8 @@ QString BenchOptionsParser::scenarioName(Scenario scenario)
         return u"fanout"_s;
     case Scenario::Broadcast:
         return u"broadcast"_s;
+    case Scenario::Compare:
+        return u"compare"_s;
     }
     return {};
 }
@@ -139,7 +169,7 @@ BenchOptionsResult BenchOptionsParser::parse(const QStringList &arguments,
     const auto scenario = scenarioFromName(
         parser.value(u"scenario"_s).isEmpty() ? u"notify"_s : parser.value(u"scenario"_s));
     if (!scenario) {
-        result.text = u"--scenario must be notify, fanout or broadcast"_s;
+        result.text = u"--scenario must be notify, fanout, broadcast or compare"_s;
         return result;
     }
     options.scenario = *scenario;
@@ -147,6 +177,9 @@ BenchOptionsResult BenchOptionsParser::parse(const QStringList &arguments,
     if (result.text.isEmpty())
         result.text = readUrls(parser, options);
     if (result.text.isEmpty())
+        result.text = readCompare(parser, options);
+    // The peers need neither secret; herald always does.
+    if (result.text.isEmpty() && options.target == u"herald"_s)
         result.text = readSecrets(parser, env, options);
     if (result.text.isEmpty())
         result.kind = BenchOptionsResult::Kind::Run;

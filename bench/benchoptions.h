@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -13,6 +14,7 @@ enum class Scenario {
     Notify, // one random user per POST /api/v1/notify
     Fanout, // many random users per POST /api/v1/notify
     Broadcast, // POST /api/v1/broadcast, one at a time, timing the fan-out
+    Compare, // connect rate, memory per session and unicast latency against any --target
 };
 
 // Everything one herald-bench run needs, as one value.
@@ -30,6 +32,12 @@ struct BenchOptions
     int fanoutUsers = 1000; // users per push in the fanout scenario
     int connectBatch = 500; // sockets opened before waiting for their welcome frames
     int drainMs = 5000; // how long to wait for missing deliveries after the last reply
+    // The compare scenario only:
+    QString target = QStringLiteral("herald"); // herald, node-ws or nchan
+    QList<qint64> serverPids; // whose VmRSS and CPU time are read
+    int rate = 100; // msg/s of the unicast latency phase (--pushes of them)
+    bool maxRate = false; // then step the rate up until loss or p99 >= 100 ms
+    int stepMs = 2000; // length of each max-rate step
 };
 
 // What main() should do once the command line has been read.

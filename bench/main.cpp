@@ -1,11 +1,13 @@
 #include "benchoptions.h"
 #include "benchrunner.h"
+#include "comparerunner.h"
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace Herald;
@@ -45,7 +47,25 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    BenchRunner runner(result.options);
+    const BenchOptions &options = result.options;
+    if (options.scenario == Scenario::Compare) {
+        CompareRunner::Settings settings;
+        settings.sessions = options.users;
+        settings.connectBatch = options.connectBatch;
+        settings.serverPids = options.serverPids;
+        settings.rate = options.rate;
+        settings.latencyPushes = options.pushes;
+        settings.maxRate = options.maxRate;
+        settings.stepMs = options.stepMs;
+        settings.drainMs = std::min(options.drainMs, 2000);
+        CompareRunner runner(PeerTarget(*PeerTarget::kindFromName(options.target), options.wsUrl,
+                                        options.apiUrl, options.secret, options.apiKey),
+                             settings);
+        QObject::connect(&runner, &CompareRunner::finished, &app, &QCoreApplication::exit);
+        runner.start();
+        return app.exec();
+    }
+    BenchRunner runner(options);
     QObject::connect(&runner, &BenchRunner::finished, &app, &QCoreApplication::exit);
     runner.start();
     return app.exec();

@@ -30,6 +30,7 @@ int PushPlan::usersPerPush() const
 {
     switch (m_scenario) {
     case Scenario::Notify:
+    case Scenario::Compare: // unused: CompareRunner picks its own users
         return 1;
     case Scenario::Fanout:
         return m_fanoutUsers;
