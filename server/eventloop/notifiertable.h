@@ -5,11 +5,8 @@
 #include <QSocketNotifier>
 
 #include <array>
-#include <span>
 #include <unordered_map>
 #include <vector>
-
-struct epoll_event;
 
 namespace Herald {
 
