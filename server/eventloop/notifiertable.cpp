@@ -19,6 +19,8 @@ constexpr std::array<quint32, 3> TypeEvents{EPOLLIN, EPOLLOUT, EPOLLPRI};
 constexpr quint32 ErrorEvents = EPOLLERR | EPOLLHUP;
 // What poll() reports for a regular file.
 constexpr quint32 AlwaysReadyEvents = EPOLLIN | EPOLLOUT;
+// The write probe's poll() results are used as epoll events.
+static_assert(POLLOUT == EPOLLOUT && POLLERR == EPOLLERR && POLLHUP == EPOLLHUP);
 
 constexpr quint8 bit(QSocketNotifier::Type type)
 {
@@ -54,7 +56,7 @@ void NotifierTable::add(QSocketNotifier *notifier)
                   typeName(type));
         // Most likely the descriptor was closed under the old one and its number reused:
         // the kernel dropped the registration with the old file, so register again.
-        entry.registered = 0;
+        entry.inEpoll = false;
     }
     slot = notifier;
     entry.pending &= ~bit(type);
@@ -93,17 +95,32 @@ void NotifierTable::applyChanges()
             sync(fd, it->second);
     }
     m_changed.clear();
+    if (!m_probe.isEmpty())
+        probeWrites();
 }
 
-// Brings the epoll registration in line with the enabled notifiers.
+// Brings the epoll registration in line with the enabled notifiers, except for a write
+// notifier not yet registered: that one is probed first.
 void NotifierTable::sync(int fd, Entry &entry)
 {
-    const quint32 mask = maskOf(entry.notifiers);
-    if (entry.alwaysReady || (mask == entry.registered && !entry.invalid))
+    if (entry.alwaysReady)
         return;
+    quint32 mask = maskOf(entry.notifiers);
+    if ((mask & EPOLLOUT) && !(entry.registered & EPOLLOUT)) {
+        mask &= ~EPOLLOUT;
+        if (!std::exchange(entry.probing, true))
+            m_probe.add(fd);
+    }
+    if (entry.invalid || (entry.inEpoll ? mask != entry.registered : mask != 0))
+        setMask(fd, entry, mask);
+}
+
+void NotifierTable::setMask(int fd, Entry &entry, quint32 mask)
+{
     switch (const int error = control(fd, entry, mask)) {
     case 0:
         entry.registered = mask;
+        entry.inEpoll = true;
         entry.invalid = false;
         return;
     case EPERM:
@@ -111,12 +128,38 @@ void NotifierTable::sync(int fd, Entry &entry)
         m_alwaysReady.push_back(fd);
         return;
     case EBADF:
-        entry.registered = 0;
-        if (!std::exchange(entry.invalid, true))
-            m_invalid.push_back(fd);
+        markInvalid(fd, entry);
         return;
     default:
         qCWarning(lcEventLoop, "epoll_ctl on descriptor %d: %s", fd, strerror(error));
+    }
+}
+
+void NotifierTable::markInvalid(int fd, Entry &entry)
+{
+    entry.registered = 0;
+    entry.inEpoll = false;
+    if (!std::exchange(entry.invalid, true))
+        m_invalid.push_back(fd);
+}
+
+// A writable descriptor is queued at once, and looked at again in the next round in
+// case its notifier stays enabled; one that is not gets EPOLLOUT registered.
+void NotifierTable::probeWrites()
+{
+    for (const pollfd &result : m_probe.run()) {
+        const auto it = m_entries.find(result.fd);
+        if (it == m_entries.end() || !std::exchange(it->second.probing, false))
+            continue; // its write notifier went, or a later entry for the number has it
+        Entry &entry = it->second;
+        if (result.revents & POLLNVAL) {
+            markInvalid(result.fd, entry);
+        } else if (result.revents) { // POLLOUT, POLLERR, POLLHUP: same bits as EPOLL*
+            queue(result.fd, entry, quint32(result.revents));
+            markChanged(result.fd, entry);
+        } else if (entry.notifiers[QSocketNotifier::Write]) {
+            setMask(result.fd, entry, maskOf(entry.notifiers));
+        }
     }
 }
 
@@ -125,7 +168,7 @@ void NotifierTable::sync(int fd, Entry &entry)
 // dropped the old registration with the old file).
 int NotifierTable::control(int fd, const Entry &entry, quint32 mask)
 {
-    if (entry.registered) {
+    if (entry.inEpoll) {
         const int error = m_epoll.modify(fd, mask);
         return error == ENOENT ? m_epoll.add(fd, mask) : error;
     }
@@ -137,7 +180,7 @@ void NotifierTable::unregister(int fd, Entry &entry)
 {
     if (entry.alwaysReady)
         std::erase(m_alwaysReady, fd);
-    if (!entry.registered)
+    if (!entry.inEpoll)
         return;
     // EBADF or ENOENT: the descriptor was closed while registered, and perhaps reused.
     // The registration went with the file, unless another process still holds it; then
@@ -150,7 +193,7 @@ void NotifierTable::unregister(int fd, Entry &entry)
 void NotifierTable::markReady(int fd, quint32 events)
 {
     const auto it = m_entries.find(fd);
-    if (it == m_entries.end() || !it->second.registered) {
+    if (it == m_entries.end() || !it->second.inEpoll) {
         forgetStray(fd);
         return;
     }
@@ -194,6 +237,7 @@ void NotifierTable::rebuild()
     m_epoll.reset();
     for (auto &[fd, entry] : m_entries) {
         entry.registered = 0;
+        entry.inEpoll = false;
         sync(fd, entry);
     }
 }

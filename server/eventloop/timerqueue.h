@@ -14,7 +14,8 @@ namespace Herald {
 // - Precise: fires at or after its interval, never early.
 // - Coarse: within 5 % of its interval, early or late, rounded so that the timers of a
 //   thread wake it together; under 20 ms it is precise, from 20 s very coarse.
-// - VeryCoarse: whole seconds (at least one).
+// - VeryCoarse: whole seconds, at least one (Qt's would round under half a second to
+//   zero and fire every round).
 // - A zero interval, whatever the type: once per processEvents round.
 // A round fires only the timers that were due when it began, each once, so a timer
 // (re)started by a handler waits for the next round. A timer is not fired again while

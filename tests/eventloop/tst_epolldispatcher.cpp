@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -172,6 +173,8 @@ private Q_SLOTS:
     // Socket notifiers
     void readNotifier();
     void writeNotifier();
+    void writeNotifierWaitsForRoom();
+    void writeNotifierLeftEnabled();
     void readAndWriteShareOneDescriptor();
     void levelTriggered();
     void enabledAndDisabledInOneRound();
@@ -272,6 +275,44 @@ void TestEpollDispatcher::writeNotifier()
         notifier.setEnabled(false);
     });
     QTRY_COMPARE_WITH_TIMEOUT(activations, 1, LongWaitMs);
+}
+
+// A socket whose send buffer is full: the write notifier fires only once the peer has
+// read, through epoll (a freshly enabled write notifier is first probed with poll()).
+void TestEpollDispatcher::writeNotifierWaitsForRoom()
+{
+    SocketPair pair;
+    const QByteArray chunk(65536, 'x');
+    while (::send(pair.local(), chunk.constData(), size_t(chunk.size()), MSG_NOSIGNAL) > 0) { }
+    QCOMPARE(errno, EAGAIN);
+    QSocketNotifier notifier(pair.local(), QSocketNotifier::Write);
+    int activations = 0;
+    connect(&notifier, &QSocketNotifier::activated, [&] {
+        ++activations;
+        notifier.setEnabled(false);
+    });
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+    QCOMPARE(activations, 0);
+
+    char sink[65536];
+    while (::read(pair.peer(), sink, sizeof(sink)) > 0) { }
+    QTRY_COMPARE_WITH_TIMEOUT(activations, 1, LongWaitMs);
+    notifier.setEnabled(true); // room now: straight from the probe
+    QTRY_COMPARE_WITH_TIMEOUT(activations, 2, LongWaitMs);
+}
+
+// Level-triggered like the rest: a write notifier nobody disables fires every round.
+void TestEpollDispatcher::writeNotifierLeftEnabled()
+{
+    SocketPair pair;
+    QSocketNotifier notifier(pair.local(), QSocketNotifier::Write);
+    int activations = 0;
+    connect(&notifier, &QSocketNotifier::activated, [&] { ++activations; });
+    for (int round = 1; round <= 3; ++round) {
+        QCoreApplication::processEvents();
+        QCOMPARE(activations, round);
+    }
 }
 
 // One epoll registration with a combined mask: dropping one type keeps the other.
