@@ -10,7 +10,7 @@ class TestLogText : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void escapesText_data();
     void escapesText();
     void escapesBytes_data();
