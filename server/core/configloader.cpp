@@ -78,16 +78,16 @@ public:
     {
         if (m_parser.isSet(spec.flag)) {
             const QString text = spec.valueName.isEmpty() ? u"true"_s : m_parser.value(spec.flag);
-            return RawValue {text.trimmed(), u"--"_s + spec.flag, Level::Flag};
+            return RawValue{text.trimmed(), u"--"_s + spec.flag, Level::Flag};
         }
         for (const QString &name : spec.envNames) {
             if (const QString text = m_env.value(name).trimmed(); !text.isEmpty())
-                return RawValue {text, name, Level::Env};
+                return RawValue{text, name, Level::Env};
         }
         const auto text = spec.fileKey.isEmpty() ? std::nullopt : m_file.value(spec.fileKey);
         if (!text)
             return std::nullopt;
-        return RawValue {*text, u"%1 in %2"_s.arg(spec.fileKey, m_file.fileName()), Level::File};
+        return RawValue{*text, u"%1 in %2"_s.arg(spec.fileKey, m_file.fileName()), Level::File};
     }
 
     QString env(const QString &name) const { return m_env.value(name); }
@@ -175,8 +175,7 @@ private:
         const auto rate
             = [](const QString &s) { return Parse::integer(s, 1, Options::MaxClientRate); };
         return set(o.workers, c.workers, workers) && set(o.heartbeat, c.heartbeatMs, ms)
-            && setHostileLimits(c)
-            && set(o.handshakeTimeout, c.handshakeTimeoutMs, ms)
+            && setHostileLimits(c) && set(o.handshakeTimeout, c.handshakeTimeoutMs, ms)
             && set(o.apiIdleTimeout, c.apiIdleTimeoutMs, ms)
             && set(o.maxPayload, c.maxPayloadBytes, bytes)
             && set(o.clientRate, c.clientFramesPerSecond, rate)
@@ -197,7 +196,8 @@ private:
             && set(o.maxSessionsPerUser, c.maxSessionsPerUser, range(1, Options::MaxCount))
             && set(o.maxSessions, c.maxSessions, range(0, Options::MaxCount))
             && set(o.maxHandshakes, c.maxHandshakes, range(1, Options::MaxCount))
-            && set(o.maxHandshakesPerAddress, c.maxHandshakesPerAddress, range(1, Options::MaxCount))
+            && set(o.maxHandshakesPerAddress, c.maxHandshakesPerAddress,
+                   range(1, Options::MaxCount))
             && set(o.maxAdminBuffer, c.maxAdminBufferBytes,
                    range(Options::MinAdminBuffer, Options::MaxBuffer));
     }
@@ -301,7 +301,7 @@ private:
 
 QCommandLineOption commandLineOption(const OptionSpec &spec)
 {
-    QStringList where {u"env "_s + spec.envNames.join(u" or "_s)};
+    QStringList where{u"env "_s + spec.envNames.join(u" or "_s)};
     if (!spec.fileKey.isEmpty())
         where << u"file key "_s + spec.fileKey;
     where << u"default "_s + spec.defaultText;
@@ -366,7 +366,7 @@ ConfigResult ConfigLoader::load(const QStringList &arguments, const QProcessEnvi
         return failure(error);
     Builder builder(sources);
     const auto config = builder.build();
-    return config ? ConfigResult {Kind::Run, *config, QString()} : failure(builder.errorString());
+    return config ? ConfigResult{Kind::Run, *config, QString()} : failure(builder.errorString());
 }
 
 } // namespace Herald

@@ -41,11 +41,11 @@ struct ConfigOptions
     static constexpr int MaxCoalesceMs = 60000;
     static constexpr int MaxCount = 10000000; // sessions, handshakes
 
-    static inline const ConfigValueParser::Choices<ServerConfig::StoreKind> StoreKinds {
+    static inline const ConfigValueParser::Choices<ServerConfig::StoreKind> StoreKinds{
         {QStringLiteral("sqlite"), ServerConfig::StoreKind::Sqlite},
         {QStringLiteral("memory"), ServerConfig::StoreKind::Memory},
     };
-    static inline const ConfigValueParser::Choices<ServerConfig::Synchronous> SynchronousModes {
+    static inline const ConfigValueParser::Choices<ServerConfig::Synchronous> SynchronousModes{
         {QStringLiteral("normal"), ServerConfig::Synchronous::Normal},
         {QStringLiteral("full"), ServerConfig::Synchronous::Full},
     };
@@ -59,9 +59,9 @@ struct ConfigOptions
 
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
         apiIdleTimeout, maxPayload, clientRate, maxSessionBuffer, unreadCoalesce,
-        maxSessionsPerUser, maxSessions, maxHandshakes, maxHandshakesPerAddress, maxAdminBuffer, store, dataDir, synchronous, historySize,
-        historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile,
-        adminTokenFile, config;
+        maxSessionsPerUser, maxSessions, maxHandshakes, maxHandshakesPerAddress, maxAdminBuffer,
+        store, dataDir, synchronous, historySize, historyTtl, trimInterval, idempotencyTtl,
+        legacyRoutes, dev, secretFile, apiKeyFile, adminTokenFile, config;
 };
 
 } // namespace Herald

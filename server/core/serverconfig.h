@@ -46,7 +46,7 @@ struct ServerConfig
     int maxSessionsPerUser = 32; // a further session of the user is closed with 4008
     int maxSessions = 0; // WebSocket connections in all; 0: RLIMIT_NOFILE minus a reserve
     int maxHandshakes = 1024; // connections still sending their request head, in all
-    int maxHandshakesPerAddress = 64; // the same, from one source address
+    int maxHandshakesPerAddress = 128; // the same, from one source address
     qint64 maxAdminBufferBytes = 8 * 1024 * 1024; // queued for one admin client; past it: 1008
     int closeGraceMs = 3000; // a closed session's socket is aborted if its close frame is
                              // still unsent by then (tests lengthen it)
@@ -54,7 +54,8 @@ struct ServerConfig
     QByteArray secret; // HS256 key for browser tokens; never logged
     QByteArray apiKey; // bearer key for /api/; never logged
     QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
-    int adminCountersMs = 5000; // how often the admin channel reports session counters (tests shorten it)
+    int adminCountersMs
+        = 5000; // how often the admin channel reports session counters (tests shorten it)
 
     bool devMode = false; // --dev: missing secrets are generated, short ones accepted
     bool secretGenerated = false; // only generated secrets are ever printed (by --dev)

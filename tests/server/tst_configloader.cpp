@@ -18,8 +18,8 @@ namespace {
 
 const QString Secret = u"0123456789abcdef0123456789abcdef-test-secret"_s;
 const QString ApiKey = u"test-api-key"_s;
-const QStringList Secrets {u"HERALD_SECRET="_s + Secret, u"HERALD_API_KEY="_s + ApiKey};
-const QStringList UseConfig {u"--config"_s, u"@dir@/h.conf"_s};
+const QStringList Secrets{u"HERALD_SECRET="_s + Secret, u"HERALD_API_KEY="_s + ApiKey};
+const QStringList UseConfig{u"--config"_s, u"@dir@/h.conf"_s};
 
 QStringList withSecrets(std::initializer_list<QString> extra)
 {
@@ -28,31 +28,31 @@ QStringList withSecrets(std::initializer_list<QString> extra)
 
 // Every field that has a default, except dataDir: a relative data_dir in a config file is
 // resolved against the file's folder, so the example's value is checked on its own.
-const QStringList DefaultedFields {u"wsPort"_s,
-                                   u"wsBind"_s,
-                                   u"apiPort"_s,
-                                   u"apiBind"_s,
-                                   u"workers"_s,
-                                   u"heartbeatMs"_s,
-                                   u"handshakeTimeoutMs"_s,
-                                   u"apiIdleTimeoutMs"_s,
-                                   u"maxPayloadBytes"_s,
-                                   u"legacyRoutes"_s,
-                                   u"devMode"_s,
-                                   u"store"_s,
-                                   u"sqliteSynchronous"_s,
-                                   u"historySize"_s,
-                                   u"historyTtlMs"_s,
-                                   u"trimIntervalMs"_s,
-                                   u"idempotencyTtlMs"_s,
-                                   u"clientFramesPerSecond"_s,
-                                   u"maxSessionBufferBytes"_s,
-                                   u"unreadCoalesceMs"_s,
-                                   u"maxSessionsPerUser"_s,
-                                   u"maxSessions"_s,
-                                   u"maxHandshakes"_s,
-                                   u"maxHandshakesPerAddress"_s,
-                                   u"maxAdminBufferBytes"_s};
+const QStringList DefaultedFields{u"wsPort"_s,
+                                  u"wsBind"_s,
+                                  u"apiPort"_s,
+                                  u"apiBind"_s,
+                                  u"workers"_s,
+                                  u"heartbeatMs"_s,
+                                  u"handshakeTimeoutMs"_s,
+                                  u"apiIdleTimeoutMs"_s,
+                                  u"maxPayloadBytes"_s,
+                                  u"legacyRoutes"_s,
+                                  u"devMode"_s,
+                                  u"store"_s,
+                                  u"sqliteSynchronous"_s,
+                                  u"historySize"_s,
+                                  u"historyTtlMs"_s,
+                                  u"trimIntervalMs"_s,
+                                  u"idempotencyTtlMs"_s,
+                                  u"clientFramesPerSecond"_s,
+                                  u"maxSessionBufferBytes"_s,
+                                  u"unreadCoalesceMs"_s,
+                                  u"maxSessionsPerUser"_s,
+                                  u"maxSessions"_s,
+                                  u"maxHandshakes"_s,
+                                  u"maxHandshakesPerAddress"_s,
+                                  u"maxAdminBufferBytes"_s};
 
 // The field a table row checks, as text so that a mismatch prints readably.
 QString fieldText(const ServerConfig &c, const QString &field)
@@ -60,7 +60,7 @@ QString fieldText(const ServerConfig &c, const QString &field)
     const auto boolText = [](bool b) { return b ? u"true"_s : u"false"_s; };
     const bool memory = c.store == ServerConfig::StoreKind::Memory;
     const bool full = c.sqliteSynchronous == ServerConfig::Synchronous::Full;
-    const QHash<QString, QString> fields {
+    const QHash<QString, QString> fields{
         {u"wsPort"_s, QString::number(c.wsPort)},
         {u"wsBind"_s, c.wsBind.toString()},
         {u"apiPort"_s, QString::number(c.apiPort)},
@@ -105,11 +105,11 @@ void addSourceRows(const QString &flag, const QString &env, const QString &key,
                    const QString &value, const QString &field, const QString &expected)
 {
     QTest::addRow("%s flag", qPrintable(flag))
-        << QStringList {u"--"_s + flag, value} << Secrets << QStringList() << field << expected;
+        << QStringList{u"--"_s + flag, value} << Secrets << QStringList() << field << expected;
     QTest::addRow("%s env", qPrintable(flag))
         << QStringList() << withSecrets({env + u'=' + value}) << QStringList() << field << expected;
     QTest::addRow("%s file", qPrintable(flag))
-        << UseConfig << Secrets << QStringList {u"h.conf:"_s + key + u" = "_s + value} << field
+        << UseConfig << Secrets << QStringList{u"h.conf:"_s + key + u" = "_s + value} << field
         << expected;
 }
 
@@ -184,7 +184,7 @@ ConfigResult TestConfigLoader::load(const QStringList &args, const QStringList &
         const qsizetype equals = entry.indexOf(u'=');
         environment.insert(entry.left(equals), expand(entry.mid(equals + 1)));
     }
-    QStringList arguments {u"herald-server"_s};
+    QStringList arguments{u"herald-server"_s};
     for (const QString &arg : args)
         arguments << expand(arg);
     return ConfigLoader::load(arguments, environment);
@@ -233,8 +233,8 @@ void TestConfigLoader::exampleConfig()
             QVERIFY2(lines.at(i - 1).startsWith(u'#'), qPrintable(lines.at(i)));
     }
     // Put the key files named by the example next to the copy.
-    const QStringList files {u"h.conf:"_s + QString(text).remove(u"/etc/herald/"_s),
-                             u"herald.secret:"_s + Secret, u"herald.apikey:"_s + ApiKey};
+    const QStringList files{u"h.conf:"_s + QString(text).remove(u"/etc/herald/"_s),
+                            u"herald.secret:"_s + Secret, u"herald.apikey:"_s + ApiKey};
     const ConfigResult result = load(UseConfig, {}, files);
     QCOMPARE(result.text, QString());
     compareWithDefaults(result.config);
@@ -263,10 +263,10 @@ void TestConfigLoader::eachSource_data()
                   u"1048576"_s, u"maxPayloadBytes"_s, u"1048576"_s);
     addSourceRows(u"client-rate"_s, u"HERALD_CLIENT_RATE"_s, u"client_rate"_s, u"100"_s,
                   u"clientFramesPerSecond"_s, u"100"_s);
-    addSourceRows(u"max-session-buffer"_s, u"HERALD_MAX_SESSION_BUFFER"_s,
-                  u"max_session_buffer"_s, u"65536"_s, u"maxSessionBufferBytes"_s, u"65536"_s);
-    addSourceRows(u"unread-coalesce-ms"_s, u"HERALD_UNREAD_COALESCE_MS"_s,
-                  u"unread_coalesce_ms"_s, u"1000"_s, u"unreadCoalesceMs"_s, u"1000"_s);
+    addSourceRows(u"max-session-buffer"_s, u"HERALD_MAX_SESSION_BUFFER"_s, u"max_session_buffer"_s,
+                  u"65536"_s, u"maxSessionBufferBytes"_s, u"65536"_s);
+    addSourceRows(u"unread-coalesce-ms"_s, u"HERALD_UNREAD_COALESCE_MS"_s, u"unread_coalesce_ms"_s,
+                  u"1000"_s, u"unreadCoalesceMs"_s, u"1000"_s);
     addSourceRows(u"max-sessions-per-user"_s, u"HERALD_MAX_SESSIONS_PER_USER"_s,
                   u"max_sessions_per_user"_s, u"5"_s, u"maxSessionsPerUser"_s, u"5"_s);
     addSourceRows(u"max-sessions"_s, u"HERALD_MAX_SESSIONS"_s, u"max_sessions"_s, u"50000"_s,
@@ -293,88 +293,85 @@ void TestConfigLoader::eachSource_data()
 
     const QStringList none;
     QTest::newRow("legacy-routes flag")
-        << QStringList {u"--legacy-routes"_s} << Secrets << none << u"legacyRoutes"_s << u"true"_s;
+        << QStringList{u"--legacy-routes"_s} << Secrets << none << u"legacyRoutes"_s << u"true"_s;
     QTest::newRow("legacy-routes env") << none << withSecrets({u"HERALD_LEGACY_ROUTES=yes"_s})
                                        << none << u"legacyRoutes"_s << u"true"_s;
     QTest::newRow("legacy-routes file")
-        << UseConfig << Secrets << QStringList {u"h.conf:legacy_routes = On"_s} << u"legacyRoutes"_s
+        << UseConfig << Secrets << QStringList{u"h.conf:legacy_routes = On"_s} << u"legacyRoutes"_s
         << u"true"_s;
-    QTest::newRow("dev flag") << QStringList {u"--dev"_s} << Secrets << none << u"devMode"_s
+    QTest::newRow("dev flag") << QStringList{u"--dev"_s} << Secrets << none << u"devMode"_s
                               << u"true"_s;
     QTest::newRow("dev env") << none << withSecrets({u"HERALD_DEV=1"_s}) << none << u"devMode"_s
                              << u"true"_s;
     QTest::newRow("config from HERALD_CONFIG")
         << none << withSecrets({u"HERALD_CONFIG=@dir@/h.conf"_s})
-        << QStringList {u"h.conf:# comment\n; comment\n\nws_port=7000\n"_s} << u"wsPort"_s
+        << QStringList{u"h.conf:# comment\n; comment\n\nws_port=7000\n"_s} << u"wsPort"_s
         << u"7000"_s;
 
     // Spellings and limits.
-    QTest::newRow("bind localhost") << QStringList {u"--ws-bind"_s, u"localhost"_s} << Secrets
+    QTest::newRow("bind localhost") << QStringList{u"--ws-bind"_s, u"localhost"_s} << Secrets
                                     << none << u"wsBind"_s << u"127.0.0.1"_s;
-    QTest::newRow("bind *") << QStringList {u"--ws-bind"_s, u"*"_s} << Secrets << none
-                            << u"wsBind"_s << u"0.0.0.0"_s;
-    QTest::newRow("bind IPv6") << QStringList {u"--api-bind=::1"_s} << Secrets << none
+    QTest::newRow("bind *") << QStringList{u"--ws-bind"_s, u"*"_s} << Secrets << none << u"wsBind"_s
+                            << u"0.0.0.0"_s;
+    QTest::newRow("bind IPv6") << QStringList{u"--api-bind=::1"_s} << Secrets << none
                                << u"apiBind"_s << u"::1"_s;
-    QTest::newRow("port 65535") << QStringList {u"--ws-port=65535"_s} << Secrets << none
+    QTest::newRow("port 65535") << QStringList{u"--ws-port=65535"_s} << Secrets << none
                                 << u"wsPort"_s << u"65535"_s;
-    QTest::newRow("workers 64") << QStringList {u"--workers=64"_s} << Secrets << none
-                                << u"workers"_s << u"64"_s;
-    QTest::newRow("heartbeat 3600") << QStringList {u"--heartbeat-s=3600"_s} << Secrets << none
+    QTest::newRow("workers 64") << QStringList{u"--workers=64"_s} << Secrets << none << u"workers"_s
+                                << u"64"_s;
+    QTest::newRow("heartbeat 3600") << QStringList{u"--heartbeat-s=3600"_s} << Secrets << none
                                     << u"heartbeatMs"_s << u"3600000"_s;
-    QTest::newRow("payload 1 KiB") << QStringList {u"--max-payload-bytes=1024"_s} << Secrets << none
+    QTest::newRow("payload 1 KiB") << QStringList{u"--max-payload-bytes=1024"_s} << Secrets << none
                                    << u"maxPayloadBytes"_s << u"1024"_s;
-    QTest::newRow("payload 16 MiB") << QStringList {u"--max-payload-bytes=16777216"_s} << Secrets
+    QTest::newRow("payload 16 MiB") << QStringList{u"--max-payload-bytes=16777216"_s} << Secrets
                                     << none << u"maxPayloadBytes"_s << u"16777216"_s;
     QTest::newRow("env value trimmed")
         << none << withSecrets({u"HERALD_WORKERS= 3 "_s}) << none << u"workers"_s << u"3"_s;
     QTest::newRow("history size 1")
-        << QStringList {u"--history-size=1"_s} << Secrets << none << u"historySize"_s << u"1"_s;
-    QTest::newRow("history size 1000000") << QStringList {u"--history-size=1000000"_s} << Secrets
+        << QStringList{u"--history-size=1"_s} << Secrets << none << u"historySize"_s << u"1"_s;
+    QTest::newRow("history size 1000000") << QStringList{u"--history-size=1000000"_s} << Secrets
                                           << none << u"historySize"_s << u"1000000"_s;
-    QTest::newRow("client rate 1") << QStringList {u"--client-rate=1"_s} << Secrets << none
+    QTest::newRow("client rate 1") << QStringList{u"--client-rate=1"_s} << Secrets << none
                                    << u"clientFramesPerSecond"_s << u"1"_s;
-    QTest::newRow("client rate 10000") << QStringList {u"--client-rate=10000"_s} << Secrets << none
+    QTest::newRow("client rate 10000") << QStringList{u"--client-rate=10000"_s} << Secrets << none
                                        << u"clientFramesPerSecond"_s << u"10000"_s;
-    QTest::newRow("session buffer 4 KiB")
-        << QStringList {u"--max-session-buffer=4096"_s} << Secrets << none
-        << u"maxSessionBufferBytes"_s << u"4096"_s;
+    QTest::newRow("session buffer 4 KiB") << QStringList{u"--max-session-buffer=4096"_s} << Secrets
+                                          << none << u"maxSessionBufferBytes"_s << u"4096"_s;
     QTest::newRow("session buffer 1 GiB")
-        << QStringList {u"--max-session-buffer=1073741824"_s} << Secrets << none
+        << QStringList{u"--max-session-buffer=1073741824"_s} << Secrets << none
         << u"maxSessionBufferBytes"_s << u"1073741824"_s;
-    QTest::newRow("unread coalescing off") << QStringList {u"--unread-coalesce-ms=0"_s} << Secrets
+    QTest::newRow("unread coalescing off") << QStringList{u"--unread-coalesce-ms=0"_s} << Secrets
                                            << none << u"unreadCoalesceMs"_s << u"0"_s;
     QTest::newRow("unread coalescing 60 s")
-        << QStringList {u"--unread-coalesce-ms=60000"_s} << Secrets << none
-        << u"unreadCoalesceMs"_s << u"60000"_s;
-    QTest::newRow("one session per user") << QStringList {u"--max-sessions-per-user=1"_s}
-                                          << Secrets << none << u"maxSessionsPerUser"_s << u"1"_s;
-    QTest::newRow("sessions from the descriptor limit") << QStringList {u"--max-sessions=0"_s}
-                                                        << Secrets << none << u"maxSessions"_s
-                                                        << u"0"_s;
+        << QStringList{u"--unread-coalesce-ms=60000"_s} << Secrets << none << u"unreadCoalesceMs"_s
+        << u"60000"_s;
+    QTest::newRow("one session per user") << QStringList{u"--max-sessions-per-user=1"_s} << Secrets
+                                          << none << u"maxSessionsPerUser"_s << u"1"_s;
+    QTest::newRow("sessions from the descriptor limit")
+        << QStringList{u"--max-sessions=0"_s} << Secrets << none << u"maxSessions"_s << u"0"_s;
     QTest::newRow("one handshake per address")
-        << QStringList {u"--max-handshakes-per-address=1"_s} << Secrets << none
+        << QStringList{u"--max-handshakes-per-address=1"_s} << Secrets << none
         << u"maxHandshakesPerAddress"_s << u"1"_s;
-    QTest::newRow("admin buffer 64 KiB")
-        << QStringList {u"--max-admin-buffer=65536"_s} << Secrets << none
-        << u"maxAdminBufferBytes"_s << u"65536"_s;
+    QTest::newRow("admin buffer 64 KiB") << QStringList{u"--max-admin-buffer=65536"_s} << Secrets
+                                         << none << u"maxAdminBufferBytes"_s << u"65536"_s;
     QTest::newRow("store in any case")
-        << QStringList {u"--store=SQLite"_s} << Secrets << none << u"store"_s << u"sqlite"_s;
-    QTest::newRow("synchronous normal") << QStringList {u"--sqlite-synchronous=normal"_s} << Secrets
+        << QStringList{u"--store=SQLite"_s} << Secrets << none << u"store"_s << u"sqlite"_s;
+    QTest::newRow("synchronous normal") << QStringList{u"--sqlite-synchronous=normal"_s} << Secrets
                                         << none << u"sqliteSynchronous"_s << u"normal"_s;
     QTest::newRow("synchronous in any case")
-        << QStringList {u"--sqlite-synchronous=FULL"_s} << Secrets << none << u"sqliteSynchronous"_s
+        << QStringList{u"--sqlite-synchronous=FULL"_s} << Secrets << none << u"sqliteSynchronous"_s
         << u"full"_s;
 
     // A relative data_dir in the file is relative to the file, elsewhere to the working directory.
     QTest::newRow("data-dir relative flag")
-        << QStringList {u"--data-dir=store"_s} << Secrets << none << u"dataDir"_s << u"store"_s;
+        << QStringList{u"--data-dir=store"_s} << Secrets << none << u"dataDir"_s << u"store"_s;
     QTest::newRow("data-dir relative env")
         << none << withSecrets({u"HERALD_DATA_DIR=store"_s}) << none << u"dataDir"_s << u"store"_s;
     QTest::newRow("data_dir relative in file")
-        << UseConfig << Secrets << QStringList {u"h.conf:data_dir = store"_s} << u"dataDir"_s
+        << UseConfig << Secrets << QStringList{u"h.conf:data_dir = store"_s} << u"dataDir"_s
         << u"@dir@/store"_s;
     QTest::newRow("data_dir nested in file")
-        << UseConfig << Secrets << QStringList {u"h.conf:data_dir = var/herald"_s} << u"dataDir"_s
+        << UseConfig << Secrets << QStringList{u"h.conf:data_dir = var/herald"_s} << u"dataDir"_s
         << u"@dir@/var/herald"_s;
 
     // Duration spellings, in milliseconds.
@@ -382,7 +379,7 @@ void TestConfigLoader::eachSource_data()
         const QString flag
             = field == u"trimIntervalMs" ? u"--trim-interval="_s : u"--history-ttl="_s;
         QTest::addRow("duration %s", qPrintable(text))
-            << QStringList {flag + text} << Secrets << none << field << ms;
+            << QStringList{flag + text} << Secrets << none << field << ms;
     };
     duration(u"250ms"_s, u"trimIntervalMs"_s, u"250"_s);
     duration(u"1ms"_s, u"trimIntervalMs"_s, u"1"_s);
@@ -408,28 +405,28 @@ void TestConfigLoader::precedence_data()
 {
     addFieldColumns();
     const QStringList none;
-    const QStringList wsPortFile {u"h.conf:ws_port = 3"_s};
+    const QStringList wsPortFile{u"h.conf:ws_port = 3"_s};
     QTest::newRow("flag beats env")
-        << QStringList {u"--ws-port=1"_s} << withSecrets({u"HERALD_WS_PORT=2"_s}) << none
+        << QStringList{u"--ws-port=1"_s} << withSecrets({u"HERALD_WS_PORT=2"_s}) << none
         << u"wsPort"_s << u"1"_s;
     QTest::newRow("env beats file")
         << UseConfig << withSecrets({u"HERALD_WS_PORT=2"_s}) << wsPortFile << u"wsPort"_s << u"2"_s;
-    QTest::newRow("flag beats file") << (UseConfig + QStringList {u"--ws-port=1"_s}) << Secrets
+    QTest::newRow("flag beats file") << (UseConfig + QStringList{u"--ws-port=1"_s}) << Secrets
                                      << wsPortFile << u"wsPort"_s << u"1"_s;
     QTest::newRow("file beats default")
         << UseConfig << Secrets << wsPortFile << u"wsPort"_s << u"3"_s;
-    const QStringList workersFile {u"h.conf:workers = 6"_s};
+    const QStringList workersFile{u"h.conf:workers = 6"_s};
     QTest::newRow("workers: flag beats env and file")
-        << (UseConfig + QStringList {u"--workers=4"_s}) << withSecrets({u"HERALD_WORKERS=5"_s})
+        << (UseConfig + QStringList{u"--workers=4"_s}) << withSecrets({u"HERALD_WORKERS=5"_s})
         << workersFile << u"workers"_s << u"4"_s;
     QTest::newRow("workers: env beats file") << UseConfig << withSecrets({u"HERALD_WORKERS=5"_s})
                                              << workersFile << u"workers"_s << u"5"_s;
     QTest::newRow("bool: env off beats file on")
         << UseConfig << withSecrets({u"HERALD_LEGACY_ROUTES=off"_s})
-        << QStringList {u"h.conf:legacy_routes = true"_s} << u"legacyRoutes"_s << u"false"_s;
-    const QStringList ttlFile {u"h.conf:history_ttl = 3d"_s};
+        << QStringList{u"h.conf:legacy_routes = true"_s} << u"legacyRoutes"_s << u"false"_s;
+    const QStringList ttlFile{u"h.conf:history_ttl = 3d"_s};
     QTest::newRow("history-ttl: flag beats env and file")
-        << (UseConfig + QStringList {u"--history-ttl=1d"_s})
+        << (UseConfig + QStringList{u"--history-ttl=1d"_s})
         << withSecrets({u"HERALD_HISTORY_TTL=2d"_s}) << ttlFile << u"historyTtlMs"_s
         << u"86400000"_s;
     QTest::newRow("history-ttl: env beats file")
@@ -437,10 +434,10 @@ void TestConfigLoader::precedence_data()
         << u"172800000"_s;
     QTest::newRow("store: env beats file")
         << UseConfig << withSecrets({u"HERALD_STORE=sqlite"_s})
-        << QStringList {u"h.conf:store = memory"_s} << u"store"_s << u"sqlite"_s;
+        << QStringList{u"h.conf:store = memory"_s} << u"store"_s << u"sqlite"_s;
     QTest::newRow("data-dir: env path stays relative to the working directory")
         << UseConfig << withSecrets({u"HERALD_DATA_DIR=d"_s})
-        << QStringList {u"h.conf:data_dir = f"_s} << u"dataDir"_s << u"d"_s;
+        << QStringList{u"h.conf:data_dir = f"_s} << u"dataDir"_s << u"d"_s;
     QTest::newRow("empty env counts as unset")
         << UseConfig << withSecrets({u"HERALD_WS_PORT="_s}) << wsPortFile << u"wsPort"_s << u"3"_s;
 
@@ -454,7 +451,7 @@ void TestConfigLoader::precedence_data()
     QTest::newRow("PORT beats file")
         << UseConfig << withSecrets({u"PORT=5000"_s}) << wsPortFile << u"wsPort"_s << u"5000"_s;
     QTest::newRow("flag beats PORT")
-        << QStringList {u"--ws-port=1"_s} << withSecrets({u"PORT=5000"_s}) << none << u"wsPort"_s
+        << QStringList{u"--ws-port=1"_s} << withSecrets({u"PORT=5000"_s}) << none << u"wsPort"_s
         << u"1"_s;
 }
 
@@ -473,14 +470,14 @@ void TestConfigLoader::badInput_data()
 
     const QStringList none;
     const auto flag = [](const QString &name, const QString &value) {
-        return QStringList {name, value};
+        return QStringList{name, value};
     };
-    const auto file = [](const QString &content) { return QStringList {u"h.conf:"_s + content}; };
+    const auto file = [](const QString &content) { return QStringList{u"h.conf:"_s + content}; };
     const auto frags = [](std::initializer_list<QString> list) { return QStringList(list); };
 
     QTest::newRow("port not a number")
         << flag(u"--ws-port"_s, u"abc"_s) << Secrets << none
-        << QStringList {u"--ws-port: 'abc' is not a port number (0-65535)"_s} << QString();
+        << QStringList{u"--ws-port: 'abc' is not a port number (0-65535)"_s} << QString();
     QTest::newRow("port too big") << none << withSecrets({u"HERALD_WS_PORT=65536"_s}) << none
                                   << frags({u"HERALD_WS_PORT"_s, u"'65536'"_s}) << QString();
     QTest::newRow("port negative in file")
@@ -578,7 +575,7 @@ void TestConfigLoader::badInput_data()
         << UseConfig << Secrets << file(u"sqlite_synchronous = 2"_s)
         << frags({u"sqlite_synchronous in"_s, u"'2'"_s}) << QString();
     QTest::newRow("empty data dir")
-        << QStringList {u"--data-dir="_s} << Secrets << none
+        << QStringList{u"--data-dir="_s} << Secrets << none
         << frags({u"--data-dir: '' is not a folder name"_s}) << QString();
     QTest::newRow("empty data_dir in file") << UseConfig << Secrets << file(u"data_dir = "_s)
                                             << frags({u"data_dir in"_s, u"''"_s}) << QString();
@@ -681,43 +678,42 @@ void TestConfigLoader::badInput_data()
                                           << frags({u"'api_key'"_s, u"api_key_file"_s}) << leaked;
     QTest::newRow("secret as flag") << flag(u"--secret"_s, leaked) << Secrets << none
                                     << frags({u"--secret:"_s, u"HERALD_SECRET"_s}) << leaked;
-    QTest::newRow("api key as flag") << QStringList {u"--api-key="_s + leaked} << Secrets << none
+    QTest::newRow("api key as flag") << QStringList{u"--api-key="_s + leaked} << Secrets << none
                                      << frags({u"--api-key:"_s, u"HERALD_API_KEY"_s}) << leaked;
 
-    QTest::newRow("no secret") << none << QStringList {u"HERALD_API_KEY=k"_s} << none
+    QTest::newRow("no secret") << none << QStringList{u"HERALD_API_KEY=k"_s} << none
                                << frags({u"HERALD_SECRET (or --secret-file) is required; use --dev "
                                          u"for a local throwaway setup"_s})
                                << QString();
-    QTest::newRow("no api key") << none << QStringList {u"HERALD_SECRET="_s + Secret} << none
+    QTest::newRow("no api key") << none << QStringList{u"HERALD_SECRET="_s + Secret} << none
                                 << frags({u"HERALD_API_KEY (or --api-key-file) is required"_s})
                                 << QString();
     const QString weak = u"short-secret"_s;
     QTest::newRow("short secret") << none
-                                  << QStringList {u"HERALD_SECRET="_s + weak, u"HERALD_API_KEY=k"_s}
+                                  << QStringList{u"HERALD_SECRET="_s + weak, u"HERALD_API_KEY=k"_s}
                                   << none << frags({u"HERALD_SECRET"_s, u"12 bytes"_s, u"HS256"_s})
                                   << weak;
     const QString weakFile = u"w.key:"_s + QString(31, u'x') + u'\n';
     QTest::newRow("short secret file")
-        << flag(u"--secret-file"_s, u"@dir@/w.key"_s) << QStringList {u"HERALD_API_KEY=k"_s}
-        << QStringList {weakFile} << frags({u"'@dir@/w.key'"_s, u"31 bytes"_s})
-        << QString(31, u'x');
+        << flag(u"--secret-file"_s, u"@dir@/w.key"_s) << QStringList{u"HERALD_API_KEY=k"_s}
+        << QStringList{weakFile} << frags({u"'@dir@/w.key'"_s, u"31 bytes"_s}) << QString(31, u'x');
     QTest::newRow("missing secret file")
-        << flag(u"--secret-file"_s, u"@dir@/none.key"_s) << QStringList {u"HERALD_API_KEY=k"_s}
+        << flag(u"--secret-file"_s, u"@dir@/none.key"_s) << QStringList{u"HERALD_API_KEY=k"_s}
         << none << frags({u"--secret-file"_s, u"'@dir@/none.key'"_s}) << QString();
     QTest::newRow("secret file is a folder")
-        << none << QStringList {u"HERALD_SECRET_FILE=@dir@/sub"_s, u"HERALD_API_KEY=k"_s}
-        << QStringList {u"sub/"_s} << frags({u"HERALD_SECRET_FILE"_s, u"'@dir@/sub'"_s})
+        << none << QStringList{u"HERALD_SECRET_FILE=@dir@/sub"_s, u"HERALD_API_KEY=k"_s}
+        << QStringList{u"sub/"_s} << frags({u"HERALD_SECRET_FILE"_s, u"'@dir@/sub'"_s})
         << QString();
     QTest::newRow("empty api key file")
-        << UseConfig << QStringList {u"HERALD_SECRET="_s + Secret}
-        << QStringList {u"h.conf:api_key_file = a.key"_s, u"a.key: \n\n"_s}
+        << UseConfig << QStringList{u"HERALD_SECRET="_s + Secret}
+        << QStringList{u"h.conf:api_key_file = a.key"_s, u"a.key: \n\n"_s}
         << frags({u"api_key_file in"_s, u"@dir@/a.key"_s, u"is empty"_s}) << QString();
 
-    QTest::newRow("unknown flag") << QStringList {u"--colour"_s} << Secrets << none
+    QTest::newRow("unknown flag") << QStringList{u"--colour"_s} << Secrets << none
                                   << frags({u"Unknown option 'colour'"_s}) << QString();
     QTest::newRow("flag without value")
-        << QStringList {u"--ws-port"_s} << Secrets << none << frags({u"ws-port"_s}) << QString();
-    QTest::newRow("positional argument") << QStringList {u"extra"_s} << Secrets << none
+        << QStringList{u"--ws-port"_s} << Secrets << none << frags({u"ws-port"_s}) << QString();
+    QTest::newRow("positional argument") << QStringList{u"extra"_s} << Secrets << none
                                          << frags({u"unexpected argument 'extra'"_s}) << QString();
 }
 
@@ -747,33 +743,33 @@ void TestConfigLoader::secretSources_data()
     QTest::addColumn<QString>("apiKey");
 
     const QString other = u"ffffffffffffffffffffffffffffffff-other"_s;
-    const QStringList keyFiles {u"s.key:"_s + Secret + u'\n', u"a.key:"_s + ApiKey + u"\r\n"_s,
-                                u"o.key:"_s + other + u"  \n\n"_s};
+    const QStringList keyFiles{u"s.key:"_s + Secret + u'\n', u"a.key:"_s + ApiKey + u"\r\n"_s,
+                               u"o.key:"_s + other + u"  \n\n"_s};
     const QStringList none;
     QTest::newRow("values from env") << none << Secrets << none << Secret << ApiKey;
     QTest::newRow("env value trimmed")
         << none
-        << QStringList {u"HERALD_SECRET="_s + Secret + u"\n"_s, u"HERALD_API_KEY="_s + ApiKey}
+        << QStringList{u"HERALD_SECRET="_s + Secret + u"\n"_s, u"HERALD_API_KEY="_s + ApiKey}
         << none << Secret << ApiKey;
-    QTest::newRow("file flags") << QStringList {u"--secret-file"_s, u"@dir@/s.key"_s,
-                                                u"--api-key-file=@dir@/a.key"_s}
+    QTest::newRow("file flags") << QStringList{u"--secret-file"_s, u"@dir@/s.key"_s,
+                                               u"--api-key-file=@dir@/a.key"_s}
                                 << none << keyFiles << Secret << ApiKey;
     QTest::newRow("file env") << none
-                              << QStringList {u"HERALD_SECRET_FILE=@dir@/o.key"_s,
-                                              u"HERALD_API_KEY_FILE=@dir@/a.key"_s}
+                              << QStringList{u"HERALD_SECRET_FILE=@dir@/o.key"_s,
+                                             u"HERALD_API_KEY_FILE=@dir@/a.key"_s}
                               << keyFiles << other << ApiKey;
     QTest::newRow("file keys, relative to the config")
         << UseConfig << none
-        << (keyFiles + QStringList {u"h.conf:secret_file = s.key\napi_key_file = @dir@/a.key"_s})
+        << (keyFiles + QStringList{u"h.conf:secret_file = s.key\napi_key_file = @dir@/a.key"_s})
         << Secret << ApiKey;
     QTest::newRow("flag path beats HERALD_SECRET")
-        << QStringList {u"--secret-file=@dir@/o.key"_s} << Secrets << keyFiles << other << ApiKey;
+        << QStringList{u"--secret-file=@dir@/o.key"_s} << Secrets << keyFiles << other << ApiKey;
     QTest::newRow("HERALD_SECRET beats HERALD_SECRET_FILE")
         << none << withSecrets({u"HERALD_SECRET_FILE=@dir@/o.key"_s}) << keyFiles << Secret
         << ApiKey;
     QTest::newRow("HERALD_SECRET_FILE beats secret_file")
-        << UseConfig << QStringList {u"HERALD_SECRET_FILE=@dir@/o.key"_s, u"HERALD_API_KEY=k"_s}
-        << (keyFiles + QStringList {u"h.conf:secret_file = s.key"_s}) << other << u"k"_s;
+        << UseConfig << QStringList{u"HERALD_SECRET_FILE=@dir@/o.key"_s, u"HERALD_API_KEY=k"_s}
+        << (keyFiles + QStringList{u"h.conf:secret_file = s.key"_s}) << other << u"k"_s;
 }
 
 void TestConfigLoader::secretSources()
@@ -818,13 +814,13 @@ void TestConfigLoader::helpAndVersion_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<ConfigResult::Kind>("kind");
     using Kind = ConfigResult::Kind;
-    QTest::newRow("--help") << QStringList {u"--help"_s} << Kind::Help;
-    QTest::newRow("-h") << QStringList {u"-h"_s} << Kind::Help;
-    QTest::newRow("--help-all") << QStringList {u"--help-all"_s} << Kind::Help;
+    QTest::newRow("--help") << QStringList{u"--help"_s} << Kind::Help;
+    QTest::newRow("-h") << QStringList{u"-h"_s} << Kind::Help;
+    QTest::newRow("--help-all") << QStringList{u"--help-all"_s} << Kind::Help;
     QTest::newRow("help before validation")
-        << QStringList {u"--ws-port=abc"_s, u"--help"_s} << Kind::Help;
-    QTest::newRow("--version") << QStringList {u"--version"_s} << Kind::Version;
-    QTest::newRow("-v") << QStringList {u"-v"_s} << Kind::Version;
+        << QStringList{u"--ws-port=abc"_s, u"--help"_s} << Kind::Help;
+    QTest::newRow("--version") << QStringList{u"--version"_s} << Kind::Version;
+    QTest::newRow("-v") << QStringList{u"-v"_s} << Kind::Version;
 }
 
 // No secrets in the environment: help and version must not need them.
@@ -843,7 +839,7 @@ void TestConfigLoader::helpAndVersion()
 void TestConfigLoader::helpIsComplete()
 {
     const QString help = load({u"--help"_s}, {}, {}).text;
-    const QStringList expected {
+    const QStringList expected{
         u"--ws-port <port>"_s,
         u"HERALD_WS_PORT or PORT"_s,
         u"ws_port"_s,
@@ -905,7 +901,7 @@ void TestConfigLoader::helpIsComplete()
         u"--max-handshakes-per-address <count>"_s,
         u"HERALD_MAX_HANDSHAKES_PER_ADDRESS"_s,
         u"max_handshakes_per_address"_s,
-        u"default 64"_s,
+        u"default 128"_s,
         u"--max-admin-buffer <bytes>"_s,
         u"HERALD_MAX_ADMIN_BUFFER"_s,
         u"max_admin_buffer"_s,
