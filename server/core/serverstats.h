@@ -16,18 +16,30 @@ class ServerStats
 public:
     ServerStats() { m_uptime.start(); }
 
-    std::atomic<quint64> notifications {0}; // accepted notify calls
-    std::atomic<quint64> broadcasts {0};
+    std::atomic<quint64> notifications{0}; // accepted notify calls
+    std::atomic<quint64> broadcasts{0};
     std::atomic<quint64> framesSent{0};
     std::atomic<quint64> bytesSent{0}; // frame text, before WebSocket framing
-    std::atomic<quint64> sessionsOpened {0};
-    std::atomic<quint64> sessionsClosed {0};
-    std::atomic<quint64> heartbeatReaps {0};
+    std::atomic<quint64> sessionsOpened{0};
+    std::atomic<quint64> sessionsClosed{0};
+    std::atomic<quint64> heartbeatReaps{0};
     std::atomic<quint64> rejectedHandshakes{0};
     std::atomic<quint64> storedNotifications{0};
     std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
     std::atomic<quint64> storeErrors{0};
     std::atomic<quint64> clientFrames{0};
+
+    // Limits against hostile clients (README "WebSocket limits").
+    std::atomic<quint64> slowConsumerCloses{0}; // 1008 "slow consumer": budget or stalled queue
+    std::atomic<quint64> rateLimitCloses{0}; // 1008 "too many messages"
+    std::atomic<quint64> protocolErrorCloses{0}; // 1002: unmasked client frames
+    std::atomic<quint64> userSessionRefusals{0}; // 4008 "too many sessions"
+    std::atomic<quint64> serverFullRefusals{0}; // 503 server_full: max_sessions reached
+    std::atomic<quint64> handshakeLimitCloses{0}; // over max_handshakes(_per_address)
+    std::atomic<quint64> acceptPauses{0}; // accept() ran out of descriptors
+    std::atomic<quint64> unreadFramesMerged{0}; // unread frames not sent: unchanged or coalesced
+    std::atomic<quint64> adminSlowConsumerCloses{0};
+    std::atomic<quint64> logLinesSuppressed{0}; // rate-limited log lines of refused requests
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;
