@@ -5,6 +5,8 @@
 
 #include <csignal>
 
+#include <sys/resource.h>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald::Test {
@@ -45,15 +47,15 @@ bool ServerProcess::start(const QStringList &arguments, const QProcessEnvironmen
     m_process.start(binary(),
                     QStringList{u"--ws-port"_s, u"0"_s, u"--api-port"_s, u"0"_s} + arguments);
     static const QRegularExpression listening(
-            uR"(listening: WebSocket \S+ (\d+) .*push API \S+ (\d+))"_s);
+        uR"(listening: WebSocket \S+ (\d+) .*push API \S+ (\d+))"_s);
     QRegularExpressionMatch match;
     const bool done = QTest::qWaitFor(
-            [&] {
-                m_log += m_process.readAllStandardError();
-                match = listening.match(QString::fromUtf8(m_log));
-                return match.hasMatch() || m_process.state() == QProcess::NotRunning;
-            },
-            15000);
+        [&] {
+            m_log += m_process.readAllStandardError();
+            match = listening.match(QString::fromUtf8(m_log));
+            return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+        },
+        15000);
     if (!done || !match.hasMatch()) {
         qWarning().noquote() << "herald-server did not start:" << m_log;
         return false;
@@ -61,6 +63,14 @@ bool ServerProcess::start(const QStringList &arguments, const QProcessEnvironmen
     m_wsPort = quint16(match.captured(1).toUInt());
     m_apiPort = quint16(match.captured(2).toUInt());
     return true;
+}
+
+void ServerProcess::setOpenFileLimit(int descriptors)
+{
+    m_process.setChildProcessModifier([descriptors] {
+        const rlimit limit{rlim_t(descriptors), rlim_t(descriptors)};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    });
 }
 
 void ServerProcess::kill()
@@ -72,8 +82,8 @@ void ServerProcess::kill()
 bool ServerProcess::terminate(int timeoutMs)
 {
     ::kill(pid_t(m_process.processId()), SIGTERM);
-    const bool exited = QTest::qWaitFor(
-            [this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    const bool exited
+        = QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
     m_log += m_process.readAllStandardError();
     return exited && m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
 }

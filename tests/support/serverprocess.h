@@ -24,6 +24,8 @@ public:
     // Starts the binary with --ws-port 0 --api-port 0 and \a arguments, and
     // reads the ports from its start-up log line. False if it did not start.
     bool start(const QStringList &arguments, const QProcessEnvironment &env);
+    // The next start() runs the server with RLIMIT_NOFILE at \a descriptors (soft and hard).
+    void setOpenFileLimit(int descriptors);
     void kill(); // SIGKILL: no shutdown at all
     bool terminate(int timeoutMs = 10000); // SIGTERM; true when it exited 0
 
