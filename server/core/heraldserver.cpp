@@ -67,6 +67,8 @@ bool HeraldServer::start(const ServerConfig &config)
     if (!config.adminToken.isEmpty()) {
         AdminHub::Settings adminSettings;
         adminSettings.countersMs = config.adminCountersMs;
+        adminSettings.maxBufferBytes = config.maxAdminBufferBytes;
+        adminSettings.closeGraceMs = config.closeGraceMs;
         m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
                                                           *m_store, config.maxUsersPerPush);
         m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats,

@@ -89,10 +89,16 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
 
 void AdminHub::remove(QWebSocket *socket)
 {
+    socket->deleteLater();
+    detach(socket);
+}
+
+// Nothing more is sent to the client.
+void AdminHub::detach(QWebSocket *socket)
+{
     if (!m_clients.removeOne(socket))
         return;
     qCInfo(lcAdmin) << "admin disconnected";
-    socket->deleteLater();
     if (m_clients.isEmpty()) {
         m_flush.stop();
         m_statsTimer.stop();
@@ -134,6 +140,8 @@ void AdminHub::sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonOb
 
 void AdminHub::onFrame(QWebSocket *socket, const QString &text)
 {
+    if (!m_clients.contains(socket))
+        return; // closing
     const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
     if (frame.value(u"type"_s).toString() != u"command"_s) {
         return send(socket,
@@ -207,7 +215,8 @@ void AdminHub::sendCounters()
     m_sentCounters = std::move(current);
     for (qsizetype offset = 0; offset < changed.size(); offset += m_settings.snapshotBatch) {
         QJsonArray batch;
-        for (qsizetype i = offset; i < std::min(changed.size(), offset + m_settings.snapshotBatch); ++i)
+        for (qsizetype i = offset; i < std::min(changed.size(), offset + m_settings.snapshotBatch);
+             ++i)
             batch.append(changed.at(i));
         sendAll({{u"type"_s, u"session_counters"_s}, {u"sessions"_s, batch}});
     }
@@ -216,13 +225,35 @@ void AdminHub::sendCounters()
 void AdminHub::sendAll(const QJsonObject &frame)
 {
     const QString text = QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
-    for (QWebSocket *socket : std::as_const(m_clients))
-        socket->sendTextMessage(text);
+    const QList<QWebSocket *> clients = m_clients; // a slow one leaves the list
+    for (QWebSocket *socket : clients)
+        sendText(socket, text);
 }
 
 void AdminHub::send(QWebSocket *socket, const QJsonObject &frame)
 {
-    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    sendText(socket, QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+}
+
+// A frame larger than the whole budget may still go out alone.
+void AdminHub::sendText(QWebSocket *socket, const QString &text)
+{
+    if (!m_clients.contains(socket))
+        return;
+    const bool wasEmpty = socket->bytesToWrite() == 0;
+    socket->sendTextMessage(text);
+    if (!wasEmpty && socket->bytesToWrite() > m_settings.maxBufferBytes)
+        closeSlowConsumer(socket);
+}
+
+void AdminHub::closeSlowConsumer(QWebSocket *socket)
+{
+    m_stats.adminSlowConsumerCloses.fetch_add(1, std::memory_order_relaxed);
+    qCWarning(lcAdmin).noquote() << "closing admin client from" << socket->peerAddress().toString()
+                                 << "(slow consumer:" << socket->bytesToWrite() << "bytes queued)";
+    detach(socket);
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"slow consumer"_s);
+    QTimer::singleShot(m_settings.closeGraceMs, socket, &QWebSocket::abort);
 }
 
 } // namespace Herald
