@@ -190,7 +190,7 @@ void ApiServer::adoptAdminSockets()
 
 bool ApiServer::listen(const QHostAddress &address, quint16 port)
 {
-    if (!m_tcp->listen(address, port)) {
+    if (!m_tcp->start(address, port)) {
         m_errorString = u"API listener %1:%2: %3"_s.arg(address.toString())
                             .arg(port)
                             .arg(m_tcp->errorString());

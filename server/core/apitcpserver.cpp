@@ -7,6 +7,7 @@
 #include "serverstats.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -21,13 +22,45 @@ LogLimiter refusalLog;
 } // namespace
 
 ApiTcpServer::ApiTcpServer(const Limits &limits, ServerStats &stats, QObject *parent)
-    : QTcpServer(parent), m_limits(limits), m_stats(stats)
+    : QTcpServer(parent),
+      m_limits(limits),
+      m_stats(stats),
+      m_accepting(
+          [this](int descriptor, const QHostAddress &, quint16) { incomingConnection(descriptor); },
+          [this](int error) { acceptPaused(error); }, this)
 {
     setListenBacklogSize(1024);
     m_sweep.setInterval(
         std::clamp(std::min(limits.idleTimeoutMs, limits.headTimeoutMs) / 4, 50, 1000));
     connect(&m_sweep, &QTimer::timeout, this, &ApiTcpServer::sweep);
     m_sweep.start();
+}
+
+// QTcpServer binds and listens; its own accept loop is paused for good (see AcceptLoop).
+bool ApiTcpServer::start(const QHostAddress &address, quint16 port)
+{
+    if (!listen(address, port))
+        return false;
+    pauseAccepting();
+    m_accepting.start(socketDescriptor());
+    return true;
+}
+
+QTcpSocket *ApiTcpServer::nextPendingConnection()
+{
+    QTcpSocket *socket = QTcpServer::nextPendingConnection();
+    pauseAccepting();
+    return socket;
+}
+
+void ApiTcpServer::acceptPaused(int error)
+{
+    m_stats.acceptPauses.fetch_add(1, std::memory_order_relaxed);
+    if (const LogLimiter::Pass pass = refusalLog.admit()) {
+        qCWarning(lcApi).noquote()
+            << "cannot accept API connection:" << qt_error_string(error) << "- pausing for"
+            << AcceptLoop::PauseMs << "ms" << pass.suppressedNote();
+    }
 }
 
 bool ApiTcpServer::currentAnswered() const
@@ -56,6 +89,7 @@ void ApiTcpServer::incomingConnection(qintptr descriptor)
     auto *socket = new ApiSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
+        ::close(int(descriptor));
         return;
     }
     Guard &guard = m_guards.insert(socket, Guard(m_limits.maxBodyBytes)).value();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "acceptloop.h"
 #include "requestframer.h"
 
 #include <QDeadlineTimer>
@@ -53,6 +54,11 @@ public:
 
     ApiTcpServer(const Limits &limits, ServerStats &stats, QObject *parent = nullptr);
 
+    // Listens, and accepts with an AcceptLoop instead of QTcpServer's own loop.
+    bool start(const QHostAddress &address, quint16 port);
+    // QTcpServer's turns its own accept loop back on each time: turned off again.
+    QTcpSocket *nextPendingConnection() override;
+
     void setUpgradeHandler(const QString &path, UpgradeHandler handler)
     {
         m_upgradePath = path;
@@ -83,6 +89,7 @@ private:
         bool http = false; // handed to QHttpServer
     };
 
+    void acceptPaused(int error);
     void onReadyRead(ApiSocket *socket);
     void afterHttpRead(QTcpSocket *socket);
     bool scan(ApiSocket *socket, Guard &guard);
@@ -99,6 +106,7 @@ private:
     UpgradeHandler m_upgradeHandler;
     QHash<QTcpSocket *, Guard> m_guards;
     QTimer m_sweep;
+    AcceptLoop m_accepting;
     QTcpSocket *m_current = nullptr;
     qint64 m_currentQueuedBytes = 0; // bytesToWrite() of m_current when its request came in
 };

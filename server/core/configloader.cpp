@@ -178,7 +178,7 @@ private:
         const auto rate
             = [](const QString &s) { return Parse::integer(s, 1, Options::MaxClientRate); };
         return set(o.workers, c.workers, workers) && set(o.heartbeat, c.heartbeatMs, ms)
-            && set(o.handshakeTimeout, c.handshakeTimeoutMs, ms)
+            && setHostileLimits(c) && set(o.handshakeTimeout, c.handshakeTimeoutMs, ms)
             && set(o.apiIdleTimeout, c.apiIdleTimeoutMs, ms)
             && set(o.apiHeadTimeout, c.apiHeadTimeoutMs, ms)
             && set(o.apiMinBodyRate, c.apiMinBodyRate,
@@ -190,6 +190,25 @@ private:
             && set(o.legacyRoutes, c.legacyRoutes, Parse::boolean)
             && set(o.adminAllowedOrigins, c.adminAllowedOrigins, Parse::origins)
             && set(o.dev, c.devMode, Parse::boolean);
+    }
+
+    // The limits of README "WebSocket limits".
+    bool setHostileLimits(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        const auto range = [](qint64 min, qint64 max) {
+            return [min, max](const QString &s) { return Parse::integer(s, min, max); };
+        };
+        return set(o.maxSessionBuffer, c.maxSessionBufferBytes,
+                   range(Options::MinSessionBuffer, Options::MaxBuffer))
+            && set(o.unreadCoalesce, c.unreadCoalesceMs, range(0, Options::MaxCoalesceMs))
+            && set(o.maxSessionsPerUser, c.maxSessionsPerUser, range(1, Options::MaxCount))
+            && set(o.maxSessions, c.maxSessions, range(0, Options::MaxCount))
+            && set(o.maxHandshakes, c.maxHandshakes, range(1, Options::MaxCount))
+            && set(o.maxHandshakesPerAddress, c.maxHandshakesPerAddress,
+                   range(1, Options::MaxCount))
+            && set(o.maxAdminBuffer, c.maxAdminBufferBytes,
+                   range(Options::MinAdminBuffer, Options::MaxBuffer));
     }
 
     bool setStore(ServerConfig &c)

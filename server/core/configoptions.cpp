@@ -15,6 +15,11 @@ QString wholeNumber(qint64 min, qint64 max)
     return u"a whole number from %1 to %2"_s.arg(QString::number(min), QString::number(max));
 }
 
+QString byteCount(qint64 min, qint64 max)
+{
+    return u"a byte count from %1 to %2"_s.arg(QString::number(min), QString::number(max));
+}
+
 QString durationExpected(qint64 maxMs)
 {
     return u"a duration from 1ms to %1: a number with unit ms, s, m, h or d (none: seconds)"_s.arg(
@@ -82,6 +87,44 @@ ConfigOptions makeTable()
             u"Frames per second a browser WebSocket session may send (bursts of twice that); "
             u"a faster client is closed with code 1008."_s,
             QString::number(d.clientFramesPerSecond)},
+        .maxSessionBuffer = {u"max-session-buffer"_s, {u"HERALD_MAX_SESSION_BUFFER"_s},
+            u"max_session_buffer"_s, u"bytes"_s,
+            byteCount(ConfigOptions::MinSessionBuffer, ConfigOptions::MaxBuffer),
+            u"Bytes queued for one browser session (frames, pongs, replay, close) before it is "
+            u"closed with code 1008 'slow consumer'."_s,
+            QString::number(d.maxSessionBufferBytes)},
+        .unreadCoalesce = {u"unread-coalesce-ms"_s, {u"HERALD_UNREAD_COALESCE_MS"_s},
+            u"unread_coalesce_ms"_s, u"ms"_s, wholeNumber(0, ConfigOptions::MaxCoalesceMs),
+            u"Milliseconds between two unread frames to one session; the updates in between are "
+            u"merged into the next one. 0 sends each at once."_s,
+            QString::number(d.unreadCoalesceMs)},
+        .maxSessionsPerUser = {u"max-sessions-per-user"_s, {u"HERALD_MAX_SESSIONS_PER_USER"_s},
+            u"max_sessions_per_user"_s, u"count"_s, wholeNumber(1, ConfigOptions::MaxCount),
+            u"Open sessions one user may have; a further one is closed with code 4008 "
+            u"'too many sessions'."_s,
+            QString::number(d.maxSessionsPerUser)},
+        .maxSessions = {u"max-sessions"_s, {u"HERALD_MAX_SESSIONS"_s}, u"max_sessions"_s,
+            u"count"_s, wholeNumber(0, ConfigOptions::MaxCount),
+            u"WebSocket connections in all; a further upgrade is answered 503 server_full. 0: the "
+            u"open-file limit (RLIMIT_NOFILE) minus 1024 descriptors kept for the push API."_s,
+            u"0 (open-file limit - 1024)"_s},
+        .maxHandshakes = {u"max-handshakes"_s, {u"HERALD_MAX_HANDSHAKES"_s}, u"max_handshakes"_s,
+            u"count"_s, wholeNumber(1, ConfigOptions::MaxCount),
+            u"Connections on the WebSocket port still sending their request head; a further one "
+            u"is closed at once."_s,
+            QString::number(d.maxHandshakes)},
+        .maxHandshakesPerAddress = {u"max-handshakes-per-address"_s,
+            {u"HERALD_MAX_HANDSHAKES_PER_ADDRESS"_s}, u"max_handshakes_per_address"_s, u"count"_s,
+            wholeNumber(1, ConfigOptions::MaxCount),
+            u"The same, from one source IP address."_s,
+            QString::number(d.maxHandshakesPerAddress)},
+        .maxAdminBuffer = {u"max-admin-buffer"_s, {u"HERALD_MAX_ADMIN_BUFFER"_s},
+            u"max_admin_buffer"_s, u"bytes"_s,
+            byteCount(ConfigOptions::MinAdminBuffer, ConfigOptions::MaxBuffer),
+            u"Bytes queued for one admin-channel client (herald-monitor) before it is closed with "
+            u"code 1008 'slow consumer'; it must hold a session snapshot (about 200 bytes a "
+            u"session)."_s,
+            QString::number(d.maxAdminBufferBytes)},
         .store = {u"store"_s, {u"HERALD_STORE"_s}, u"store"_s, u"kind"_s, u"'sqlite' or 'memory'"_s,
             u"Where the notification history is kept: 'sqlite' (durable, in --data-dir) or "
             u"'memory' (lost on restart; for tests and throwaway setups)."_s,
@@ -189,6 +232,13 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &apiMinBodyRate,
             &maxPayload,
             &clientRate,
+            &maxSessionBuffer,
+            &unreadCoalesce,
+            &maxSessionsPerUser,
+            &maxSessions,
+            &maxHandshakes,
+            &maxHandshakesPerAddress,
+            &maxAdminBuffer,
             &store,
             &dataDir,
             &synchronous,

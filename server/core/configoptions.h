@@ -37,6 +37,11 @@ struct ConfigOptions
     static constexpr qint64 DayMs = 24LL * 3600 * 1000;
     static constexpr qint64 MaxTtlMs = 36500 * DayMs; // a century: "now - ttl" cannot overflow
     static constexpr qint64 MaxTrimIntervalMs = 24 * DayMs; // fits QTimer's int milliseconds
+    static constexpr qint64 MinSessionBuffer = 4096;
+    static constexpr qint64 MinAdminBuffer = 64 * 1024;
+    static constexpr qint64 MaxBuffer = 1024 * 1024 * 1024;
+    static constexpr int MaxCoalesceMs = 60000;
+    static constexpr int MaxCount = 10000000; // sessions, handshakes
 
     static inline const ConfigValueParser::Choices<ServerConfig::StoreKind> StoreKinds{
         {QStringLiteral("sqlite"), ServerConfig::StoreKind::Sqlite},
@@ -59,9 +64,11 @@ struct ConfigOptions
     QStringList fileKeys() const;
 
     OptionSpec wsPort, wsBind, apiPort, apiBind, workers, heartbeat, handshakeTimeout,
-        apiIdleTimeout, apiHeadTimeout, apiMinBodyRate, maxPayload, clientRate, store, dataDir,
-        synchronous, historySize, historyTtl, trimInterval, idempotencyTtl, legacyRoutes, dev,
-        secretFile, apiKeyFile, secretsFile, adminTokenFile, adminAllowedOrigins, config;
+        apiIdleTimeout, apiHeadTimeout, apiMinBodyRate, maxPayload, clientRate, maxSessionBuffer,
+        unreadCoalesce, maxSessionsPerUser, maxSessions, maxHandshakes, maxHandshakesPerAddress,
+        maxAdminBuffer, store, dataDir, synchronous, historySize, historyTtl, trimInterval,
+        idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile, secretsFile, adminTokenFile,
+        adminAllowedOrigins, config;
     OptionSpec eventLoop;
 };
 

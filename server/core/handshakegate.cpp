@@ -55,14 +55,18 @@ HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes)
 
 GateDecision HandshakeGate::error(int status, const QString &code, const QString &message)
 {
-    return {false, {}, {}, status, "application/json", ApiError {status, code, message}.toBody()};
+    GateDecision decision;
+    decision.status = status;
+    decision.contentType = "application/json";
+    decision.body = ApiError{status, code, message}.toBody();
+    decision.code = code;
+    return decision;
 }
 
 GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
 {
     const bool known = request.path == u"/healthz"_s || request.path == u"/ws"_s
-            || m_files.contains(request.path)
-        || (m_legacyRoutes && request.path == u"/client"_s);
+        || m_files.contains(request.path) || (m_legacyRoutes && request.path == u"/client"_s);
     if (!known)
         return error(404, u"not_found"_s, u"No route for %1"_s.arg(request.path));
     if (request.method != "GET")
@@ -72,7 +76,8 @@ GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
     if (request.path == u"/healthz"_s) {
         GateDecision health;
         health.contentType = "application/json";
-        health.body = QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact);
+        health.body
+            = QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact);
         return health;
     }
     if (!request.isWebSocketUpgrade()) {
@@ -129,7 +134,8 @@ std::optional<GateDecision> HandshakeGate::readResume(const HandshakeRequest &re
     const qint64 since = request.query.queryItemValue(u"since"_s).toLongLong(&ok);
     if (!ok || since < 0)
         return error(400, u"invalid_field"_s, u"Field 'since' must be a whole number >= 0"_s);
-    decision.resume = ResumePoint{since, request.query.queryItemValue(u"epoch"_s, QUrl::FullyDecoded)};
+    decision.resume
+        = ResumePoint{since, request.query.queryItemValue(u"epoch"_s, QUrl::FullyDecoded)};
     return std::nullopt;
 }
 

@@ -23,6 +23,7 @@ struct GateDecision
     QByteArray body;
     QByteArray cacheControl = "no-store";
     bool crossOrigin = false; // Access-Control-Allow-Origin: * (ES module imports)
+    QString code; // the error code of a refusal, for the log
 };
 
 class HandshakeGate
@@ -30,7 +31,8 @@ class HandshakeGate
 public:
     HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes);
 
-    // Routes: GET /healthz; GET /herald.js and /herald.mjs (the browser client); GET /ws?token=<JWT> (or Authorization: Bearer)
+    // Routes: GET /healthz; GET /herald.js and /herald.mjs (the browser client); GET
+    // /ws?token=<JWT> (or Authorization: Bearer)
     // [&since=<seq>&epoch=<epoch>, both or neither];
     // GET /client?user_id= when legacy routes are on. Anything else is answered
     // with the matching error (404, 405, 426, 401 with the token's reason).

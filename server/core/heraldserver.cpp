@@ -5,6 +5,7 @@
 #include "apiserver.h"
 #include "apiservice.h"
 #include "configoptions.h"
+#include "descriptorlimit.h"
 #include "handshakegate.h"
 #include "inboxapi.h"
 #include "logging.h"
@@ -54,13 +55,8 @@ bool HeraldServer::start(const ServerConfig &config)
     m_verifier = std::make_unique<TokenVerifier>(keys);
     m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
     createStore(config);
-    Worker::Settings settings;
-    settings.heartbeatMs = config.heartbeatMs;
-    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
-    settings.clientFramesPerSecond = config.clientFramesPerSecond;
-    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed,
-                                          config.eventLoop);
-    connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
+    limitSessions(config);
+    startWorkers(config, workers);
     QString error;
     if (!m_store->start(*m_pool, &error) || !m_fileGuard->arm(&error)) {
         m_errorString = u"store: "_s + error;
@@ -77,13 +73,18 @@ bool HeraldServer::start(const ServerConfig &config)
     if (!config.adminToken.isEmpty()) {
         AdminHub::Settings adminSettings;
         adminSettings.countersMs = config.adminCountersMs;
+        adminSettings.maxBufferBytes = config.maxAdminBufferBytes;
+        adminSettings.closeGraceMs = config.closeGraceMs;
         m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
                                                           *m_store, config.maxUsersPerPush);
         m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats, m_feed,
                                              *m_adminCommands, adminSettings);
     }
     m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get(), m_stats);
-    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_stats, config.handshakeTimeoutMs);
+    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_slots, m_stats,
+                                              WsAcceptor::Limits{config.handshakeTimeoutMs,
+                                                                 config.maxHandshakes,
+                                                                 config.maxHandshakesPerAddress});
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {
         m_errorString = m_api->errorString();
@@ -108,6 +109,40 @@ bool HeraldServer::start(const ServerConfig &config)
                "without authentication. Use only behind a trusted network while migrating.";
     }
     return true;
+}
+
+// max_sessions 0: as many as the open-file limit allows, minus a reserve so
+// that the push API and the admin channel stay reachable.
+void HeraldServer::limitSessions(const ServerConfig &config)
+{
+    if (config.maxSessions > 0) {
+        m_slots.setLimit(config.maxSessions);
+        qCInfo(lcServer) << "at most" << config.maxSessions << "WebSocket sessions";
+        return;
+    }
+    const qint64 limit = DescriptorLimit::raise();
+    m_slots.setLimit(DescriptorLimit::sessionsFor(limit));
+    qCInfo(lcServer).noquote() << "open-file limit" << limit << "- at most" << m_slots.limit()
+                               << "WebSocket sessions," << limit - m_slots.limit()
+                               << "descriptors kept for the push API and requests being read";
+}
+
+void HeraldServer::startWorkers(const ServerConfig &config, int workers)
+{
+    Worker::Settings settings;
+    settings.heartbeatMs = config.heartbeatMs;
+    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
+    settings.clientFramesPerSecond = config.clientFramesPerSecond;
+    settings.maxSessionBufferBytes = config.maxSessionBufferBytes;
+    settings.unreadCoalesceMs = config.unreadCoalesceMs;
+    settings.maxSessionsPerUser = config.maxSessionsPerUser;
+    settings.closeGraceMs = config.closeGraceMs;
+    // A replay page fits the session budget, give or take a notification.
+    settings.replayPageSize
+        = int(std::clamp<qint64>(config.maxSessionBufferBytes / config.maxPayloadBytes, 1, 100));
+    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed,
+                                          m_slots, config.eventLoop);
+    connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
 }
 
 void HeraldServer::createStore(const ServerConfig &config)

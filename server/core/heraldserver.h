@@ -4,6 +4,7 @@
 #include "serverconfig.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
+#include "sessionslots.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -55,12 +56,15 @@ Q_SIGNALS:
 private:
     void createStore(const ServerConfig &config);
     QJsonObject health();
+    void limitSessions(const ServerConfig &config);
+    void startWorkers(const ServerConfig &config, int workers);
     void finishStop();
 
     QString m_errorString;
     SessionDirectory m_directory;
     ServerStats m_stats;
     AdminFeed m_feed;
+    SessionSlots m_slots; // outlives the workers, which give slots back
     std::unique_ptr<TokenVerifier> m_verifier;
     std::unique_ptr<HandshakeGate> m_gate;
     std::unique_ptr<StoreService> m_store;

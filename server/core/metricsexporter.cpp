@@ -96,6 +96,26 @@ QByteArray MetricsExporter::render() const
               {"{reason=\"too_large\"}", load(s.apiTooLarge)},
               {"{reason=\"timeout\"}", load(s.apiTimeouts)},
               {"{reason=\"slow_reader\"}", load(s.apiSlowReaders)}});
+    w.family("herald_slow_consumer_closes_total", "counter",
+             "Clients closed with 1008 slow consumer: queue over its budget or stalled.",
+             {{"{client=\"browser\"}", load(s.slowConsumerCloses)},
+              {"{client=\"admin\"}", load(s.adminSlowConsumerCloses)}});
+    w.family("herald_limit_refusals_total", "counter",
+             "Connections and sessions refused or closed by a limit, by limit.",
+             {{"{limit=\"client_rate\"}", load(s.rateLimitCloses)},
+              {"{limit=\"max_sessions_per_user\"}", load(s.userSessionRefusals)},
+              {"{limit=\"max_sessions\"}", load(s.serverFullRefusals)},
+              {"{limit=\"max_handshakes\"}", load(s.handshakeLimitCloses)}});
+    w.single("herald_protocol_error_closes_total", "counter",
+             "Sessions closed with 1002 for unmasked client frames.", load(s.protocolErrorCloses));
+    w.single("herald_accept_pauses_total", "counter",
+             "Times accept() ran out of descriptors and the listener paused.",
+             load(s.acceptPauses));
+    w.single("herald_unread_frames_merged_total", "counter",
+             "Unread frames not sent because unchanged or coalesced.", load(s.unreadFramesMerged));
+    w.single("herald_log_lines_suppressed_total", "counter",
+             "Log lines about refused clients dropped by the rate limit.",
+             load(s.logLinesSuppressed));
     w.histogram("herald_store_commit_seconds", "Time one store transaction took.",
                 s.storeCommitSeconds.snapshot());
     w.histogram("herald_store_batch_size", "Pushes per store transaction (group commit).",

@@ -2,6 +2,7 @@
 
 #include "store/sessionstart.h"
 
+#include <QByteArray>
 #include <QString>
 
 #include <optional>
@@ -18,6 +19,8 @@ struct PendingConnection
     quint16 remotePort = 0;
     QString userAgent;
     std::optional<ResumePoint> resume; // ?since=&epoch= of a reconnecting client
+    QByteArray received; // what the acceptor read: the request head and anything after it
+    qsizetype headLength = 0;
 };
 
 } // namespace Herald

@@ -46,6 +46,17 @@ struct ServerConfig
     qint64 idempotencyTtlMs = 24LL * 3600 * 1000; // how long Idempotency-Key answers are kept
     int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
 
+    // Limits that keep one hostile client from exhausting the server (README, "WebSocket limits").
+    qint64 maxSessionBufferBytes = 1024 * 1024; // queued for one session; past it: 1008
+    int unreadCoalesceMs = 250; // at most one unread frame per session per interval; 0: none
+    int maxSessionsPerUser = 32; // a further session of the user is closed with 4008
+    int maxSessions = 0; // WebSocket connections in all; 0: RLIMIT_NOFILE minus a reserve
+    int maxHandshakes = 1024; // connections still sending their request head, in all
+    int maxHandshakesPerAddress = 128; // the same, from one source address
+    qint64 maxAdminBufferBytes = 8 * 1024 * 1024; // queued for one admin client; past it: 1008
+    int closeGraceMs = 3000; // a closed session's socket is aborted if its close frame is
+                             // still unsent by then (tests lengthen it)
+
     QByteArray secret; // HS256 key for browser tokens; never logged
     // More secrets that verify tokens (rotation): a token's "kid" picks one by id.
     QList<std::pair<QByteArray, QByteArray>> extraSecrets; // (kid, secret)

@@ -29,6 +29,16 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"api_too_large"_s, number(apiTooLarge)},
             {u"api_timeouts"_s, number(apiTimeouts)},
             {u"api_slow_readers"_s, number(apiSlowReaders)},
+            {u"slow_consumer_closes"_s, number(slowConsumerCloses)},
+            {u"rate_limit_closes"_s, number(rateLimitCloses)},
+            {u"protocol_error_closes"_s, number(protocolErrorCloses)},
+            {u"sessions_refused_per_user"_s, number(userSessionRefusals)},
+            {u"sessions_refused_server_full"_s, number(serverFullRefusals)},
+            {u"handshakes_refused"_s, number(handshakeLimitCloses)},
+            {u"accept_pauses"_s, number(acceptPauses)},
+            {u"unread_frames_merged"_s, number(unreadFramesMerged)},
+            {u"admin_slow_consumer_closes"_s, number(adminSlowConsumerCloses)},
+            {u"log_lines_suppressed"_s, number(logLinesSuppressed)},
             {u"uptime_s"_s, double(uptimeMs() / 1000)}};
 }
 

@@ -40,6 +40,18 @@ public:
     Histogram storeCommitSeconds{Histogram::latencyBounds()}; // one append transaction
     Histogram storeBatchSize{{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000}}; // pushes per commit
 
+    // Limits against hostile clients (README "WebSocket limits").
+    std::atomic<quint64> slowConsumerCloses{0}; // 1008 "slow consumer": budget or stalled queue
+    std::atomic<quint64> rateLimitCloses{0}; // 1008 "too many messages"
+    std::atomic<quint64> protocolErrorCloses{0}; // 1002: unmasked client frames
+    std::atomic<quint64> userSessionRefusals{0}; // 4008 "too many sessions"
+    std::atomic<quint64> serverFullRefusals{0}; // 503 server_full: max_sessions reached
+    std::atomic<quint64> handshakeLimitCloses{0}; // over max_handshakes(_per_address)
+    std::atomic<quint64> acceptPauses{0}; // accept() ran out of descriptors
+    std::atomic<quint64> unreadFramesMerged{0}; // unread frames not sent: unchanged or coalesced
+    std::atomic<quint64> adminSlowConsumerCloses{0};
+    std::atomic<quint64> logLinesSuppressed{0}; // rate-limited log lines of refused requests
+
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;
 

@@ -10,14 +10,14 @@ namespace Herald {
 
 WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
                        ServerStats &stats, StoreService &store, AdminFeed &feed,
-                       ServerConfig::EventLoop eventLoop, QObject *parent)
+                       SessionSlots &slots, ServerConfig::EventLoop eventLoop, QObject *parent)
     : QObject(parent)
 {
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
         EventLoopInstaller::install(*thread, eventLoop);
-        auto *worker = new Worker(i, settings, directory, stats, store, feed);
+        auto *worker = new Worker(i, settings, directory, stats, store, feed, slots);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         connect(worker, &Worker::drained, this, [this] {
@@ -89,7 +89,7 @@ void WorkerPool::deliverStored(const QList<std::pair<QString, qint64>> &targets,
 void WorkerPool::sendToUser(const QString &user, const QString &frame)
 {
     Worker *worker = m_workers[size_t(indexFor(user))];
-    post(indexFor(user), [worker, user, frame] { worker->deliver(QStringList{user}, frame); });
+    post(indexFor(user), [worker, user, frame] { worker->deliverUnread(user, frame); });
 }
 
 void WorkerPool::broadcast(const QString &frame)

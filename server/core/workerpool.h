@@ -22,7 +22,7 @@ class WorkerPool : public QObject
 
 public:
     WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
-               ServerStats &stats, StoreService &store, AdminFeed &feed,
+               ServerStats &stats, StoreService &store, AdminFeed &feed, SessionSlots &slots,
                ServerConfig::EventLoop eventLoop, QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
@@ -35,6 +35,8 @@ public:
     // so every user's frames reach its worker in seq order.
     void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
     void deliver(const QStringList &users, const QString &frame);
+    // The user's unread frame ({"type":"unread",...}); the worker coalesces
+    // them (Worker::deliverUnread).
     void sendToUser(const QString &user, const QString &frame);
     void broadcast(const QString &frame);
     void disconnectSession(const QString &user, const QString &sessionId);

@@ -1,58 +1,107 @@
 #pragma once
 
+#include "acceptloop.h"
+#include "loglimiter.h"
+
 #include <QDeadlineTimer>
 #include <QHash>
+#include <QHostAddress>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTimer>
 
+#include <deque>
+
 class QSocketNotifier;
+class QTcpSocket;
 
 namespace Herald {
 
 class HandshakeGate;
 class ServerStats;
+class SessionSlots;
 class WorkerPool;
 struct GateDecision;
+struct HandshakeRequest;
 
-// The public listener. Reads each new connection's request head with MSG_PEEK
-// (leaving it in the kernel for the worker's WebSocket handshake), lets the
-// gate decide, and either answers over HTTP and closes, or passes the raw
-// descriptor to the user's worker thread. Sockets never live in this thread
-// past their first request, so the thread serving the push API stays light.
-class WsAcceptor : public QTcpServer
+// The public listener. Accepts each connection itself (so that running out
+// of descriptors pauses accepting instead of spinning on accept()), reads
+// its request head, lets the gate decide, and either answers over HTTP and
+// closes, or passes the raw descriptor and the bytes read to the user's
+// worker thread. Sockets never live in this thread past their first request,
+// so the thread serving the push API stays light.
+//
+// A connection waiting for the rest of its head costs nothing until bytes
+// arrive: what arrives is read (not peeked again), and one sweep, walking
+// deadlines in arrival order, closes the ones out of time. There are at most
+// maxHandshakes of them, and maxHandshakesPerAddress from one address.
+class WsAcceptor : public QObject
 {
     Q_OBJECT
 
 public:
-    WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, ServerStats &stats,
-               int handshakeTimeoutMs, QObject *parent = nullptr);
+    struct Limits
+    {
+        int handshakeTimeoutMs = 10000;
+        int maxHandshakes = 1024;
+        int maxHandshakesPerAddress = 64;
+    };
+
+    WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, SessionSlots &slots, ServerStats &stats,
+               Limits limits, QObject *parent = nullptr);
     ~WsAcceptor() override;
 
+    bool listen(const QHostAddress &address, quint16 port);
+    bool isListening() const { return m_listener.isListening(); }
+    quint16 serverPort() const { return m_listener.serverPort(); }
+    QString errorString() const { return m_listener.errorString(); }
     void stop(); // stops listening and drops connections still being read
-
-protected:
-    void incomingConnection(qintptr descriptor) override;
 
 private:
     struct Pending
     {
         QSocketNotifier *notifier = nullptr;
+        QByteArray received;
+        QHostAddress address;
+        quint16 port = 0;
+        quint64 serial = 0;
+    };
+    struct Deadline
+    {
         QDeadlineTimer deadline;
+        qintptr descriptor;
+        quint64 serial; // tells a reused descriptor number from the one that expired
     };
 
+    void acceptPaused(int error);
+    void admit(int descriptor, const QHostAddress &address, quint16 port);
+    void refuseAtOnce(int descriptor, const QHostAddress &address, const char *why);
     void onReadable(qintptr descriptor);
-    void answer(qintptr descriptor, qsizetype headLength, const GateDecision &decision);
-    void handOff(qintptr descriptor, const GateDecision &decision, const QByteArray &userAgent);
+    void decide(qintptr descriptor, qsizetype headLength);
+    void answer(qintptr descriptor, const GateDecision &decision,
+                const HandshakeRequest *request = nullptr);
+    void handOff(qintptr descriptor, const GateDecision &decision, const HandshakeRequest &request,
+                 qsizetype headLength);
     void drop(qintptr descriptor);
-    void release(qintptr descriptor); // forgets the descriptor without closing it
+    Pending release(qintptr descriptor); // forgets the descriptor without closing it
     void sweep();
+    LogLimiter::Pass admitLogLine();
 
     const HandshakeGate &m_gate;
     WorkerPool &m_pool;
+    SessionSlots &m_slots;
     ServerStats &m_stats;
-    int m_handshakeTimeoutMs;
+    Limits m_limits;
+    QTcpServer m_listener; // binds and listens; accepting is done here
+    AcceptLoop m_accepting;
     QHash<qintptr, Pending> m_pending;
+    QHash<QHostAddress, int> m_pendingPerAddress;
+    std::deque<Deadline> m_deadlines; // in arrival order: all have the same timeout
+    std::deque<std::pair<QDeadlineTimer, QPointer<QTcpSocket>>> m_answering;
+    quint64 m_serial = 0;
+    QByteArray m_scratch; // what one recv() may read
     QTimer m_sweep;
+    LogLimiter m_refusalLog;
 };
 
 } // namespace Herald

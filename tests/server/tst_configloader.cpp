@@ -48,6 +48,13 @@ const QStringList DefaultedFields{u"wsPort"_s,
                                   u"trimIntervalMs"_s,
                                   u"idempotencyTtlMs"_s,
                                   u"clientFramesPerSecond"_s,
+                                  u"maxSessionBufferBytes"_s,
+                                  u"unreadCoalesceMs"_s,
+                                  u"maxSessionsPerUser"_s,
+                                  u"maxSessions"_s,
+                                  u"maxHandshakes"_s,
+                                  u"maxHandshakesPerAddress"_s,
+                                  u"maxAdminBufferBytes"_s,
                                   u"eventLoop"_s};
 
 // The field a table row checks, as text so that a mismatch prints readably.
@@ -88,6 +95,13 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"idempotencyTtlMs"_s, QString::number(c.idempotencyTtlMs)},
         {u"clientFramesPerSecond"_s, QString::number(c.clientFramesPerSecond)},
         {u"eventLoop"_s, qtLoop ? u"qt"_s : u"epoll"_s},
+        {u"maxSessionBufferBytes"_s, QString::number(c.maxSessionBufferBytes)},
+        {u"unreadCoalesceMs"_s, QString::number(c.unreadCoalesceMs)},
+        {u"maxSessionsPerUser"_s, QString::number(c.maxSessionsPerUser)},
+        {u"maxSessions"_s, QString::number(c.maxSessions)},
+        {u"maxHandshakes"_s, QString::number(c.maxHandshakes)},
+        {u"maxHandshakesPerAddress"_s, QString::number(c.maxHandshakesPerAddress)},
+        {u"maxAdminBufferBytes"_s, QString::number(c.maxAdminBufferBytes)},
     };
     return fields.value(field, u"<no such field>"_s);
 }
@@ -264,6 +278,20 @@ void TestConfigLoader::eachSource_data()
                   u"1048576"_s, u"maxPayloadBytes"_s, u"1048576"_s);
     addSourceRows(u"client-rate"_s, u"HERALD_CLIENT_RATE"_s, u"client_rate"_s, u"100"_s,
                   u"clientFramesPerSecond"_s, u"100"_s);
+    addSourceRows(u"max-session-buffer"_s, u"HERALD_MAX_SESSION_BUFFER"_s, u"max_session_buffer"_s,
+                  u"65536"_s, u"maxSessionBufferBytes"_s, u"65536"_s);
+    addSourceRows(u"unread-coalesce-ms"_s, u"HERALD_UNREAD_COALESCE_MS"_s, u"unread_coalesce_ms"_s,
+                  u"1000"_s, u"unreadCoalesceMs"_s, u"1000"_s);
+    addSourceRows(u"max-sessions-per-user"_s, u"HERALD_MAX_SESSIONS_PER_USER"_s,
+                  u"max_sessions_per_user"_s, u"5"_s, u"maxSessionsPerUser"_s, u"5"_s);
+    addSourceRows(u"max-sessions"_s, u"HERALD_MAX_SESSIONS"_s, u"max_sessions"_s, u"50000"_s,
+                  u"maxSessions"_s, u"50000"_s);
+    addSourceRows(u"max-handshakes"_s, u"HERALD_MAX_HANDSHAKES"_s, u"max_handshakes"_s, u"200"_s,
+                  u"maxHandshakes"_s, u"200"_s);
+    addSourceRows(u"max-handshakes-per-address"_s, u"HERALD_MAX_HANDSHAKES_PER_ADDRESS"_s,
+                  u"max_handshakes_per_address"_s, u"8"_s, u"maxHandshakesPerAddress"_s, u"8"_s);
+    addSourceRows(u"max-admin-buffer"_s, u"HERALD_MAX_ADMIN_BUFFER"_s, u"max_admin_buffer"_s,
+                  u"1048576"_s, u"maxAdminBufferBytes"_s, u"1048576"_s);
     addSourceRows(u"store"_s, u"HERALD_STORE"_s, u"store"_s, u"memory"_s, u"store"_s, u"memory"_s);
     addSourceRows(u"data-dir"_s, u"HERALD_DATA_DIR"_s, u"data_dir"_s, u"/srv/herald"_s,
                   u"dataDir"_s, u"/srv/herald"_s);
@@ -362,6 +390,25 @@ void TestConfigLoader::eachSource_data()
                                    << u"clientFramesPerSecond"_s << u"1"_s;
     QTest::newRow("client rate 10000") << QStringList{u"--client-rate=10000"_s} << Secrets << none
                                        << u"clientFramesPerSecond"_s << u"10000"_s;
+    QTest::newRow("session buffer 4 KiB") << QStringList{u"--max-session-buffer=4096"_s} << Secrets
+                                          << none << u"maxSessionBufferBytes"_s << u"4096"_s;
+    QTest::newRow("session buffer 1 GiB")
+        << QStringList{u"--max-session-buffer=1073741824"_s} << Secrets << none
+        << u"maxSessionBufferBytes"_s << u"1073741824"_s;
+    QTest::newRow("unread coalescing off") << QStringList{u"--unread-coalesce-ms=0"_s} << Secrets
+                                           << none << u"unreadCoalesceMs"_s << u"0"_s;
+    QTest::newRow("unread coalescing 60 s")
+        << QStringList{u"--unread-coalesce-ms=60000"_s} << Secrets << none << u"unreadCoalesceMs"_s
+        << u"60000"_s;
+    QTest::newRow("one session per user") << QStringList{u"--max-sessions-per-user=1"_s} << Secrets
+                                          << none << u"maxSessionsPerUser"_s << u"1"_s;
+    QTest::newRow("sessions from the descriptor limit")
+        << QStringList{u"--max-sessions=0"_s} << Secrets << none << u"maxSessions"_s << u"0"_s;
+    QTest::newRow("one handshake per address")
+        << QStringList{u"--max-handshakes-per-address=1"_s} << Secrets << none
+        << u"maxHandshakesPerAddress"_s << u"1"_s;
+    QTest::newRow("admin buffer 64 KiB") << QStringList{u"--max-admin-buffer=65536"_s} << Secrets
+                                         << none << u"maxAdminBufferBytes"_s << u"65536"_s;
     QTest::newRow("store in any case")
         << QStringList{u"--store=SQLite"_s} << Secrets << none << u"store"_s << u"sqlite"_s;
     QTest::newRow("synchronous normal") << QStringList{u"--sqlite-synchronous=normal"_s} << Secrets
@@ -525,6 +572,42 @@ void TestConfigLoader::badInput_data()
     QTest::newRow("payload too big")
         << none << withSecrets({u"HERALD_MAX_PAYLOAD_BYTES=16777217"_s}) << none
         << frags({u"'16777217'"_s}) << QString();
+
+    // Limits against hostile clients.
+    QTest::newRow("session buffer too small")
+        << flag(u"--max-session-buffer"_s, u"4095"_s) << Secrets << none
+        << frags({u"--max-session-buffer: '4095' is not a byte count from 4096 to 1073741824"_s})
+        << QString();
+    QTest::newRow("session buffer too big")
+        << none << withSecrets({u"HERALD_MAX_SESSION_BUFFER=1073741825"_s}) << none
+        << frags({u"HERALD_MAX_SESSION_BUFFER"_s, u"'1073741825'"_s}) << QString();
+    QTest::newRow("session buffer with unit")
+        << UseConfig << Secrets << file(u"max_session_buffer = 1MiB"_s)
+        << frags({u"max_session_buffer in"_s, u"'1MiB'"_s}) << QString();
+    QTest::newRow("unread coalescing negative")
+        << flag(u"--unread-coalesce-ms"_s, u"-1"_s) << Secrets << none
+        << frags({u"--unread-coalesce-ms: '-1' is not a whole number from 0 to 60000"_s})
+        << QString();
+    QTest::newRow("unread coalescing over a minute")
+        << none << withSecrets({u"HERALD_UNREAD_COALESCE_MS=60001"_s}) << none
+        << frags({u"HERALD_UNREAD_COALESCE_MS"_s, u"'60001'"_s}) << QString();
+    QTest::newRow("no sessions per user")
+        << flag(u"--max-sessions-per-user"_s, u"0"_s) << Secrets << none
+        << frags({u"--max-sessions-per-user: '0' is not a whole number from 1 to 10000000"_s})
+        << QString();
+    QTest::newRow("sessions negative") << UseConfig << Secrets << file(u"max_sessions = -1"_s)
+                                       << frags({u"max_sessions in"_s, u"'-1'"_s}) << QString();
+    QTest::newRow("sessions text") << flag(u"--max-sessions"_s, u"auto"_s) << Secrets << none
+                                   << frags({u"--max-sessions"_s, u"'auto'"_s}) << QString();
+    QTest::newRow("no handshakes")
+        << none << withSecrets({u"HERALD_MAX_HANDSHAKES=0"_s}) << none
+        << frags({u"HERALD_MAX_HANDSHAKES: '0' is not a whole number from 1"_s}) << QString();
+    QTest::newRow("no handshakes per address")
+        << UseConfig << Secrets << file(u"max_handshakes_per_address = 0"_s)
+        << frags({u"max_handshakes_per_address in"_s, u"'0'"_s}) << QString();
+    QTest::newRow("admin buffer too small")
+        << flag(u"--max-admin-buffer"_s, u"65535"_s) << Secrets << none
+        << frags({u"--max-admin-buffer: '65535' is not a byte count from 65536"_s}) << QString();
 
     // Store options.
     QTest::newRow("bad store kind")
@@ -898,6 +981,34 @@ void TestConfigLoader::helpIsComplete()
         u"HERALD_CLIENT_RATE"_s,
         u"client_rate"_s,
         u"default 20"_s,
+        u"--max-session-buffer <bytes>"_s,
+        u"HERALD_MAX_SESSION_BUFFER"_s,
+        u"max_session_buffer"_s,
+        u"default 1048576"_s,
+        u"--unread-coalesce-ms <ms>"_s,
+        u"HERALD_UNREAD_COALESCE_MS"_s,
+        u"unread_coalesce_ms"_s,
+        u"default 250"_s,
+        u"--max-sessions-per-user <count>"_s,
+        u"HERALD_MAX_SESSIONS_PER_USER"_s,
+        u"max_sessions_per_user"_s,
+        u"default 32"_s,
+        u"--max-sessions <count>"_s,
+        u"HERALD_MAX_SESSIONS"_s,
+        u"max_sessions;"_s,
+        u"default 0 (open-file limit - 1024)"_s,
+        u"--max-handshakes <count>"_s,
+        u"HERALD_MAX_HANDSHAKES"_s,
+        u"max_handshakes;"_s,
+        u"default 1024"_s,
+        u"--max-handshakes-per-address <count>"_s,
+        u"HERALD_MAX_HANDSHAKES_PER_ADDRESS"_s,
+        u"max_handshakes_per_address"_s,
+        u"default 128"_s,
+        u"--max-admin-buffer <bytes>"_s,
+        u"HERALD_MAX_ADMIN_BUFFER"_s,
+        u"max_admin_buffer"_s,
+        u"default 8388608"_s,
         u"--store <kind>"_s,
         u"HERALD_STORE"_s,
         u"file key store;"_s,

@@ -113,6 +113,7 @@ class TestMetrics : public QObject
 private Q_SLOTS:
     void guardedByTheApiKey();
     void wellFormedAndCountersMove();
+    void limitRefusalsAreCountedByLimit();
     void parserRefusesMalformedText_data();
     void parserRefusesMalformedText();
     void dashboardUsesExportedNames();
@@ -164,6 +165,37 @@ void TestMetrics::wellFormedAndCountersMove()
     QVERIFY(moved(u"herald_store_commits_total"_s) >= 1);
     QVERIFY(moved(u"herald_store_commit_seconds_count"_s) >= 1);
     QVERIFY(moved(u"herald_store_batch_size_sum"_s) >= 1);
+}
+
+// A session over max_sessions_per_user shows up under its limit's label, and
+// under no other.
+void TestMetrics::limitRefusalsAreCountedByLimit()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.maxSessionsPerUser = 1;
+    ServerFixture fixture(config);
+    QVERIFY(fixture.start());
+    const auto scrape
+        = [&fixture] { return Exposition::parse(fixture.api().get(u"/metrics"_s).body); };
+    const Exposition before = scrape();
+    QVERIFY2(before.error.isEmpty(), qPrintable(before.error));
+    WsClient first;
+    QVERIFY(first.connectAndWelcome(fixture.wsUrl(u"alice"_s)));
+    WsClient second;
+    second.open(fixture.wsUrl(u"alice"_s));
+    QTRY_VERIFY(second.isClosed());
+    QCOMPARE(second.closeCode(), 4008);
+
+    const Exposition after = scrape();
+    QVERIFY2(after.error.isEmpty(), qPrintable(after.error));
+    const auto moved = [&](const QString &limit) {
+        const QString series = u"herald_limit_refusals_total{limit=\""_s + limit + u"\"}"_s;
+        return after.samples.value(series, -1) - before.samples.value(series, -1);
+    };
+    QCOMPARE(moved(u"max_sessions_per_user"_s), 1.0);
+    QCOMPARE(moved(u"max_sessions"_s), 0.0);
+    QCOMPARE(moved(u"client_rate"_s), 0.0);
+    QCOMPARE(after.types.value(u"herald_slow_consumer_closes_total"_s), u"counter"_s);
 }
 
 void TestMetrics::parserRefusesMalformedText_data()

@@ -5,6 +5,8 @@
 
 #include <csignal>
 
+#include <sys/resource.h>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald::Test {
@@ -64,6 +66,14 @@ bool ServerProcess::start(const QStringList &arguments, const QProcessEnvironmen
     m_wsPort = quint16(match.captured(1).toUInt());
     m_apiPort = quint16(match.captured(2).toUInt());
     return true;
+}
+
+void ServerProcess::setOpenFileLimit(int descriptors)
+{
+    m_process.setChildProcessModifier([descriptors] {
+        const rlimit limit{rlim_t(descriptors), rlim_t(descriptors)};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    });
 }
 
 void ServerProcess::kill()

@@ -25,13 +25,20 @@ public:
     // Starts the binary with --ws-port 0 --api-port 0 and \a arguments, and
     // reads the ports from its start-up log line. False if it did not start.
     bool start(const QStringList &arguments, const QProcessEnvironment &env);
+    // The next start() runs the server with RLIMIT_NOFILE at \a descriptors (soft and hard).
+    void setOpenFileLimit(int descriptors);
     void kill(); // SIGKILL: no shutdown at all
     bool terminate(int timeoutMs = 30000); // SIGTERM; true when it exited 0
 
     QProcess &process() { return m_process; }
     quint16 wsPort() const { return m_wsPort; }
     quint16 apiPort() const { return m_apiPort; }
-    QByteArray log() const { return m_log; }
+    // Everything the server has written to stderr so far.
+    QByteArray log()
+    {
+        m_log += m_process.readAllStandardError();
+        return m_log;
+    }
 
 private:
     QProcess m_process;

@@ -4,34 +4,19 @@
 #include "adminfeed.h"
 #include "frames.h"
 #include "logging.h"
+#include "processinfo.h"
 #include "serverconfig.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
 
 #include <QCoreApplication>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QWebSocket>
 
-#include <unistd.h>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
-
-namespace {
-
-qint64 residentBytes()
-{
-    QFile statm(u"/proc/self/statm"_s);
-    if (!statm.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.value(1).toLongLong() * ::sysconf(_SC_PAGESIZE);
-}
-
-} // namespace
 
 AdminHub::AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &directory,
                    ServerStats &stats, AdminFeed &feed, AdminCommands &commands, Settings settings,
@@ -89,10 +74,16 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
 
 void AdminHub::remove(QWebSocket *socket)
 {
+    socket->deleteLater();
+    detach(socket);
+}
+
+// Nothing more is sent to the client.
+void AdminHub::detach(QWebSocket *socket)
+{
     if (!m_clients.removeOne(socket))
         return;
     qCInfo(lcAdmin) << "admin disconnected";
-    socket->deleteLater();
     if (m_clients.isEmpty()) {
         m_flush.stop();
         m_statsTimer.stop();
@@ -134,6 +125,8 @@ void AdminHub::sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonOb
 
 void AdminHub::onFrame(QWebSocket *socket, const QString &text)
 {
+    if (!m_clients.contains(socket))
+        return; // closing
     const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
     if (frame.value(u"type"_s).toString() != u"command"_s) {
         return send(socket,
@@ -181,7 +174,7 @@ void AdminHub::sendStats()
     frame.insert(u"pushes_per_s"_s, double(pushes - m_lastPushes) / seconds);
     frame.insert(u"frames_per_s"_s, double(frames - m_lastFrames) / seconds);
     frame.insert(u"bytes_per_s"_s, double(bytes - m_lastBytes) / seconds);
-    frame.insert(u"rss_bytes"_s, double(residentBytes()));
+    frame.insert(u"rss_bytes"_s, double(ProcessInfo::residentBytes()));
     frame.insert(u"ts"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     m_lastPushes = pushes;
     m_lastFrames = frames;
@@ -207,7 +200,8 @@ void AdminHub::sendCounters()
     m_sentCounters = std::move(current);
     for (qsizetype offset = 0; offset < changed.size(); offset += m_settings.snapshotBatch) {
         QJsonArray batch;
-        for (qsizetype i = offset; i < std::min(changed.size(), offset + m_settings.snapshotBatch); ++i)
+        for (qsizetype i = offset; i < std::min(changed.size(), offset + m_settings.snapshotBatch);
+             ++i)
             batch.append(changed.at(i));
         sendAll({{u"type"_s, u"session_counters"_s}, {u"sessions"_s, batch}});
     }
@@ -216,13 +210,35 @@ void AdminHub::sendCounters()
 void AdminHub::sendAll(const QJsonObject &frame)
 {
     const QString text = QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
-    for (QWebSocket *socket : std::as_const(m_clients))
-        socket->sendTextMessage(text);
+    const QList<QWebSocket *> clients = m_clients; // a slow one leaves the list
+    for (QWebSocket *socket : clients)
+        sendText(socket, text);
 }
 
 void AdminHub::send(QWebSocket *socket, const QJsonObject &frame)
 {
-    socket->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    sendText(socket, QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+}
+
+// A frame larger than the whole budget may still go out alone.
+void AdminHub::sendText(QWebSocket *socket, const QString &text)
+{
+    if (!m_clients.contains(socket))
+        return;
+    const bool wasEmpty = socket->bytesToWrite() == 0;
+    socket->sendTextMessage(text);
+    if (!wasEmpty && socket->bytesToWrite() > m_settings.maxBufferBytes)
+        closeSlowConsumer(socket);
+}
+
+void AdminHub::closeSlowConsumer(QWebSocket *socket)
+{
+    m_stats.adminSlowConsumerCloses.fetch_add(1, std::memory_order_relaxed);
+    qCWarning(lcAdmin).noquote() << "closing admin client from" << socket->peerAddress().toString()
+                                 << "(slow consumer:" << socket->bytesToWrite() << "bytes queued)";
+    detach(socket);
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"slow consumer"_s);
+    QTimer::singleShot(m_settings.closeGraceMs, socket, &QWebSocket::abort);
 }
 
 } // namespace Herald

@@ -23,7 +23,9 @@ struct ServerConfig;
 // a snapshot of all sessions (in batches, one per event-loop turn, so 20k
 // sessions never block the push API), then coalesced live events every
 // flush interval and a stats frame every second; its commands go to
-// AdminCommands. See docs/admin-protocol.md.
+// AdminCommands. See docs/admin-protocol.md. A client with more than
+// maxBufferBytes queued is closed with 1008 "slow consumer" and aborted if
+// its close frame is not out within closeGraceMs.
 class AdminHub : public QObject
 {
     Q_OBJECT
@@ -35,6 +37,8 @@ public:
         int flushMs = 100;
         int statsMs = 1000;
         int countersMs = 5000;
+        qint64 maxBufferBytes = 8 * 1024 * 1024;
+        int closeGraceMs = 3000;
     };
 
     AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &directory,
@@ -47,6 +51,8 @@ public:
 
 private:
     void remove(QWebSocket *socket);
+    void detach(QWebSocket *socket);
+    void closeSlowConsumer(QWebSocket *socket);
     void sendSnapshot(QWebSocket *socket);
     void sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonObject>> sessions,
                    qsizetype offset);
@@ -55,7 +61,8 @@ private:
     void sendStats();
     void sendCounters();
     void sendAll(const QJsonObject &frame);
-    static void send(QWebSocket *socket, const QJsonObject &frame);
+    void send(QWebSocket *socket, const QJsonObject &frame);
+    void sendText(QWebSocket *socket, const QString &text);
 
     QJsonObject m_hello;
     SessionDirectory &m_directory;
