@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include "clientframe.h"
 #include "frames.h"
 #include "store/notificationstore.h"
 #include "logging.h"
@@ -9,11 +10,7 @@
 #include "store/storeservice.h"
 #include "admin/adminfeed.h"
 
-#include <QJsonDocument>
-
 #include <QTcpSocket>
-
-#include <cmath>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -239,35 +236,23 @@ void Worker::onClientFrame(Session *session, const QString &text)
         terminate(session, QWebSocketProtocol::CloseCodePolicyViolated, u"too many messages"_s);
         return;
     }
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject()) {
-        sendTo(session, 0, Frames::error(u"invalid_json"_s, u"A client frame must be a JSON object"_s));
+    const ClientFrame::Result frame = ClientFrame::parse(text);
+    if (const auto *error = std::get_if<ClientFrame::Error>(&frame)) {
+        sendTo(session, 0, Frames::error(error->code, error->message));
         return;
     }
-    handleClientFrame(session, document.object());
+    handleClientFrame(session, std::get<ClientFrame>(frame));
 }
 
-void Worker::handleClientFrame(Session *session, const QJsonObject &frame)
+void Worker::handleClientFrame(Session *session, const ClientFrame &frame)
 {
-    const QString type = frame.value(u"type"_s).toString();
-    if (type == u"ping"_s) {
+    if (frame.type == ClientFrame::Type::Ping) {
         sendTo(session, 0, Frames::pong());
-    } else if (type == u"read"_s) {
-        const QJsonValue upTo = frame.value(u"up_to"_s);
-        const double value = upTo.toDouble(-1);
-        if (!upTo.isDouble() || value < 0 || value != std::floor(value) || value > 9.0e15) {
-            sendTo(session, 0, Frames::error(u"invalid_field"_s,
-                                             u"'up_to' must be a whole number >= 0"_s));
-            return;
-        }
-        // The store answers every session of the user with an unread frame.
-        m_store.markRead(session->info().user, qint64(value), this,
-                         [](const UserState &, const QString &, const QString &) { });
-    } else {
-        sendTo(session, 0, Frames::error(u"unknown_type"_s,
-                                         u"Unknown frame type '%1'; expected read or ping"_s.arg(type)));
+        return;
     }
+    // The store answers every session of the user with an unread frame.
+    m_store.markRead(session->info().user, frame.upTo, this,
+                     [](const UserState &, const QString &, const QString &) {});
 }
 
 void Worker::sweepHeartbeats()

@@ -18,6 +18,7 @@ class Session;
 class SessionDirectory;
 class ServerStats;
 class StoreService;
+struct ClientFrame;
 struct SessionStart;
 
 // Owns the sessions of the users hashed to it, in its own thread: finishes
@@ -64,7 +65,7 @@ private:
     void closeSession(Session *session);
     void sendTo(Session *session, qint64 seq, const QString &frame);
     void onClientFrame(Session *session, const QString &text);
-    void handleClientFrame(Session *session, const QJsonObject &frame);
+    void handleClientFrame(Session *session, const ClientFrame &frame);
     void sweepHeartbeats();
     void terminate(Session *session, int code, const QString &reason);
     static QString peerKey(const QString &address, quint16 port);
