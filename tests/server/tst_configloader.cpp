@@ -679,6 +679,11 @@ void TestConfigLoader::badInput_data()
         << QStringList{u"--ws-port"_s} << Secrets << none << frags({u"ws-port"_s}) << QString();
     QTest::newRow("positional argument") << QStringList{u"extra"_s} << Secrets << none
                                          << frags({u"unexpected argument 'extra'"_s}) << QString();
+    // Found by fuzz_config: values were quoted as given, so a newline broke the one-line message.
+    QTest::newRow("newline in a value") << flag(u"--workers"_s, u"6\n5"_s) << Secrets << none
+                                        << frags({u"--workers: '6\\n5' is not"_s}) << QString();
+    QTest::newRow("newline in an unknown flag") << QStringList{u"--col\r\nour"_s} << Secrets << none
+                                                << frags({u"'col\\r\\nour'"_s}) << QString();
 }
 
 void TestConfigLoader::badInput()
@@ -690,6 +695,7 @@ void TestConfigLoader::badInput()
     QFETCH(QString, forbidden);
     const ConfigResult result = load(args, env, files);
     QCOMPARE(result.kind, ConfigResult::Kind::Error);
+    QVERIFY2(!result.text.contains(u'\n') && !result.text.contains(u'\r'), qPrintable(result.text));
     for (const QString &fragment : fragments) {
         if (!result.text.contains(expand(fragment)))
             QFAIL(qPrintable(u"'%1' not in: %2"_s.arg(expand(fragment), result.text)));
