@@ -489,6 +489,11 @@ void TestConfigLoader::badInput_data()
                                    << frags({u"'nan'"_s}) << QString();
     QTest::newRow("heartbeat under 1 ms") << flag(u"--heartbeat-s"_s, u"0.0001"_s) << Secrets
                                           << none << frags({u"'0.0001'"_s}) << QString();
+    // Rounded to int milliseconds before the sign was checked: undefined behaviour (UBSan).
+    QTest::newRow("heartbeat hugely negative") << flag(u"--heartbeat-s"_s, u"-1e10"_s) << Secrets
+                                               << none << frags({u"'-1e10'"_s}) << QString();
+    QTest::newRow("heartbeat minus infinity") << flag(u"--heartbeat-s"_s, u"-inf"_s) << Secrets
+                                              << none << frags({u"'-inf'"_s}) << QString();
     QTest::newRow("handshake timeout text")
         << none << withSecrets({u"HERALD_HANDSHAKE_TIMEOUT_S=soon"_s}) << none
         << frags({u"HERALD_HANDSHAKE_TIMEOUT_S"_s, u"'soon'"_s}) << QString();
