@@ -14,11 +14,19 @@ SessionCounters SessionCounters::fromJson(const QJsonObject &json)
     if (pong.isNull()) {
         counters.lastPongAt = QDateTime();
     } else if (pong.isString()) {
-        const QDateTime at = QDateTime::fromString(pong.toString(), Qt::ISODateWithMs);
-        if (at.isValid())
-            counters.lastPongAt = at.toUTC();
+        if (const QDateTime at = parseTime(pong.toString()); at.isValid())
+            counters.lastPongAt = at;
     }
     return counters;
+}
+
+QDateTime SessionCounters::parseTime(const QString &text)
+{
+    const QDateTime at = QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
+    // "9999-12-31T23:00:00-05:00" parses, but is in the year 10000 in UTC.
+    if (!at.isValid() || at.date().year() < 1 || at.date().year() > 9999)
+        return QDateTime();
+    return at;
 }
 
 void SessionCounters::writeTo(QJsonObject &json) const

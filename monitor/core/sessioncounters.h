@@ -20,6 +20,9 @@ struct SessionCounters
     // Never fails: a missing field, one of the wrong type, a negative count or
     // a time that does not parse reads as unknown.
     static SessionCounters fromJson(const QJsonObject &json);
+    // An ISO 8601 time with milliseconds, in UTC; invalid when \a text is none or
+    // lies outside the years 1-9999 in UTC, which ISO 8601 cannot write back.
+    static QDateTime parseTime(const QString &text);
     void writeTo(QJsonObject &json) const; // the known fields only
 
     // Counters only grow, but snapshots, events and counter frames can carry

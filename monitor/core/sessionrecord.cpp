@@ -15,9 +15,7 @@ std::optional<SessionRecord> SessionRecord::fromJson(const QJsonObject &json)
     record.user = user.toString();
     record.remoteAddress = json.value(u"remote_address"_s).toString();
     record.userAgent = json.value(u"user_agent"_s).toString();
-    record.connectedAt
-        = QDateTime::fromString(json.value(u"connected_at"_s).toString(), Qt::ISODateWithMs)
-              .toUTC();
+    record.connectedAt = SessionCounters::parseTime(json.value(u"connected_at"_s).toString());
     record.counters = SessionCounters::fromJson(json);
     return record;
 }

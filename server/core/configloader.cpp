@@ -3,6 +3,7 @@
 #include "configoptions.h"
 #include "configvalueparser.h"
 #include "inifile.h"
+#include "logtext.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -404,9 +405,11 @@ QString refuseArguments(const QCommandLineParser &parser)
     return extra.isEmpty() ? QString() : u"unexpected argument '%1'"_s.arg(extra.constFirst());
 }
 
+// Messages quote values, file names and arguments as given: their control characters are
+// escaped so that the message stays one line.
 ConfigResult failure(const QString &message)
 {
-    return {ConfigResult::Kind::Error, ServerConfig(), message};
+    return {ConfigResult::Kind::Error, ServerConfig(), LogText::escaped(message, message.size())};
 }
 
 } // namespace

@@ -62,7 +62,9 @@ std::optional<int> ConfigValueParser::seconds(const QString &text, double maxSec
 {
     bool ok = false;
     const double value = text.toDouble(&ok);
-    if (!ok || !(value <= maxSeconds)) // the negated form also refuses NaN
+    // The negated form also refuses NaN; a negative value is refused before it is
+    // rounded, as -1e10 s in milliseconds does not fit an int.
+    if (!ok || !(value >= 0 && value <= maxSeconds))
         return std::nullopt;
     const int ms = qRound(value * 1000);
     if (ms < 1)

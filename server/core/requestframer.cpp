@@ -40,7 +40,10 @@ qsizetype RequestFramer::feedHead(QByteArrayView bytes, Output &output)
         }
     }
     if (end < 0) {
-        if (m_head.size() > MaxHeadBytes) {
+        // A head may be MaxHeadBytes plus its final "\r\n\r\n". Until that many bytes are
+        // in, the next one can still end it: refusing earlier would make the answer depend
+        // on how the bytes were cut into reads.
+        if (m_head.size() >= MaxHeadBytes + 4) {
             m_state = State::Done;
             output.error
                 = ApiError{431, u"headers_too_large"_s, u"The request head exceeds 16 KiB"_s};

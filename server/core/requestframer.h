@@ -28,6 +28,7 @@ public:
         std::optional<ApiError> error; // the first refusal; nothing after it was read
     };
 
+    // The longest head, not counting the "\r\n\r\n" that ends it; a longer one gets 431.
     static constexpr qsizetype MaxHeadBytes = 16 * 1024;
 
     explicit RequestFramer(qint64 maxBodyBytes) : m_maxBodyBytes(maxBodyBytes) { }

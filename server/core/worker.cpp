@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "admin/adminfeed.h"
+#include "clientframe.h"
 #include "clientsocket.h"
 #include "frames.h"
 #include "logging.h"
@@ -14,7 +15,7 @@
 #include "store/storeservice.h"
 #include "unreadcoalescer.h"
 
-#include <QJsonDocument>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -366,40 +367,26 @@ void Worker::onClientFrame(Session *session, const QString &text)
 {
     if (session->isClosing())
         return;
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject()) {
-        sendTo(session, 0,
-               Frames::error(u"invalid_json"_s, u"A client frame must be a JSON object"_s));
+    const ClientFrame::Result frame = ClientFrame::parse(text);
+    if (const auto *error = std::get_if<ClientFrame::Error>(&frame)) {
+        sendTo(session, 0, Frames::error(error->code, error->message));
         return;
     }
-    handleClientFrame(session, document.object());
+    handleClientFrame(session, std::get<ClientFrame>(frame));
 }
 
-void Worker::handleClientFrame(Session *session, const QJsonObject &frame)
+void Worker::handleClientFrame(Session *session, const ClientFrame &frame)
 {
-    const QString type = frame.value(u"type"_s).toString();
-    if (type == u"ping"_s) {
+    if (frame.type == ClientFrame::Type::Ping) {
         sendTo(session, 0, Frames::pong());
-    } else if (type == u"read"_s) {
-        const QJsonValue upTo = frame.value(u"up_to"_s);
-        const double value = upTo.toDouble(-1);
-        if (!upTo.isDouble() || value < 0 || value != std::floor(value) || value > 9.0e15) {
-            sendTo(session, 0,
-                   Frames::error(u"invalid_field"_s, u"'up_to' must be a whole number >= 0"_s));
-            return;
-        }
-        // A read that cannot move the cursor changes nothing and tells no one.
-        if (!m_cursors.wouldMove(session->info().user, qint64(value)))
-            return;
-        // The store answers every session of the user with an unread frame.
-        m_store.markRead(session->info().user, qint64(value), this,
-                         [](const UserState &, const QString &, const QString &) {});
-    } else {
-        sendTo(session, 0,
-               Frames::error(u"unknown_type"_s,
-                             u"Unknown frame type '%1'; expected read or ping"_s.arg(type)));
+        return;
     }
+    // A read that cannot move the cursor changes nothing and tells no one.
+    if (!m_cursors.wouldMove(session->info().user, frame.upTo))
+        return;
+    // The store answers every session of the user with an unread frame.
+    m_store.markRead(session->info().user, frame.upTo, this,
+                     [](const UserState &, const QString &, const QString &) {});
 }
 
 void Worker::sweepHeartbeats()

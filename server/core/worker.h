@@ -28,6 +28,7 @@ class SessionSlots;
 class ServerStats;
 class StoreService;
 class UnreadCoalescer;
+struct ClientFrame;
 struct SessionStart;
 
 // Owns the sessions of the users hashed to it, in its own thread: finishes
@@ -100,7 +101,7 @@ private:
     void onFramesScanned(Session *session);
     void afterRead(Session *session);
     void onClientFrame(Session *session, const QString &text);
-    void handleClientFrame(Session *session, const QJsonObject &frame);
+    void handleClientFrame(Session *session, const ClientFrame &frame);
     void sweepHeartbeats();
     void maintain();
     void keepMaintaining();

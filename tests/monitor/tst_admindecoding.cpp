@@ -99,6 +99,13 @@ void TestAdminDecoding::sessionCounters_data()
     QTest::newRow("pong with offset")
         << QByteArray(R"("last_pong_at":"2026-01-02T05:04:05.678+02:00")") << OptionalCount()
         << OptionalTime(pong);
+    // Found by fuzz_admin: times past 9999 in UTC decoded, but could not be written back.
+    QTest::newRow("pong past 9999 in UTC")
+        << QByteArray(R"("last_pong_at":"9999-12-31T23:59:59.999-05:00")") << OptionalCount()
+        << OptionalTime();
+    QTest::newRow("connected past 9999 in UTC")
+        << QByteArray(R"("connected_at":"9999-12-31T23:00:00-01:00")") << OptionalCount()
+        << OptionalTime();
 }
 
 void TestAdminDecoding::sessionCounters()

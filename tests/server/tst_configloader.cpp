@@ -561,6 +561,11 @@ void TestConfigLoader::badInput_data()
                                    << frags({u"'nan'"_s}) << QString();
     QTest::newRow("heartbeat under 1 ms") << flag(u"--heartbeat-s"_s, u"0.0001"_s) << Secrets
                                           << none << frags({u"'0.0001'"_s}) << QString();
+    // Rounded to int milliseconds before the sign was checked: undefined behaviour (UBSan).
+    QTest::newRow("heartbeat hugely negative") << flag(u"--heartbeat-s"_s, u"-1e10"_s) << Secrets
+                                               << none << frags({u"'-1e10'"_s}) << QString();
+    QTest::newRow("heartbeat minus infinity") << flag(u"--heartbeat-s"_s, u"-inf"_s) << Secrets
+                                              << none << frags({u"'-inf'"_s}) << QString();
     QTest::newRow("handshake timeout text")
         << none << withSecrets({u"HERALD_HANDSHAKE_TIMEOUT_S=soon"_s}) << none
         << frags({u"HERALD_HANDSHAKE_TIMEOUT_S"_s, u"'soon'"_s}) << QString();
@@ -814,6 +819,11 @@ void TestConfigLoader::badInput_data()
         << QStringList{u"--ws-port"_s} << Secrets << none << frags({u"ws-port"_s}) << QString();
     QTest::newRow("positional argument") << QStringList{u"extra"_s} << Secrets << none
                                          << frags({u"unexpected argument 'extra'"_s}) << QString();
+    // Found by fuzz_config: values were quoted as given, so a newline broke the one-line message.
+    QTest::newRow("newline in a value") << flag(u"--workers"_s, u"6\n5"_s) << Secrets << none
+                                        << frags({u"--workers: '6\\n5' is not"_s}) << QString();
+    QTest::newRow("newline in an unknown flag") << QStringList{u"--col\r\nour"_s} << Secrets << none
+                                                << frags({u"'col\\r\\nour'"_s}) << QString();
 }
 
 void TestConfigLoader::badInput()
@@ -825,6 +835,7 @@ void TestConfigLoader::badInput()
     QFETCH(QString, forbidden);
     const ConfigResult result = load(args, env, files);
     QCOMPARE(result.kind, ConfigResult::Kind::Error);
+    QVERIFY2(!result.text.contains(u'\n') && !result.text.contains(u'\r'), qPrintable(result.text));
     for (const QString &fragment : fragments) {
         if (!result.text.contains(expand(fragment)))
             QFAIL(qPrintable(u"'%1' not in: %2"_s.arg(expand(fragment), result.text)));
