@@ -120,8 +120,11 @@ PushRequest::Result PushRequest::parse(const QByteArray &body, Kind kind, int ma
         return ApiError::invalidJson(parseError.errorString());
     if (!document.isObject())
         return ApiError::invalidJson(u"the body must be a JSON object"_s);
-    const QJsonObject object = document.object();
+    return fromJson(document.object(), kind, maxUsers);
+}
 
+PushRequest::Result PushRequest::fromJson(const QJsonObject &object, Kind kind, int maxUsers)
+{
     PushRequest request;
     request.kind = kind;
     request.store = kind == Kind::Notify;

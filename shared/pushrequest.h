@@ -3,6 +3,7 @@
 #include "apierror.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QStringList>
 
@@ -38,6 +39,11 @@ struct PushRequest
         dropped.
     */
     static Result parse(const QByteArray &body, Kind kind, int maxUsers = 10000);
+    /*!
+        The same rules for a body already parsed (the admin channel's test
+        pushes): every failure but invalid_json.
+    */
+    static Result fromJson(const QJsonObject &object, Kind kind, int maxUsers = 10000);
 };
 
 } // namespace Herald
