@@ -1,20 +1,16 @@
 #include "apiservice.h"
 
-#include "admin/adminfeed.h"
 #include "jsontext.h"
 #include "logging.h"
 #include "logtext.h"
 #include "metricsexporter.h"
-#include "notification.h"
+#include "push/pushservice.h"
 #include "pushrequest.h"
 #include "serverstats.h"
 #include "sessiondirectory.h"
-#include "store/storefileguard.h"
-#include "store/storeservice.h"
 #include "workerpool.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 using namespace Qt::Literals::StringLiterals;
@@ -27,14 +23,13 @@ using Status = QHttpServerResponse::StatusCode;
 } // namespace
 
 ApiService::ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
-                       StoreService &store, ServerStats &stats, AdminFeed &feed)
+                       PushService &pushes, ServerStats &stats)
     : m_config(config),
       m_guard(config.apiKey, config.maxBodyBytes()),
       m_directory(directory),
       m_pool(pool),
-      m_store(store),
-      m_stats(stats),
-      m_feed(feed)
+      m_pushes(pushes),
+      m_stats(stats)
 { }
 
 QHttpServerResponse ApiService::health(const QHttpServerRequest &request) const
@@ -86,92 +81,18 @@ void ApiService::parseAndPush(const QHttpServerRequest &request, int kind, const
         return reply->send(ApiGuard::errorResponse(ApiError::invalidField(
             u"idempotency_key"_s, u"needs a stored push (\"store\": true)"_s)));
     }
-    submit(push, [reply](const QHttpServerResponse &response) { reply->send(response); });
+    submit(push, reply);
 }
 
-void ApiService::submit(const PushRequest &request, const Done &done)
+void ApiService::submit(const PushRequest &request, const Reply &reply)
 {
-    const QByteArray data = JsonText::serialize(request.data);
-    if (data.size() > m_config.maxPayloadBytes) {
-        return done(ApiGuard::errorResponse(
-            {413, u"payload_too_large"_s,
-             u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(data.size())
-                 .arg(m_config.maxPayloadBytes)}));
-    }
-    const Notification notification{Notification::newId(), request.event, request.data,
-                                    QDateTime::currentDateTimeUtc()};
-    const QString frame = notification.toFrame();
-    if (!request.store)
-        return done(pushLive(request, notification.id, frame, data.size()));
-
-    if (m_fileGuard && !m_fileGuard->intact()) {
-        return done(
-            ApiGuard::errorResponse({503, u"store_unavailable"_s,
-                                     u"The store is unavailable: "_s + m_fileGuard->problem()}));
-    }
-    const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
-    const StoreService::Push push{
-        notification.id, notification.event, data,      notification.timestamp,
-        frame,           request.users,      broadcast, request.idempotencyKey};
-    m_store.push(
-        push, &m_callbacks,
-        [this, done, request, id = notification.id, bytes = data.size()](const AppendResult &result,
-                                                                         const QString &error) {
-            if (!error.isEmpty()) {
-                return done(
-                    ApiGuard::errorResponse({503, u"store_unavailable"_s,
-                                             u"The notification could not be stored: "_s + error}));
-            }
-            if (!result.replayed) {
-                const QJsonObject answer = QJsonDocument::fromJson(result.response).object();
-                accepted(request, id, bytes, qint64(answer.value(u"sessions"_s).toDouble()), true);
-            }
-            done(ApiGuard::json(result.response, Status::Accepted));
-        });
-}
-
-// Counts, logs and reports a push that was accepted.
-void ApiService::accepted(const PushRequest &request, const QString &id, qsizetype payloadBytes,
-                          qint64 sessions, bool stored)
-{
-    const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
-    (broadcast ? m_stats.broadcasts : m_stats.notifications)
-        .fetch_add(1, std::memory_order_relaxed);
-    // Debug, not info: at thousands of pushes a second a line each would be the bottleneck.
-    qCDebug(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << id << "event"
-                             << LogText::escaped(request.event) << "users" << request.users.size()
-                             << "sessions" << sessions << (stored ? "stored" : "live");
-    QJsonObject summary{{u"id"_s, id},
-                        {u"event"_s, request.event},
-                        {u"payload_bytes"_s, double(payloadBytes)},
-                        {u"sessions"_s, double(sessions)},
-                        {u"stored"_s, stored}};
-    if (broadcast) {
-        summary.insert(u"broadcast"_s, true);
-    } else {
-        summary.insert(u"users"_s, QJsonArray::fromStringList(request.users.mid(0, 100)));
-        summary.insert(u"user_count"_s, double(request.users.size()));
-    }
-    m_feed.notification(summary);
-}
-
-QHttpServerResponse ApiService::pushLive(const PushRequest &request, const QString &id,
-                                         const QString &frame, qsizetype payloadBytes)
-{
-    QJsonObject answer{{u"id"_s, id}, {u"stored"_s, false}};
-    qint64 sessions = 0;
-    if (request.kind == PushRequest::Kind::Broadcast) {
-        sessions = m_directory.sessionCount();
-        m_pool.broadcast(frame);
-    } else {
-        const SessionDirectory::Reach reach = m_directory.reach(request.users);
-        m_pool.deliver(request.users, frame);
-        sessions = reach.sessions;
-        answer.insert(u"users_online"_s, double(reach.usersOnline));
-    }
-    answer.insert(u"sessions"_s, double(sessions));
-    accepted(request, id, payloadBytes, sessions, false);
-    return QHttpServerResponse(answer, Status::Accepted);
+    m_pushes.submit(request, [reply](const PushResult &result) {
+        if (const auto *outcome = std::get_if<PushOutcome>(&result))
+            return reply->send(ApiGuard::json(outcome->toBytes(), Status::Accepted));
+        const auto &failure = std::get<PushFailure>(result);
+        const int status = failure.reason == PushFailure::Reason::PayloadTooLarge ? 413 : 503;
+        reply->send(ApiGuard::errorResponse({status, failure.code(), failure.message}));
+    });
 }
 
 QHttpServerResponse ApiService::userSessions(const QString &userSegment,
@@ -257,7 +178,7 @@ void ApiService::legacyNew(const QString &userSegment, const QHttpServerRequest 
         push.data = JsonText::parse(request.body())
                         .value_or(QJsonValue(QString::fromUtf8(request.body())));
     }
-    submit(push, [reply](const QHttpServerResponse &response) { reply->send(response); });
+    submit(push, reply);
 }
 
 QHttpServerResponse ApiService::notFound(const QHttpServerRequest &request) const

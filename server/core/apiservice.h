@@ -4,40 +4,29 @@
 #include "apireply.h"
 #include "serverconfig.h"
 
-#include <QObject>
-
 #include <functional>
 
 namespace Herald {
 
-class StoreFileGuard;
-
+class PushService;
 class SessionDirectory;
-class AdminFeed;
 class ServerStats;
-class StoreService;
 class WorkerPool;
 struct PushRequest;
 
 // The push API's pushes, presence and stats: every route forwards here and
 // gets its complete answer. A refused request changes nothing and delivers
-// nothing. Stored pushes are answered 202 only once committed.
+// nothing. Pushes go to the PushService, whose outcome is answered 202 (for a
+// stored push, once committed) and whose refusals 413 or 503.
 class ApiService
 {
 public:
     ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
-               StoreService &store, ServerStats &stats, AdminFeed &feed);
-
-    // Validates the payload size, then stores (unless live-only) and delivers
-    // a parsed push; \a done gets the answer (202, 413 or 503), in this thread.
-    using Done = std::function<void(const QHttpServerResponse &response)>;
-    void submit(const PushRequest &request, const Done &done);
+               PushService &pushes, ServerStats &stats);
 
     // The report behind /healthz: {"status":"ok"|"unavailable", ...}; answered 503 unless ok.
     using HealthReport = std::function<QJsonObject()>;
     void setHealthReport(HealthReport report) { m_healthReport = std::move(report); }
-    // Stored pushes are refused with 503 store_unavailable once this says no.
-    void setStoreFileGuard(StoreFileGuard *guard) { m_fileGuard = guard; }
     QHttpServerResponse health(const QHttpServerRequest &request) const;
     // Prometheus text format; guarded by the API key like every /api/ route.
     QHttpServerResponse metrics(const QHttpServerRequest &request) const;
@@ -54,21 +43,15 @@ public:
 
 private:
     void parseAndPush(const QHttpServerRequest &request, int kind, const Reply &reply);
-    QHttpServerResponse pushLive(const PushRequest &request, const QString &id,
-                                 const QString &frame, qsizetype payloadBytes);
-    void accepted(const PushRequest &request, const QString &id, qsizetype payloadBytes,
-                  qint64 sessions, bool stored);
+    void submit(const PushRequest &request, const Reply &reply);
 
     const ServerConfig m_config;
     ApiGuard m_guard;
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
-    StoreService &m_store;
+    PushService &m_pushes;
     ServerStats &m_stats;
-    AdminFeed &m_feed;
     HealthReport m_healthReport;
-    StoreFileGuard *m_fileGuard = nullptr;
-    QObject m_callbacks; // context of the store's answers, in this (the main) thread
 };
 
 } // namespace Herald

@@ -4,11 +4,13 @@
 #include "admin/adminhub.h"
 #include "apiserver.h"
 #include "apiservice.h"
+#include "commitdelivery.h"
 #include "configoptions.h"
 #include "descriptorlimit.h"
 #include "handshakegate.h"
 #include "inboxapi.h"
 #include "logging.h"
+#include "push/pushservice.h"
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
 #include "store/storefileguard.h"
@@ -58,16 +60,18 @@ bool HeraldServer::start(const ServerConfig &config)
     limitSessions(config);
     startWorkers(config, workers);
     QString error;
-    if (!m_store->start(*m_pool, &error) || !m_fileGuard->arm(&error)) {
+    m_delivery = std::make_unique<CommitDelivery>(*m_pool);
+    if (!m_store->start(*m_delivery, &error) || !m_fileGuard->arm(&error)) {
         m_errorString = u"store: "_s + error;
         return false;
     }
     m_fileCheck.setInterval(1000);
     connect(&m_fileCheck, &QTimer::timeout, this, [this] { m_fileGuard->check(); });
     m_fileCheck.start();
-    m_service
-        = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_store, m_stats, m_feed);
-    m_service->setStoreFileGuard(m_fileGuard.get());
+    m_pushes
+        = std::make_unique<PushService>(config, m_directory, *m_pool, *m_store, m_stats, m_feed);
+    m_pushes->setStoreFileGuard(m_fileGuard.get());
+    m_service = std::make_unique<ApiService>(config, m_directory, *m_pool, *m_pushes, m_stats);
     m_service->setHealthReport([this] { return health(); });
     m_inbox = std::make_unique<InboxApi>(m_service->guard(), *m_store);
     if (!config.adminToken.isEmpty()) {
@@ -75,8 +79,8 @@ bool HeraldServer::start(const ServerConfig &config)
         adminSettings.countersMs = config.adminCountersMs;
         adminSettings.maxBufferBytes = config.maxAdminBufferBytes;
         adminSettings.closeGraceMs = config.closeGraceMs;
-        m_adminCommands = std::make_unique<AdminCommands>(*m_service, m_directory, *m_pool,
-                                                          *m_store, config.maxUsersPerPush);
+        m_adminCommands = std::make_unique<AdminCommands>(*m_pushes, m_directory, *m_pool, *m_store,
+                                                          config.maxUsersPerPush);
         m_admin = std::make_unique<AdminHub>(config, m_store->epoch(), m_directory, m_stats, m_feed,
                                              *m_adminCommands, adminSettings);
     }

@@ -18,8 +18,10 @@ class AdminCommands;
 class AdminHub;
 class ApiServer;
 class ApiService;
+class CommitDelivery;
 class HandshakeGate;
 class InboxApi;
+class PushService;
 class StoreFileGuard;
 class StoreService;
 class TokenVerifier;
@@ -71,6 +73,8 @@ private:
     std::unique_ptr<StoreFileGuard> m_fileGuard;
     QTimer m_fileCheck;
     std::unique_ptr<WorkerPool> m_pool;
+    std::unique_ptr<CommitDelivery> m_delivery; // the store's sink: its commits to the workers
+    std::unique_ptr<PushService> m_pushes;
     std::unique_ptr<ApiService> m_service;
     std::unique_ptr<InboxApi> m_inbox;
     std::unique_ptr<AdminCommands> m_adminCommands;

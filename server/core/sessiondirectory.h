@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sessioninfo.h"
+#include "store/audience.h"
 
 #include <QHash>
 #include <QList>
@@ -15,7 +16,7 @@ namespace Herald {
 // The thread-safe index of live sessions. Worker threads write it when a
 // session opens or closes; the push API reads it for counts and presence.
 // The sessions themselves (sockets) stay owned by their worker.
-class SessionDirectory
+class SessionDirectory : public Audience
 {
 public:
     void add(const SessionInfo &info);
@@ -26,16 +27,12 @@ public:
     // Sessions in connection order, [offset, offset + limit).
     QList<SessionInfo> page(qsizetype offset, qsizetype limit) const;
 
-    QStringList users() const; // users with at least one session
-    qsizetype sessionCount() const;
+    QStringList users() const override; // users with at least one session
+    qsizetype sessionCount() const override;
     qsizetype userCount() const;
 
-    struct Reach
-    {
-        qsizetype usersOnline = 0;
-        qsizetype sessions = 0;
-    };
-    Reach reach(const QStringList &users) const;
+    using Reach = Audience::Reach;
+    Reach reach(const QStringList &users) const override;
 
 private:
     mutable QReadWriteLock m_lock;

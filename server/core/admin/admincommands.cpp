@@ -1,21 +1,20 @@
 #include "admincommands.h"
 
-#include "apiservice.h"
+#include "push/pushservice.h"
 #include "pushrequest.h"
 #include "sessiondirectory.h"
 #include "store/storeservice.h"
 #include "workerpool.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
 
-AdminCommands::AdminCommands(ApiService &api, SessionDirectory &directory, WorkerPool &pool,
+AdminCommands::AdminCommands(PushService &pushes, SessionDirectory &directory, WorkerPool &pool,
                              StoreService &store, int maxUsersPerPush)
-    : m_api(api),
+    : m_pushes(pushes),
       m_directory(directory),
       m_pool(pool),
       m_store(store),
@@ -56,16 +55,14 @@ void AdminCommands::push(const QJsonObject &command, bool broadcast, const Done 
             body.insert(key, command.value(key));
     }
     const auto kind = broadcast ? PushRequest::Kind::Broadcast : PushRequest::Kind::Notify;
-    const PushRequest::Result parsed
-        = PushRequest::parse(QJsonDocument(body).toJson(), kind, m_maxUsersPerPush);
+    const PushRequest::Result parsed = PushRequest::fromJson(body, kind, m_maxUsersPerPush);
     if (const auto *error = std::get_if<ApiError>(&parsed))
         return done(failure(error->code, error->message));
-    m_api.submit(std::get<PushRequest>(parsed), [done](const QHttpServerResponse &response) {
-        const QJsonObject answer = QJsonDocument::fromJson(response.data()).object();
-        if (response.statusCode() == QHttpServerResponse::StatusCode::Accepted)
-            return done(success(answer));
-        const QJsonObject error = answer.value(u"error"_s).toObject();
-        done(failure(error.value(u"code"_s).toString(), error.value(u"message"_s).toString()));
+    m_pushes.submit(std::get<PushRequest>(parsed), [done](const PushResult &result) {
+        if (const auto *outcome = std::get_if<PushOutcome>(&result))
+            return done(success(outcome->toJson()));
+        const auto &refusal = std::get<PushFailure>(result);
+        done(failure(refusal.code(), refusal.message));
     });
 }
 

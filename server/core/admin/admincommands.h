@@ -7,7 +7,7 @@
 
 namespace Herald {
 
-class ApiService;
+class PushService;
 class SessionDirectory;
 class StoreService;
 class WorkerPool;
@@ -18,7 +18,7 @@ class WorkerPool;
 class AdminCommands
 {
 public:
-    AdminCommands(ApiService &api, SessionDirectory &directory, WorkerPool &pool,
+    AdminCommands(PushService &pushes, SessionDirectory &directory, WorkerPool &pool,
                   StoreService &store, int maxUsersPerPush);
 
     // {"ok":true,"result":{...}} or {"ok":false,"error":{"code","message"}}
@@ -36,7 +36,7 @@ private:
     void disconnectUser(const QJsonObject &command, const Done &done);
     void history(const QJsonObject &command, const Done &done);
 
-    ApiService &m_api;
+    PushService &m_pushes;
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
     StoreService &m_store;

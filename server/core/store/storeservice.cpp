@@ -1,13 +1,11 @@
 #include "storeservice.h"
 
+#include "audience.h"
 #include "eventloopinstaller.h"
 #include "logging.h"
 #include "serverstats.h"
-#include "sessiondirectory.h"
-#include "workerpool.h"
+#include "storesink.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QThread>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -19,8 +17,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace Herald {
 
 StoreService::StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
-                           SessionDirectory &directory, ServerStats &stats)
-    : m_store(std::move(store)), m_settings(settings), m_directory(directory), m_stats(stats)
+                           const Audience &audience, ServerStats &stats)
+    : m_store(std::move(store)), m_settings(settings), m_audience(audience), m_stats(stats)
 {
 }
 
@@ -41,9 +39,9 @@ void StoreService::reply(QObject *context, Function &&function)
     QMetaObject::invokeMethod(context, std::forward<Function>(function), Qt::QueuedConnection);
 }
 
-bool StoreService::start(WorkerPool &pool, QString *error)
+bool StoreService::start(StoreSink &sink, QString *error)
 {
-    m_pool = &pool;
+    m_sink = &sink;
     m_thread = new QThread; // deleted in stop(); not a child: this object moves into it
     m_thread->setObjectName(u"herald-store"_s);
     EventLoopInstaller::install(*m_thread, m_settings.eventLoop);
@@ -114,16 +112,20 @@ void StoreService::flush()
         const Push &push = pending.push;
         QStringList users = push.users;
         if (push.broadcast) {
-            users = m_store->knownUsers() + m_directory.users();
+            users = m_store->knownUsers() + m_audience.users();
             users.removeDuplicates();
         }
         entries.append({push.id, push.event, push.data, push.timestamp, users, push.idempotencyKey});
     }
     QList<AppendResult> results;
     QString error;
+    // Each new push's outcome, taken in its transaction. Only one with an
+    // idempotency key is kept with it, as JSON, for a repeat to report.
+    QList<PushOutcome> outcomes(batch.size());
     const auto respond = [&](const AppendEntry &entry, const QHash<QString, qint64> &seqs) {
         const qsizetype index = &entry - entries.constData();
-        return this->respond(batch[index], entry, seqs);
+        outcomes[index] = outcome(batch[index], entry, seqs);
+        return entry.idempotencyKey.isEmpty() ? QByteArray() : outcomes[index].toBytes();
     };
     QElapsedTimer commit;
     commit.start();
@@ -139,7 +141,19 @@ void StoreService::flush()
         const AppendResult result = ok ? results[i] : AppendResult{};
         if (ok && !result.replayed)
             deliver(batch[i], entries[i], result);
-        reply(batch[i].context, [done = batch[i].done, result, error] { done(result, error); });
+        std::optional<PushOutcome> outcome;
+        QString failure = error;
+        if (ok && !result.replayed) {
+            outcome = outcomes[i];
+        } else if (ok) {
+            outcome = PushOutcome::fromBytes(result.response);
+            if (outcome)
+                outcome->replayed = true;
+            else
+                failure = u"the answer kept with the idempotency key is unreadable"_s;
+        }
+        reply(batch[i].context,
+              [done = batch[i].done, outcome, failure] { done(outcome, failure); });
     }
 }
 
@@ -151,27 +165,26 @@ void StoreService::deliver(const Pending &pending, const AppendEntry &entry,
     targets.reserve(entry.users.size());
     for (const QString &user : entry.users)
         targets.append({user, result.seqs.value(user)});
-    m_pool->deliverStored(targets, pending.push.frame);
+    m_sink->committed(targets, pending.push.frame);
 }
 
-QByteArray StoreService::respond(const Pending &pending, const AppendEntry &entry,
-                                 const QHash<QString, qint64> &seqs) const
+PushOutcome StoreService::outcome(const Pending &pending, const AppendEntry &entry,
+                                  const QHash<QString, qint64> &seqs) const
 {
-    QJsonObject answer{{u"id"_s, entry.id}};
-    if (pending.push.broadcast) {
-        answer.insert(u"users"_s, double(entry.users.size()));
-        answer.insert(u"sessions"_s, double(m_directory.sessionCount()));
-        answer.insert(u"stored"_s, true);
+    PushOutcome outcome;
+    outcome.id = entry.id;
+    outcome.stored = true;
+    outcome.broadcast = pending.push.broadcast;
+    if (outcome.broadcast) {
+        outcome.users = entry.users.size();
+        outcome.sessions = m_audience.sessionCount();
     } else {
-        QJsonObject seqObject;
-        for (auto it = seqs.cbegin(); it != seqs.cend(); ++it)
-            seqObject.insert(it.key(), double(it.value()));
-        const SessionDirectory::Reach reach = m_directory.reach(entry.users);
-        answer.insert(u"seq"_s, seqObject);
-        answer.insert(u"users_online"_s, double(reach.usersOnline));
-        answer.insert(u"sessions"_s, double(reach.sessions));
+        outcome.seqs = seqs;
+        const Audience::Reach reach = m_audience.reach(entry.users);
+        outcome.usersOnline = reach.usersOnline;
+        outcome.sessions = reach.sessions;
     }
-    return QJsonDocument(answer).toJson(QJsonDocument::Compact);
+    return outcome;
 }
 
 void StoreService::openSession(const QString &user, const std::optional<ResumePoint> &resume,
@@ -213,7 +226,7 @@ void StoreService::markRead(const QString &user, qint64 upTo, QObject *context, 
         UserState state;
         if (m_store->markRead(user, upTo, &error)) {
             state = m_store->userState(user);
-            m_pool->sendToUser(user, Frames::unread(state.unread, state.readCursor));
+            m_sink->readMoved(user, state);
         }
         reply(context, [done, state, epoch = m_epoch, error] { done(state, epoch, error); });
     });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "notificationstore.h"
+#include "push/pushoutcome.h"
 #include "serverconfig.h"
 #include "sessionstart.h"
 
@@ -14,16 +15,17 @@ class QTimer;
 
 namespace Herald {
 
+class Audience;
 class ServerStats;
-class SessionDirectory;
-class WorkerPool;
+class StoreSink;
 
 // Runs the NotificationStore in a thread of its own, off the workers' and the
 // API's paths. Pushes are group-committed: everything that arrives while a
 // commit runs goes into the next transaction. After a commit, the stored
-// notifications are handed to the workers in seq order, then each caller's
-// callback runs (in its context object's thread) so the API answers 202 only
-// for what is on disk.
+// notifications go to the StoreSink in seq order, then each caller's callback
+// runs (in its context object's thread) so a push is reported accepted only
+// for what is on disk. It knows nothing of WebSockets or HTTP: the sink and
+// the Audience are the rest of the server, seen from here.
 //
 // Public functions may be called from any thread. Callbacks run in the thread
 // of their context object, which must outlive this service.
@@ -42,11 +44,12 @@ public:
     };
 
     StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
-                 SessionDirectory &directory, ServerStats &stats);
+                 const Audience &audience, ServerStats &stats);
     ~StoreService() override;
 
-    // Blocking: starts the store thread and opens the store in it.
-    bool start(WorkerPool &pool, QString *error);
+    // Blocking: starts the store thread and opens the store in it. What is
+    // committed from then on is reported to \a sink, which must outlive this.
+    bool start(StoreSink &sink, QString *error);
     // Blocking: commits what is queued, closes the store and joins the thread.
     void stop();
     QString epoch() const { return m_epoch; } // valid after start()
@@ -62,7 +65,9 @@ public:
         bool broadcast = false; // to every known or connected user
         QString idempotencyKey;
     };
-    using PushDone = std::function<void(const AppendResult &result, const QString &error)>;
+    // The outcome (replayed for a known idempotency key), or the commit's error.
+    using PushDone
+        = std::function<void(const std::optional<PushOutcome> &outcome, const QString &error)>;
     void push(const Push &push, QObject *context, PushDone done);
 
     void openSession(const QString &user, const std::optional<ResumePoint> &resume,
@@ -96,8 +101,8 @@ private:
     void enqueue(Pending pending);
     void flush();
     void deliver(const Pending &pending, const AppendEntry &entry, const AppendResult &result);
-    QByteArray respond(const Pending &pending, const AppendEntry &entry,
-                       const QHash<QString, qint64> &seqs) const;
+    PushOutcome outcome(const Pending &pending, const AppendEntry &entry,
+                        const QHash<QString, qint64> &seqs) const;
     SessionStart sessionStart(const QString &user, const std::optional<ResumePoint> &resume);
     void trim();
     template<typename Function>
@@ -107,9 +112,9 @@ private:
 
     std::unique_ptr<NotificationStore> m_store;
     Settings m_settings;
-    SessionDirectory &m_directory;
+    const Audience &m_audience;
     ServerStats &m_stats;
-    WorkerPool *m_pool = nullptr;
+    StoreSink *m_sink = nullptr;
     QThread *m_thread = nullptr;
     QTimer *m_trimTimer = nullptr;
     QString m_epoch;

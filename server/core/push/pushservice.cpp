@@ -1,0 +1,114 @@
+#include "pushservice.h"
+
+#include "admin/adminfeed.h"
+#include "jsontext.h"
+#include "logging.h"
+#include "logtext.h"
+#include "notification.h"
+#include "pushrequest.h"
+#include "serverstats.h"
+#include "sessiondirectory.h"
+#include "store/storefileguard.h"
+#include "store/storeservice.h"
+#include "workerpool.h"
+
+#include <QJsonArray>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+PushService::PushService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
+                         StoreService &store, ServerStats &stats, AdminFeed &feed)
+    : m_maxPayloadBytes(config.maxPayloadBytes),
+      m_directory(directory),
+      m_pool(pool),
+      m_store(store),
+      m_stats(stats),
+      m_feed(feed)
+{ }
+
+void PushService::submit(const PushRequest &request, const Done &done)
+{
+    const QByteArray data = JsonText::serialize(request.data);
+    if (data.size() > m_maxPayloadBytes) {
+        return done(
+            PushFailure{PushFailure::Reason::PayloadTooLarge,
+                        u"Field 'data' is %1 bytes of JSON; the limit is %2"_s.arg(data.size())
+                            .arg(m_maxPayloadBytes)});
+    }
+    const Notification notification{Notification::newId(), request.event, request.data,
+                                    QDateTime::currentDateTimeUtc()};
+    const QString frame = notification.toFrame();
+    if (!request.store) {
+        const PushOutcome outcome = pushLive(request, notification.id, frame);
+        accepted(request, outcome, data.size());
+        return done(outcome);
+    }
+    if (m_fileGuard && !m_fileGuard->intact()) {
+        return done(PushFailure{PushFailure::Reason::StoreUnavailable,
+                                u"The store is unavailable: "_s + m_fileGuard->problem()});
+    }
+    const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
+    const StoreService::Push push{
+        notification.id, notification.event, data,      notification.timestamp,
+        frame,           request.users,      broadcast, request.idempotencyKey};
+    m_store.push(
+        push, &m_callbacks,
+        [this, done, request, bytes = data.size()](const std::optional<PushOutcome> &outcome,
+                                                   const QString &error) {
+            if (!outcome) {
+                return done(PushFailure{PushFailure::Reason::StoreUnavailable,
+                                        u"The notification could not be stored: "_s + error});
+            }
+            if (!outcome->replayed)
+                accepted(request, *outcome, bytes);
+            done(*outcome);
+        });
+}
+
+PushOutcome PushService::pushLive(const PushRequest &request, const QString &id,
+                                  const QString &frame)
+{
+    PushOutcome outcome;
+    outcome.id = id;
+    if (request.kind == PushRequest::Kind::Broadcast) {
+        outcome.broadcast = true;
+        outcome.sessions = m_directory.sessionCount();
+        m_pool.broadcast(frame);
+    } else {
+        const SessionDirectory::Reach reach = m_directory.reach(request.users);
+        m_pool.deliver(request.users, frame);
+        outcome.sessions = reach.sessions;
+        outcome.usersOnline = reach.usersOnline;
+    }
+    return outcome;
+}
+
+// Counts, logs and reports a push that was accepted.
+void PushService::accepted(const PushRequest &request, const PushOutcome &outcome,
+                           qsizetype payloadBytes)
+{
+    const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
+    (broadcast ? m_stats.broadcasts : m_stats.notifications)
+        .fetch_add(1, std::memory_order_relaxed);
+    // Debug, not info: at thousands of pushes a second a line each would be the bottleneck.
+    qCDebug(lcApi).noquote() << (broadcast ? "broadcast" : "notify") << outcome.id << "event"
+                             << LogText::escaped(request.event) << "users" << request.users.size()
+                             << "sessions" << outcome.sessions
+                             << (outcome.stored ? "stored" : "live");
+    QJsonObject summary{{u"id"_s, outcome.id},
+                        {u"event"_s, request.event},
+                        {u"payload_bytes"_s, double(payloadBytes)},
+                        {u"sessions"_s, double(outcome.sessions)},
+                        {u"stored"_s, outcome.stored}};
+    if (broadcast) {
+        summary.insert(u"broadcast"_s, true);
+    } else {
+        summary.insert(u"users"_s, QJsonArray::fromStringList(request.users.mid(0, 100)));
+        summary.insert(u"user_count"_s, double(request.users.size()));
+    }
+    m_feed.notification(summary);
+}
+
+} // namespace Herald

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "pushoutcome.h"
+#include "serverconfig.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace Herald {
+
+class AdminFeed;
+class ServerStats;
+class SessionDirectory;
+class StoreFileGuard;
+class StoreService;
+class WorkerPool;
+struct PushRequest;
+
+// Takes a parsed push to its users: stored (then delivered in seq order by
+// the store's sink) or live only, and reports a typed outcome. It knows
+// nothing of HTTP or of the admin channel; both map its result to their own
+// answers. A refused push changes nothing and delivers nothing. Main thread.
+class PushService
+{
+public:
+    PushService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
+                StoreService &store, ServerStats &stats, AdminFeed &feed);
+
+    // Stored pushes are refused with store_unavailable once this says no.
+    void setStoreFileGuard(const StoreFileGuard *guard) { m_fileGuard = guard; }
+
+    // \a done gets the result in this thread: at once for a refusal or a
+    // live push, after the commit for a stored one.
+    using Done = std::function<void(const PushResult &result)>;
+    void submit(const PushRequest &request, const Done &done);
+
+private:
+    PushOutcome pushLive(const PushRequest &request, const QString &id, const QString &frame);
+    void accepted(const PushRequest &request, const PushOutcome &outcome, qsizetype payloadBytes);
+
+    const qsizetype m_maxPayloadBytes;
+    SessionDirectory &m_directory;
+    WorkerPool &m_pool;
+    StoreService &m_store;
+    ServerStats &m_stats;
+    AdminFeed &m_feed;
+    const StoreFileGuard *m_fileGuard = nullptr;
+    QObject m_callbacks; // context of the store's answers, in this (the main) thread
+};
+
+} // namespace Herald
