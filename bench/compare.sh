@@ -96,7 +96,8 @@ start_peer() {
         rm -rf "$dir"
         QT_LOGGING_RULES=$SERVER_LOG_RULES "$SERVER" --ws-bind 127.0.0.1 --api-bind 127.0.0.1 \
             --ws-port "$WS_PORT" --api-port "$API_PORT" --workers "$WORKERS" \
-            --store "$store" --data-dir "$dir" >"$log" 2>&1 &
+            --store "$store" --data-dir "$dir" --max-handshakes 4096 \
+            --max-handshakes-per-address 4096 >"$log" 2>&1 &
         SERVER_PID=$! ;;
     node-ws)
         TARGET=node-ws

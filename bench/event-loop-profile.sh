@@ -51,7 +51,7 @@ profile() {
     (cd "$WORK" && HERALD_EVENT_LOOP=$loop \
         QT_LOGGING_RULES='herald.server.ws.info=false;herald.server.api.info=false' \
         exec "$BUILD_DIR/server/herald-server" --ws-port 0 --api-port 0 --workers 2 \
-        --store memory >"$log" 2>&1) &
+        --store memory --max-handshakes 4096 --max-handshakes-per-address 4096 >"$log" 2>&1) &
     SERVER_PID=$!
     wait_for "$log" 'listening:'
     read -r -a ports < <(sed -nE 's/.*WebSocket \S+ ([0-9]+) .*push API \S+ ([0-9]+).*/\1 \2/p' "$log")

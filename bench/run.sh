@@ -30,6 +30,9 @@ COMPARE_STORES=${COMPARE_STORES:-1}
 # not the delivery path's, so the benchmark turns those lines off.
 SERVER_LOG_RULES=${SERVER_LOG_RULES-herald.server.ws.info=false;herald.server.api.info=false}
 read -r -a SERVER_EXTRA <<<"${SERVER_ARGS:-}"
+# Every load session comes from 127.0.0.1, CONNECT_BATCH at a time: more
+# handshakes from one address than the server's default allows one address.
+LOAD_HANDSHAKES=$((CONNECT_BATCH * 2 > 1024 ? CONNECT_BATCH * 2 : 1024))
 
 SERVER=$BUILD_DIR/server/herald-server
 BENCH=$BUILD_DIR/bench/herald-bench
@@ -83,7 +86,8 @@ start_server() {
         # directory (its data folder) lands in the throwaway directory.
         (cd "$WORK" && QT_LOGGING_RULES=$SERVER_LOG_RULES exec "$SERVER" \
             --ws-bind 127.0.0.1 --api-bind 127.0.0.1 --ws-port "$WS_PORT" \
-            --api-port "$API_PORT" --workers "$WORKERS" "${SERVER_EXTRA_RUN[@]}" \
+            --api-port "$API_PORT" --workers "$WORKERS" \
+            --max-handshakes-per-address "$LOAD_HANDSHAKES" "${SERVER_EXTRA_RUN[@]}" \
             "${SERVER_EXTRA[@]}" >"$SERVER_LOG" 2>&1) &
         SERVER_PID=$!
         if wait_for_server; then
