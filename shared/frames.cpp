@@ -29,6 +29,28 @@ QString welcome(const QString &sessionId, const QString &user, int heartbeatMs,
                  {u"read_up_to"_s, double(position.readUpTo)}});
 }
 
+qsizetype utf8Length(QStringView frame)
+{
+    qsizetype bytes = 0;
+    for (qsizetype i = 0; i < frame.size(); ++i) {
+        const char16_t unit = frame[i].unicode();
+        if (unit < 0x80) {
+            bytes += 1;
+        } else if (unit < 0x800) {
+            bytes += 2;
+        } else if (QChar::isHighSurrogate(unit) && i + 1 < frame.size()
+                   && QChar::isLowSurrogate(frame[i + 1].unicode())) {
+            bytes += 4; // the pair is one code point
+            ++i;
+        } else if (QChar::isSurrogate(unit)) {
+            bytes += 1; // a lone surrogate: QString::toUtf8() writes '?'
+        } else {
+            bytes += 3;
+        }
+    }
+    return bytes;
+}
+
 QString withSeq(const QString &notificationFrame, qint64 seq)
 {
     QString frame;

@@ -24,6 +24,9 @@ struct StreamPosition
 QString welcome(const QString &sessionId, const QString &user, int heartbeatMs,
                 const StreamPosition &position);
 
+//! The length of \a frame in UTF-8, as it goes on the wire, without converting it.
+qsizetype utf8Length(QStringView frame);
+
 //! \a notificationFrame (a JSON object's text) with "seq" added as its first member.
 QString withSeq(const QString &notificationFrame, qint64 seq);
 

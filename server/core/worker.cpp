@@ -255,7 +255,7 @@ bool Worker::sendNow(Session *session, const QString &frame, qint64 seq)
 {
     const bool fits = session->sendNow(frame, seq);
     m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
-    m_stats.bytesSent.fetch_add(quint64(frame.size()), std::memory_order_relaxed);
+    m_stats.bytesSent.fetch_add(quint64(Frames::utf8Length(frame)), std::memory_order_relaxed);
     if (!fits)
         cutSlowConsumer(session);
     return fits;
@@ -267,7 +267,7 @@ void Worker::sendTo(Session *session, qint64 seq, const QString &frame)
         return;
     const bool fits = session->deliver(seq, frame);
     m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
-    m_stats.bytesSent.fetch_add(quint64(frame.size()), std::memory_order_relaxed);
+    m_stats.bytesSent.fetch_add(quint64(Frames::utf8Length(frame)), std::memory_order_relaxed);
     if (!fits)
         cutSlowConsumer(session);
 }
