@@ -384,9 +384,18 @@ void Worker::handleClientFrame(Session *session, const ClientFrame &frame)
     // A read that cannot move the cursor changes nothing and tells no one.
     if (!m_cursors.wouldMove(session->info().user, frame.upTo))
         return;
-    // The store answers every session of the user with an unread frame.
-    m_store.markRead(session->info().user, frame.upTo, this,
-                     [](const UserState &, const QString &, const QString &) {});
+    // The store answers every session of the user with an unread frame; a
+    // failure is told to the session that asked, if it is still open.
+    m_store.markRead(
+        session->info().user, frame.upTo, this,
+        [this, id = session->info().id](const UserState &, const QString &, const QString &error) {
+            if (error.isEmpty())
+                return;
+            qCWarning(lcWs).noquote() << "read of session" << id << "failed:" << error;
+            if (Session *asker = m_sessions.value(id))
+                sendTo(asker, 0,
+                       Frames::error(u"store_unavailable"_s, u"The read could not be stored"_s));
+        });
 }
 
 void Worker::sweepHeartbeats()

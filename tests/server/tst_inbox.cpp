@@ -5,6 +5,9 @@
 
 #include <QJsonArray>
 #include <QNetworkReply>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -30,6 +33,7 @@ private Q_SLOTS:
     void resumeFailsWhenRetentionDroppedTheGap();
     void readingInOneTabClearsTheOthers();
     void readThroughTheApi();
+    void storeErrorOnReadIsAnswered();
     void idempotentRetryStoresOnce();
     void badClientFramesGetErrors_data();
     void badClientFramesGetErrors();
@@ -250,6 +254,47 @@ void TestInbox::readingInOneTabClearsTheOthers()
         QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"count"_s).toInt(), 0);
         QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"read_up_to"_s).toInt(), 4);
     }
+}
+
+// A read the store cannot commit is answered with an error frame to the tab
+// that sent it, and tells the other tabs nothing. The failure is SQLite's own:
+// a trigger, added through a second connection to the server's file, aborts
+// the cursor update.
+void TestInbox::storeErrorOnReadIsAnswered()
+{
+    auto asking = connect(m_fixture->wsUrl(u"hal"_s));
+    auto other = connect(m_fixture->wsUrl(u"hal"_s));
+    QVERIFY(asking && other);
+    QCOMPARE(notify(u"hal"_s), 1);
+    QCOMPARE(notify(u"hal"_s), 2);
+    QTRY_COMPARE(other->seqs().size(), 2);
+
+    const QString connection = u"tst_inbox_trigger"_s;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(m_fixture->dataDir() + u"/herald.sqlite3"_s);
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
+        QVERIFY2(query.exec(u"CREATE TRIGGER refuse_reads BEFORE UPDATE ON users "
+                            "BEGIN SELECT RAISE(ABORT, 'reads refused'); END"_s),
+                 qPrintable(query.lastError().text()));
+    }
+    asking->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
+    QTRY_COMPARE(asking->framesOfType(u"error"_s).size(), 1);
+    QCOMPARE(asking->framesOfType(u"error"_s).first().value(u"code"_s).toString(),
+             u"store_unavailable"_s);
+    QVERIFY(asking->framesOfType(u"unread"_s).isEmpty());
+    QVERIFY(other->framesOfType(u"unread"_s).isEmpty());
+
+    {
+        QSqlDatabase db = QSqlDatabase::database(connection);
+        QSqlQuery query(db);
+        QVERIFY(query.exec(u"DROP TRIGGER refuse_reads"_s));
+    }
+    QSqlDatabase::removeDatabase(connection);
+    asking->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
+    QTRY_COMPARE(other->framesOfType(u"unread"_s).size(), 1);
+    QCOMPARE(other->framesOfType(u"unread"_s).first().value(u"count"_s).toInt(), 1);
 }
 
 void TestInbox::readThroughTheApi()
