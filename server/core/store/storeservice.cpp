@@ -27,10 +27,18 @@ StoreService::~StoreService()
     stop();
 }
 
+// A call queued behind stop() finds the store closed and does nothing (its
+// caller is being torn down too).
 template<typename Function>
 void StoreService::run(Function &&function)
 {
-    QMetaObject::invokeMethod(this, std::forward<Function>(function), Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, function = std::forward<Function>(function)]() mutable {
+            if (m_store)
+                function();
+        },
+        Qt::QueuedConnection);
 }
 
 template<typename Function>
