@@ -61,8 +61,7 @@ inline constexpr QLatin1StringView Broadcast{"broadcast"};
 inline constexpr QLatin1StringView PayloadBytes{"payload_bytes"};
 inline constexpr QLatin1StringView Stored{"stored"};
 inline constexpr QLatin1StringView Dropped{"dropped"};
-// stats ("sessions", "frames_sent" as above)
-inline constexpr QLatin1StringView UserTotal{"users"};
+// stats ("sessions", "users", "frames_sent" as above)
 inline constexpr QLatin1StringView PushesPerSecond{"pushes_per_s"};
 inline constexpr QLatin1StringView FramesPerSecond{"frames_per_s"};
 inline constexpr QLatin1StringView BytesPerSecond{"bytes_per_s"};

@@ -12,7 +12,7 @@ namespace {
 constexpr QLatin1StringView KnownKeys[] = {
     AdminKey::Type,
     AdminKey::Sessions,
-    AdminKey::UserTotal,
+    AdminKey::Users,
     AdminKey::PushesPerSecond,
     AdminKey::FramesPerSecond,
     AdminKey::BytesPerSecond,
@@ -34,7 +34,7 @@ std::optional<AdminStats> AdminStats::fromJson(const QJsonObject &json, QString 
         return adminRefusal(error, u"A stats frame needs 'sessions' or 'pushes_per_s'"_s);
     AdminStats stats;
     stats.sessions = json.value(AdminKey::Sessions).toInteger();
-    stats.users = json.value(AdminKey::UserTotal).toInteger();
+    stats.users = json.value(AdminKey::Users).toInteger();
     stats.pushesPerSecond = json.value(AdminKey::PushesPerSecond).toDouble();
     stats.framesPerSecond = json.value(AdminKey::FramesPerSecond).toDouble();
     stats.bytesPerSecond = json.value(AdminKey::BytesPerSecond).toDouble();
@@ -56,7 +56,7 @@ QJsonObject AdminStats::toJson() const
     QJsonObject json = others;
     json.insert(AdminKey::Type, AdminType::Stats);
     json.insert(AdminKey::Sessions, sessions);
-    json.insert(AdminKey::UserTotal, users);
+    json.insert(AdminKey::Users, users);
     json.insert(AdminKey::PushesPerSecond, pushesPerSecond);
     json.insert(AdminKey::FramesPerSecond, framesPerSecond);
     json.insert(AdminKey::BytesPerSecond, bytesPerSecond);
