@@ -1,10 +1,18 @@
 #include "adminclient.h"
 
+#include "admin/admincommand.h"
+#include "admin/admincountersbatch.h"
+#include "admin/adminerror.h"
+#include "admin/admineventbatch.h"
+#include "admin/adminkeys.h"
+#include "admin/adminsnapshotbatch.h"
 #include "logging.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkRequest>
+
+#include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -138,33 +146,33 @@ void AdminClient::onTextMessage(const QString &text)
         return;
     }
     const QJsonObject frame = document.object();
-    dispatch(frame.value(u"type"_s).toString(), frame);
+    dispatch(frame.value(AdminKey::Type).toString(), frame);
 }
 
 void AdminClient::dispatch(const QString &type, const QJsonObject &frame)
 {
-    if (type == u"hello"_s)
+    if (type == AdminType::Hello)
         onHello(frame);
-    else if (type == u"snapshot"_s)
+    else if (type == AdminType::Snapshot)
         onSnapshot(frame);
-    else if (type == u"events"_s)
+    else if (type == AdminType::Events)
         onEvents(frame);
-    else if (type == u"session_counters"_s)
+    else if (type == AdminType::SessionCounters)
         onCounters(frame);
-    else if (type == u"stats"_s) {
+    else if (type == AdminType::Stats) {
         if (const auto stats = StatsSample::fromJson(frame, QDateTime::currentDateTimeUtc()))
             Q_EMIT statsReceived(*stats);
-    } else if (type == u"result"_s)
+    } else if (type == AdminType::Result)
         onResult(frame);
-    else if (type == u"error"_s)
-        Q_EMIT serverError(frame.value(u"code"_s).toString(), frame.value(u"message"_s).toString());
+    else if (const auto error = AdminError::fromJson(frame))
+        Q_EMIT serverError(error->code, error->message);
     else
         qCDebug(lcMonitorClient) << "ignoring frame of unknown type" << type;
 }
 
 void AdminClient::onHello(const QJsonObject &frame)
 {
-    m_hello = ServerHello::fromJson(frame).value_or(ServerHello{});
+    m_hello = AdminHello::fromJson(frame).value_or(AdminHello{});
     m_backoff.reset();
     m_errorString.clear();
     m_snapshot.begin();
@@ -176,17 +184,14 @@ void AdminClient::onSnapshot(const QJsonObject &frame)
 {
     if (!m_snapshot.isAssembling())
         m_snapshot.begin(); // a sequence this client did not ask for: still a full snapshot
-    QList<SessionRecord> batch;
-    for (const QJsonValue &value : frame.value(u"sessions"_s).toArray()) {
-        if (const auto session = SessionRecord::fromJson(value.toObject()))
-            batch.append(*session);
-    }
-    if (!m_snapshot.addBatch(batch, frame.value(u"done"_s).toBool()))
+    const AdminSnapshotBatch batch
+        = AdminSnapshotBatch::fromJson(frame).value_or(AdminSnapshotBatch{});
+    if (!m_snapshot.addBatch(batch.sessions, batch.done))
         return;
     // The snapshot replaces; events held back meanwhile then apply on top of it.
     Q_EMIT snapshotReceived(m_snapshot.takeSessions());
     const QList<AdminEvent> held = m_snapshot.takeHeldEvents();
-    const QHash<QString, SessionCounters> heldCounters = m_snapshot.takeHeldCounters();
+    const QHash<QString, AdminSessionCounters> heldCounters = m_snapshot.takeHeldCounters();
     setState(State::Live);
     if (!held.isEmpty())
         Q_EMIT eventsReceived(held);
@@ -197,14 +202,11 @@ void AdminClient::onSnapshot(const QJsonObject &frame)
 
 void AdminClient::onEvents(const QJsonObject &frame)
 {
-    QList<AdminEvent> events;
-    bool overflow = false;
-    for (const QJsonValue &value : frame.value(u"events"_s).toArray()) {
-        if (const auto event = AdminEvent::fromJson(value.toObject())) {
-            overflow = overflow || event->kind == AdminEvent::Kind::Overflow;
-            events.append(*event);
-        }
-    }
+    const QList<AdminEvent> events
+        = AdminEventBatch::fromJson(frame).value_or(AdminEventBatch{}).events;
+    const bool overflow = std::any_of(events.cbegin(), events.cend(), [](const AdminEvent &event) {
+        return event.kind == AdminEvent::Kind::Overflow;
+    });
     if (m_snapshot.isAssembling())
         m_snapshot.holdEvents(events);
     else if (!events.isEmpty())
@@ -215,13 +217,10 @@ void AdminClient::onEvents(const QJsonObject &frame)
 
 void AdminClient::onCounters(const QJsonObject &frame)
 {
-    QHash<QString, SessionCounters> counters;
-    for (const QJsonValue &value : frame.value(u"sessions"_s).toArray()) {
-        const QJsonObject entry = value.toObject();
-        const QString id = entry.value(u"id"_s).toString();
-        if (!id.isEmpty())
-            counters[id] = counters.value(id).newest(SessionCounters::fromJson(entry));
-    }
+    QHash<QString, AdminSessionCounters> counters;
+    const auto batch = AdminCountersBatch::fromJson(frame).value_or(AdminCountersBatch{});
+    for (const AdminCountersBatch::Entry &entry : batch.sessions)
+        counters[entry.id] = counters.value(entry.id).newest(entry.counters);
     if (m_snapshot.isAssembling())
         m_snapshot.holdCounters(counters);
     else if (!counters.isEmpty())
@@ -251,13 +250,10 @@ qint64 AdminClient::sendCommand(const QString &command, const QJsonObject &argum
         });
         return id;
     }
-    QJsonObject frame = arguments;
-    frame.insert(u"type"_s, u"command"_s);
-    frame.insert(u"id"_s, id);
-    frame.insert(u"command"_s, command);
+    const AdminCommand frame{id, command, arguments};
     m_pending.insert(id, command);
     m_socket.sendTextMessage(
-        QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+        QString::fromUtf8(QJsonDocument(frame.toJson()).toJson(QJsonDocument::Compact)));
     return id;
 }
 

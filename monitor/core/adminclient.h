@@ -1,12 +1,12 @@
 #pragma once
 
+#include "admin/adminevent.h"
+#include "admin/adminhello.h"
+#include "admin/adminsessionrecord.h"
 #include "adminendpoint.h"
-#include "adminevent.h"
 #include "backoff.h"
 #include "commandresult.h"
 #include "handshakeprobe.h"
-#include "serverhello.h"
-#include "sessionrecord.h"
 #include "snapshotassembler.h"
 #include "statssample.h"
 
@@ -51,7 +51,7 @@ public:
 
     State state() const { return m_state; }
     const AdminEndpoint &endpoint() const { return m_endpoint; }
-    const ServerHello &hello() const { return m_hello; }
+    const AdminHello &hello() const { return m_hello; }
     QString errorString() const { return m_errorString; }
     int retryDelayMs() const { return m_retryTimer.interval(); }
     int retryRemainingMs() const { return m_retryTimer.remainingTime(); } // -1 when not waiting
@@ -66,13 +66,13 @@ public:
 
 Q_SIGNALS:
     void stateChanged(Herald::AdminClient::State state);
-    void helloReceived(const Herald::ServerHello &hello);
+    void helloReceived(const Herald::AdminHello &hello);
     // A complete snapshot: the receiver replaces everything it holds with it.
-    void snapshotReceived(const QList<Herald::SessionRecord> &sessions);
+    void snapshotReceived(const QList<Herald::AdminSessionRecord> &sessions);
     void eventsReceived(const QList<Herald::AdminEvent> &events);
     // A "session_counters" frame, by session id: only sessions whose counters
     // changed. Ids the receiver does not list are to be ignored.
-    void countersReceived(const QHash<QString, Herald::SessionCounters> &counters);
+    void countersReceived(const QHash<QString, Herald::AdminSessionCounters> &counters);
     void statsReceived(const Herald::StatsSample &stats);
     void commandFinished(const Herald::CommandResult &result);
     // An "error" frame: the server could not use something this client sent.
@@ -101,7 +101,7 @@ private:
     QTimer m_retryTimer;
     QTimer m_stallTimer;
     SnapshotAssembler m_snapshot;
-    ServerHello m_hello;
+    AdminHello m_hello;
     State m_state = State::Disconnected;
     QString m_errorString;
     bool m_handshakeDone = false;

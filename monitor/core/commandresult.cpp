@@ -1,5 +1,7 @@
 #include "commandresult.h"
 
+#include "admin/admincommandresult.h"
+
 #include <QCoreApplication>
 
 using namespace Qt::Literals::StringLiterals;
@@ -8,16 +10,15 @@ namespace Herald {
 
 std::optional<CommandResult> CommandResult::fromJson(const QJsonObject &json)
 {
-    const QJsonValue id = json.value(u"id"_s);
-    if (json.value(u"type"_s).toString() != u"result"_s || !id.isDouble())
+    const std::optional<AdminCommandResult> frame = AdminCommandResult::fromJson(json);
+    if (!frame || !frame->id.isDouble())
         return std::nullopt;
     CommandResult answer;
-    answer.id = id.toInteger();
-    answer.ok = json.value(u"ok"_s).toBool();
-    answer.result = json.value(u"result"_s).toObject();
-    const QJsonObject error = json.value(u"error"_s).toObject();
-    answer.errorCode = error.value(u"code"_s).toString();
-    answer.errorMessage = error.value(u"message"_s).toString();
+    answer.id = frame->id.toInteger();
+    answer.ok = frame->ok;
+    answer.result = frame->result;
+    answer.errorCode = frame->errorCode;
+    answer.errorMessage = frame->errorMessage;
     if (!answer.ok && answer.errorCode.isEmpty())
         answer.errorCode = u"unknown_error"_s;
     return answer;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adminevent.h"
+#include "admin/adminevent.h"
 
 #include <QDateTime>
 #include <QStringList>

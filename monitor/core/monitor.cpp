@@ -71,7 +71,7 @@ void Monitor::note(const QString &text)
 QString Monitor::statusText() const
 {
     const QString where = m_client.endpoint().displayName();
-    const ServerHello &hello = m_client.hello();
+    const AdminHello &hello = m_client.hello();
     switch (m_client.state()) {
     case AdminClient::State::Disconnected:
         return tr("Not connected");

@@ -20,7 +20,7 @@ QString SessionFormat::age(const QDateTime &then, const QDateTime &now)
     return then.toLocalTime().toString(u"yyyy-MM-dd hh:mm"_s);
 }
 
-QString SessionFormat::lastPong(const SessionCounters &counters, const QDateTime &now)
+QString SessionFormat::lastPong(const AdminSessionCounters &counters, const QDateTime &now)
 {
     if (!counters.lastPongAt)
         return {};
@@ -29,7 +29,7 @@ QString SessionFormat::lastPong(const SessionCounters &counters, const QDateTime
     return age(*counters.lastPongAt, now);
 }
 
-QString SessionFormat::lastPongToolTip(const SessionCounters &counters, const QDateTime &now)
+QString SessionFormat::lastPongToolTip(const AdminSessionCounters &counters, const QDateTime &now)
 {
     if (!counters.lastPongAt)
         return tr("This server does not report heartbeat pongs");
@@ -40,7 +40,7 @@ QString SessionFormat::lastPongToolTip(const SessionCounters &counters, const QD
              age(*counters.lastPongAt, now));
 }
 
-QString SessionFormat::framesSentToolTip(const SessionCounters &counters)
+QString SessionFormat::framesSentToolTip(const AdminSessionCounters &counters)
 {
     if (!counters.framesSent)
         return tr("This server does not report frames sent per session");

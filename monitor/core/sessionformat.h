@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sessioncounters.h"
+#include "admin/adminsessioncounters.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -18,9 +18,9 @@ public:
     // "just now", "12 s ago", "3 min ago", "2 h ago"; a date beyond a day.
     static QString age(const QDateTime &then, const QDateTime &now);
 
-    static QString lastPong(const SessionCounters &counters, const QDateTime &now);
-    static QString lastPongToolTip(const SessionCounters &counters, const QDateTime &now);
-    static QString framesSentToolTip(const SessionCounters &counters);
+    static QString lastPong(const AdminSessionCounters &counters, const QDateTime &now);
+    static QString lastPongToolTip(const AdminSessionCounters &counters, const QDateTime &now);
+    static QString framesSentToolTip(const AdminSessionCounters &counters);
 };
 
 } // namespace Herald

@@ -16,7 +16,7 @@ namespace {
 // when it ends closed), with the ids in the order they first appear.
 struct NetEffect
 {
-    QHash<QString, std::optional<SessionRecord>> last;
+    QHash<QString, std::optional<AdminSessionRecord>> last;
     QStringList order;
 };
 
@@ -53,7 +53,7 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const SessionRecord &session = m_rows.at(index.row());
+    const AdminSessionRecord &session = m_rows.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
         return display(session, index.column());
@@ -73,9 +73,9 @@ QVariant SessionModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-QVariant SessionModel::display(const SessionRecord &session, int column) const
+QVariant SessionModel::display(const AdminSessionRecord &session, int column) const
 {
-    const SessionCounters &counters = session.counters;
+    const AdminSessionCounters &counters = session.counters;
     switch (column) {
     case UserColumn:
         return session.user;
@@ -96,9 +96,9 @@ QVariant SessionModel::display(const SessionRecord &session, int column) const
     return {};
 }
 
-QVariant SessionModel::toolTip(const SessionRecord &session, int column) const
+QVariant SessionModel::toolTip(const AdminSessionRecord &session, int column) const
 {
-    const SessionCounters &counters = session.counters;
+    const AdminSessionCounters &counters = session.counters;
     switch (column) {
     case ConnectedColumn:
         return session.connectedAt.toString(Qt::ISODate);
@@ -111,9 +111,9 @@ QVariant SessionModel::toolTip(const SessionRecord &session, int column) const
 }
 
 // Unknown sorts below "none yet", which sorts below any real value.
-QVariant SessionModel::sortKey(const SessionRecord &session, int column) const
+QVariant SessionModel::sortKey(const AdminSessionRecord &session, int column) const
 {
-    const SessionCounters &counters = session.counters;
+    const AdminSessionCounters &counters = session.counters;
     switch (column) {
     case ConnectedColumn:
         return session.connectedAt;
@@ -146,13 +146,13 @@ QHash<int, QByteArray> SessionModel::roleNames() const
     return names;
 }
 
-void SessionModel::replaceAll(const QList<SessionRecord> &sessions)
+void SessionModel::replaceAll(const QList<AdminSessionRecord> &sessions)
 {
     beginResetModel();
     m_rows.clear();
     m_sessionsPerUser.clear();
     m_index.clear();
-    for (const SessionRecord &session : sessions) {
+    for (const AdminSessionRecord &session : sessions) {
         if (m_index.contains(session.id))
             continue; // the snapshot repeated a session: keep one row
         m_index.insert(session.id, m_rows.size());
@@ -169,9 +169,9 @@ void SessionModel::applyEvents(const QList<AdminEvent> &events)
     if (effect.order.isEmpty())
         return;
     QList<int> removals;
-    QList<SessionRecord> additions;
+    QList<AdminSessionRecord> additions;
     for (const QString &id : effect.order) {
-        const std::optional<SessionRecord> &session = effect.last[id];
+        const std::optional<AdminSessionRecord> &session = effect.last[id];
         const int row = rowOf(id);
         if (!session && row >= 0)
             removals.append(row);
@@ -185,7 +185,7 @@ void SessionModel::applyEvents(const QList<AdminEvent> &events)
     Q_EMIT countsChanged(sessionCount(), userCount());
 }
 
-void SessionModel::updateSession(int row, SessionRecord session)
+void SessionModel::updateSession(int row, AdminSessionRecord session)
 {
     // An event can be older than the counters already shown: keep the newer.
     session.counters = m_rows.at(row).counters.newest(session.counters);
@@ -197,15 +197,15 @@ void SessionModel::updateSession(int row, SessionRecord session)
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
-void SessionModel::applyCounters(const QHash<QString, SessionCounters> &counters)
+void SessionModel::applyCounters(const QHash<QString, AdminSessionCounters> &counters)
 {
     QList<int> changed;
     for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
         const qsizetype row = m_index.value(it.key(), -1);
         if (row < 0)
             continue; // closed meanwhile, or never listed: counters add no rows
-        SessionCounters &current = m_rows[row].counters;
-        const SessionCounters newest = current.newest(*it);
+        AdminSessionCounters &current = m_rows[row].counters;
+        const AdminSessionCounters newest = current.newest(*it);
         if (newest == current)
             continue;
         current = newest;
@@ -272,13 +272,13 @@ void SessionModel::removeSessionRows(QList<int> rows)
     qCDebug(lcMonitorModel) << "removed" << rows.size() << "sessions in" << ranges << "ranges";
 }
 
-void SessionModel::insertSessions(const QList<SessionRecord> &sessions)
+void SessionModel::insertSessions(const QList<AdminSessionRecord> &sessions)
 {
     if (sessions.isEmpty())
         return;
     const int first = int(m_rows.size());
     beginInsertRows({}, first, first + int(sessions.size()) - 1);
-    for (const SessionRecord &session : sessions) {
+    for (const AdminSessionRecord &session : sessions) {
         m_index.insert(session.id, m_rows.size());
         m_rows.append(session);
         countUser(session.user, 1);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "adminevent.h"
-#include "sessionrecord.h"
+#include "admin/adminevent.h"
+#include "admin/adminsessionrecord.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -49,32 +49,32 @@ public:
                         int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    void replaceAll(const QList<SessionRecord> &sessions);
+    void replaceAll(const QList<AdminSessionRecord> &sessions);
     void applyEvents(const QList<AdminEvent> &events);
-    // Ids without a row are ignored; counters never go back (SessionCounters::newest).
-    void applyCounters(const QHash<QString, SessionCounters> &counters);
+    // Ids without a row are ignored; counters never go back (AdminSessionCounters::newest).
+    void applyCounters(const QHash<QString, AdminSessionCounters> &counters);
     void clear() { replaceAll({}); }
 
     int sessionCount() const { return int(m_rows.size()); }
     int userCount() const { return int(m_sessionsPerUser.size()); }
-    const SessionRecord &sessionAt(int row) const { return m_rows.at(row); }
+    const AdminSessionRecord &sessionAt(int row) const { return m_rows.at(row); }
     int rowOf(const QString &sessionId) const { return int(m_index.value(sessionId, -1)); }
 
 Q_SIGNALS:
     void countsChanged(int sessions, int users);
 
 private:
-    void updateSession(int row, SessionRecord session);
+    void updateSession(int row, AdminSessionRecord session);
     void announceChangedCounters(QList<int> rows);
     void removeSessionRows(QList<int> rows);
-    void insertSessions(const QList<SessionRecord> &sessions);
+    void insertSessions(const QList<AdminSessionRecord> &sessions);
     void rebuildIndex();
     void countUser(const QString &user, int delta);
-    QVariant display(const SessionRecord &session, int column) const;
-    QVariant toolTip(const SessionRecord &session, int column) const;
-    QVariant sortKey(const SessionRecord &session, int column) const;
+    QVariant display(const AdminSessionRecord &session, int column) const;
+    QVariant toolTip(const AdminSessionRecord &session, int column) const;
+    QVariant sortKey(const AdminSessionRecord &session, int column) const;
 
-    QList<SessionRecord> m_rows;
+    QList<AdminSessionRecord> m_rows;
     QHash<QString, qsizetype> m_index; // session id -> row
     QHash<QString, int> m_sessionsPerUser;
 };

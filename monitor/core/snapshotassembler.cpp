@@ -11,9 +11,9 @@ void SnapshotAssembler::begin()
     m_heldCounters.clear();
 }
 
-bool SnapshotAssembler::addBatch(const QList<SessionRecord> &sessions, bool done)
+bool SnapshotAssembler::addBatch(const QList<AdminSessionRecord> &sessions, bool done)
 {
-    for (const SessionRecord &session : sessions) {
+    for (const AdminSessionRecord &session : sessions) {
         const auto found = m_index.constFind(session.id);
         if (found != m_index.constEnd()) {
             m_sessions[*found] = session;
@@ -32,15 +32,15 @@ void SnapshotAssembler::holdEvents(const QList<AdminEvent> &events)
     m_held.append(events);
 }
 
-void SnapshotAssembler::holdCounters(const QHash<QString, SessionCounters> &counters)
+void SnapshotAssembler::holdCounters(const QHash<QString, AdminSessionCounters> &counters)
 {
     for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
-        SessionCounters &held = m_heldCounters[it.key()];
+        AdminSessionCounters &held = m_heldCounters[it.key()];
         held = held.newest(*it);
     }
 }
 
-QList<SessionRecord> SnapshotAssembler::takeSessions()
+QList<AdminSessionRecord> SnapshotAssembler::takeSessions()
 {
     m_index.clear();
     return std::exchange(m_sessions, {});
@@ -51,7 +51,7 @@ QList<AdminEvent> SnapshotAssembler::takeHeldEvents()
     return std::exchange(m_held, {});
 }
 
-QHash<QString, SessionCounters> SnapshotAssembler::takeHeldCounters()
+QHash<QString, AdminSessionCounters> SnapshotAssembler::takeHeldCounters()
 {
     return std::exchange(m_heldCounters, {});
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "adminevent.h"
-#include "sessionrecord.h"
+#include "admin/adminevent.h"
+#include "admin/adminsessionrecord.h"
 
 #include <QHash>
 #include <QList>
@@ -20,21 +20,21 @@ public:
 
     // Adds one batch; a session sent twice keeps its last copy. Returns true
     // when \a done closes the sequence: then take the sessions and events.
-    bool addBatch(const QList<SessionRecord> &sessions, bool done);
+    bool addBatch(const QList<AdminSessionRecord> &sessions, bool done);
     void holdEvents(const QList<AdminEvent> &events);
-    // Counters held for the same session merge (SessionCounters::newest).
-    void holdCounters(const QHash<QString, SessionCounters> &counters);
+    // Counters held for the same session merge (AdminSessionCounters::newest).
+    void holdCounters(const QHash<QString, AdminSessionCounters> &counters);
 
-    QList<SessionRecord> takeSessions();
+    QList<AdminSessionRecord> takeSessions();
     QList<AdminEvent> takeHeldEvents();
-    QHash<QString, SessionCounters> takeHeldCounters();
+    QHash<QString, AdminSessionCounters> takeHeldCounters();
 
 private:
     bool m_assembling = false;
-    QList<SessionRecord> m_sessions;
+    QList<AdminSessionRecord> m_sessions;
     QHash<QString, qsizetype> m_index;
     QList<AdminEvent> m_held;
-    QHash<QString, SessionCounters> m_heldCounters;
+    QHash<QString, AdminSessionCounters> m_heldCounters;
 };
 
 } // namespace Herald

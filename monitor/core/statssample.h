@@ -1,5 +1,7 @@
 #pragma once
 
+#include "admin/adminstats.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 
@@ -7,25 +9,13 @@
 
 namespace Herald {
 
-// One "stats" frame (sent once a second). Rates are over the last second;
-// the other counters are totals since the server started.
-struct StatsSample
+// One "stats" frame (AdminStats) and when this console received it.
+struct StatsSample : AdminStats
 {
     QDateTime receivedAt; // local clock: the time axis of the charts
-    qint64 sessions = 0;
-    qint64 users = 0;
-    double pushesPerSecond = 0;
-    double framesPerSecond = 0;
-    double bytesPerSecond = 0;
-    qint64 notifications = 0;
-    qint64 broadcasts = 0;
-    qint64 framesSent = 0;
-    qint64 heartbeatReaps = 0;
-    qint64 rssBytes = 0;
-    qint64 uptimeSeconds = 0;
 
-    // nullopt when the frame has neither "sessions" nor "pushes_per_s"; any
-    // other missing counter reads as 0.
+    // nullopt when AdminStats refuses the frame (neither "sessions" nor
+    // "pushes_per_s"); any other missing counter reads as 0.
     static std::optional<StatsSample> fromJson(const QJsonObject &json,
                                                const QDateTime &receivedAt);
 };

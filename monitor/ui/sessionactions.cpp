@@ -16,7 +16,7 @@ SessionActions::SessionActions(AdminClient &client, QObject *parent)
     : QObject(parent), m_client(client)
 { }
 
-std::unique_ptr<QMenu> SessionActions::menuFor(const QList<SessionRecord> &selection,
+std::unique_ptr<QMenu> SessionActions::menuFor(const QList<AdminSessionRecord> &selection,
                                                QWidget *parent)
 {
     auto menu = std::make_unique<QMenu>(parent);
@@ -52,9 +52,9 @@ void SessionActions::sendTestNotification(const QStringList &users)
     m_client.notifyUsers(users, u"herald.test"_s, data);
 }
 
-void SessionActions::disconnectSessions(const QList<SessionRecord> &sessions)
+void SessionActions::disconnectSessions(const QList<AdminSessionRecord> &sessions)
 {
-    for (const SessionRecord &session : sessions)
+    for (const AdminSessionRecord &session : sessions)
         m_client.disconnectSession(session.id);
 }
 
@@ -69,19 +69,19 @@ void SessionActions::copyToClipboard(const QStringList &ids)
     QGuiApplication::clipboard()->setText(ids.join(u'\n'));
 }
 
-QStringList SessionActions::usersOf(const QList<SessionRecord> &sessions)
+QStringList SessionActions::usersOf(const QList<AdminSessionRecord> &sessions)
 {
     QStringList users;
-    for (const SessionRecord &session : sessions)
+    for (const AdminSessionRecord &session : sessions)
         users.append(session.user);
     users.removeDuplicates();
     return users;
 }
 
-QStringList SessionActions::idsOf(const QList<SessionRecord> &sessions)
+QStringList SessionActions::idsOf(const QList<AdminSessionRecord> &sessions)
 {
     QStringList ids;
-    for (const SessionRecord &session : sessions)
+    for (const AdminSessionRecord &session : sessions)
         ids.append(session.id);
     return ids;
 }

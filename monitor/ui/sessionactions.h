@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sessionrecord.h"
+#include "admin/adminsessionrecord.h"
 
 #include <QList>
 #include <QObject>
@@ -22,15 +22,15 @@ public:
     explicit SessionActions(AdminClient &client, QObject *parent = nullptr);
 
     // A menu for \a selection (one or more sessions), owned by the caller.
-    std::unique_ptr<QMenu> menuFor(const QList<SessionRecord> &selection, QWidget *parent);
+    std::unique_ptr<QMenu> menuFor(const QList<AdminSessionRecord> &selection, QWidget *parent);
 
     void sendTestNotification(const QStringList &users);
-    void disconnectSessions(const QList<SessionRecord> &sessions);
+    void disconnectSessions(const QList<AdminSessionRecord> &sessions);
     void disconnectUsers(const QStringList &users);
     static void copyToClipboard(const QStringList &ids);
 
-    static QStringList usersOf(const QList<SessionRecord> &sessions);
-    static QStringList idsOf(const QList<SessionRecord> &sessions);
+    static QStringList usersOf(const QList<AdminSessionRecord> &sessions);
+    static QStringList idsOf(const QList<AdminSessionRecord> &sessions);
 
 private:
     AdminClient &m_client;

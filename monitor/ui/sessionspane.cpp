@@ -69,7 +69,7 @@ void SessionsPane::setUpView()
 void SessionsPane::showMenu(const QPoint &position)
 {
     // Selected proxy rows, mapped by session id: rows move as events arrive.
-    QList<SessionRecord> selection;
+    QList<AdminSessionRecord> selection;
     for (const QModelIndex &index : m_view.selectionModel()->selectedRows()) {
         const int row = m_model.rowOf(index.data(SessionModel::SessionIdRole).toString());
         if (row >= 0)

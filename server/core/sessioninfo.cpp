@@ -9,25 +9,17 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
 
-QJsonObject SessionInfo::toJson() const
+AdminSessionRecord SessionInfo::record() const
 {
-    QJsonObject json = countersJson();
-    json.insert(u"user"_s, user);
-    json.insert(u"connected_at"_s, connectedAt.toUTC().toString(Qt::ISODateWithMs));
-    json.insert(u"remote_address"_s, remoteAddress);
-    json.insert(u"user_agent"_s, userAgent);
-    return json;
+    return {id, user, remoteAddress, userAgent, connectedAt, liveCounters()};
 }
 
-QJsonObject SessionInfo::countersJson() const
+AdminSessionCounters SessionInfo::liveCounters() const
 {
     const quint64 frames = counters ? counters->framesSent.load(std::memory_order_relaxed) : 0;
     const qint64 pong = counters ? counters->lastPongMs.load(std::memory_order_relaxed) : 0;
-    return {{u"id"_s, id},
-            {u"frames_sent"_s, double(frames)},
-            {u"last_pong_at"_s, pong == 0 ? QJsonValue(QJsonValue::Null)
-                                          : QJsonValue(QDateTime::fromMSecsSinceEpoch(pong, Qt::UTC)
-                                                               .toString(Qt::ISODateWithMs))}};
+    return {qint64(frames),
+            pong == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(pong, Qt::UTC)};
 }
 
 QString SessionInfo::newId()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "admin/adminsessionrecord.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -27,9 +29,11 @@ struct SessionInfo
     QString userAgent;
     std::shared_ptr<SessionLiveCounters> counters; // null only in tests
 
-    QJsonObject toJson() const; // with frames_sent and last_pong_at (null before a pong)
-    // {"id","frames_sent","last_pong_at"}
-    QJsonObject countersJson() const;
+    // As the admin channel and the presence routes describe it: the counters
+    // always known (last_pong_at null before a pong).
+    AdminSessionRecord record() const;
+    AdminSessionCounters liveCounters() const;
+    QJsonObject toJson() const { return record().toJson(); }
     // Unique and ordered by creation time, so paging through sessions is stable.
     static QString newId();
 };

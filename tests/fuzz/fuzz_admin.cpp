@@ -1,5 +1,5 @@
 // The monitor's side of the admin channel: the decoders in monitor/core
-// (ServerHello, SessionRecord, SessionCounters, AdminEvent, StatsSample,
+// (AdminHello, AdminSessionRecord, AdminSessionCounters, AdminEvent, StatsSample,
 // CommandResult) on every object of a frame, as AdminClient hands them over.
 //
 // Input: the frame's text. Objects nested under "session", "sessions",
@@ -7,11 +7,11 @@
 
 #include "fuzzcheck.h"
 
-#include "adminevent.h"
+#include "admin/adminevent.h"
+#include "admin/adminhello.h"
+#include "admin/adminsessioncounters.h"
+#include "admin/adminsessionrecord.h"
 #include "commandresult.h"
-#include "serverhello.h"
-#include "sessioncounters.h"
-#include "sessionrecord.h"
 #include "statssample.h"
 
 #include <QJsonArray>
@@ -24,17 +24,17 @@ namespace {
 
 void checkCounters(const QJsonObject &json)
 {
-    const SessionCounters counters = SessionCounters::fromJson(json);
+    const AdminSessionCounters counters = AdminSessionCounters::readFrom(json);
     HERALD_FUZZ_CHECK(!counters.framesSent || *counters.framesSent >= 0);
     HERALD_FUZZ_CHECK(!counters.lastPongAt || !counters.lastPongAt->isValid()
                       || counters.lastPongAt->timeSpec() == Qt::UTC);
     // What the monitor writes of them reads back the same.
     QJsonObject written;
     counters.writeTo(written);
-    HERALD_FUZZ_CHECK(SessionCounters::fromJson(written) == counters);
+    HERALD_FUZZ_CHECK(AdminSessionCounters::readFrom(written) == counters);
     // The newest of two never loses a known field, nor goes back.
-    const SessionCounters zero{qint64(0), QDateTime()};
-    const SessionCounters newest = counters.newest(zero);
+    const AdminSessionCounters zero{qint64(0), QDateTime()};
+    const AdminSessionCounters newest = counters.newest(zero);
     HERALD_FUZZ_CHECK(newest.framesSent && newest.lastPongAt);
     HERALD_FUZZ_CHECK(*newest.framesSent == counters.framesSent.value_or(0));
     HERALD_FUZZ_CHECK(zero.newest(counters) == newest);
@@ -42,11 +42,11 @@ void checkCounters(const QJsonObject &json)
 
 void checkSession(const QJsonObject &json)
 {
-    const std::optional<SessionRecord> record = SessionRecord::fromJson(json);
+    const std::optional<AdminSessionRecord> record = AdminSessionRecord::fromJson(json);
     if (!record)
         return;
     HERALD_FUZZ_CHECK(!record->id.isEmpty() && !record->user.isEmpty());
-    HERALD_FUZZ_CHECK(SessionRecord::fromJson(record->toJson()) == record);
+    HERALD_FUZZ_CHECK(AdminSessionRecord::fromJson(record->toJson()) == record);
 }
 
 void checkEvent(const QJsonObject &json)
@@ -72,7 +72,7 @@ void checkResult(const QJsonObject &json)
 // Every decoder on \a json, then on the objects AdminClient would find inside it.
 void decode(const QJsonObject &json, int depth)
 {
-    if (const auto hello = ServerHello::fromJson(json))
+    if (const auto hello = AdminHello::fromJson(json))
         HERALD_FUZZ_CHECK(json.value(u"type"_s) == u"hello"_s);
     (void)StatsSample::fromJson(json, QDateTime::fromSecsSinceEpoch(1850000000, Qt::UTC));
     checkCounters(json);

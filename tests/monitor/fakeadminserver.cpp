@@ -1,5 +1,11 @@
 #include "fakeadminserver.h"
 
+#include "admin/admincommandresult.h"
+#include "admin/admineventbatch.h"
+#include "admin/adminhello.h"
+#include "admin/adminkeys.h"
+#include "admin/adminsnapshotbatch.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -64,48 +70,37 @@ void FakeAdminServer::sendText(const QString &text)
 
 void FakeAdminServer::sendHello()
 {
-    send({{u"type"_s, u"hello"_s},
-          {u"server"_s, u"herald-server"_s},
-          {u"version"_s, u"9.9"_s},
-          {u"epoch"_s, 7},
-          {u"heartbeat_s"_s, 30},
-          {u"store"_s, u"memory"_s}});
+    send(AdminHello{u"herald-server"_s, u"9.9"_s, u"7"_s, 30, u"memory"_s}.toJson());
 }
 
-void FakeAdminServer::sendSnapshot(const QList<SessionRecord> &sessions, int batchSize)
+void FakeAdminServer::sendSnapshot(const QList<AdminSessionRecord> &sessions, int batchSize)
 {
     qsizetype first = 0;
     do {
-        QJsonArray batch;
-        for (const SessionRecord &session : sessions.mid(first, batchSize))
-            batch.append(session.toJson());
+        const QList<AdminSessionRecord> batch = sessions.mid(first, batchSize);
         first += batchSize;
-        send({{u"type"_s, u"snapshot"_s},
-              {u"sessions"_s, batch},
-              {u"total"_s, int(sessions.size())},
-              {u"done"_s, first >= sessions.size()}});
+        send(AdminSnapshotBatch{batch, sessions.size(), first >= sessions.size()}.toJson());
     } while (first < sessions.size());
 }
 
-void FakeAdminServer::sendEvents(const QList<QJsonObject> &events)
+void FakeAdminServer::sendEvents(const QList<AdminEvent> &events)
 {
-    QJsonArray array;
-    for (const QJsonObject &event : events)
-        array.append(event);
-    send({{u"type"_s, u"events"_s}, {u"events"_s, array}});
+    send(AdminEventBatch{events}.toJson());
 }
 
 void FakeAdminServer::sendCounters(const QJsonArray &entries)
 {
-    send({{u"type"_s, u"session_counters"_s}, {u"sessions"_s, entries}});
+    QJsonObject frame;
+    frame.insert(AdminKey::Type, AdminType::SessionCounters);
+    frame.insert(AdminKey::Sessions, entries);
+    send(frame);
 }
 
 void FakeAdminServer::answer(const QJsonObject &command, const QJsonObject &result)
 {
-    send({{u"type"_s, u"result"_s},
-          {u"id"_s, command.value(u"id"_s)},
-          {u"ok"_s, true},
-          {u"result"_s, result}});
+    AdminCommandResult answer = AdminCommandResult::success(result);
+    answer.id = command.value(AdminKey::Id);
+    send(answer.toJson());
 }
 
 void FakeAdminServer::dropClient()

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "sessionrecord.h"
+#include "admin/adminevent.h"
+#include "admin/adminsessionrecord.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -37,8 +38,8 @@ public:
     void sendText(const QString &text);
     void sendHello();
     // The snapshot in batches of batchSize, done:true on the last (also when empty).
-    void sendSnapshot(const QList<SessionRecord> &sessions, int batchSize = 1000);
-    void sendEvents(const QList<QJsonObject> &events);
+    void sendSnapshot(const QList<AdminSessionRecord> &sessions, int batchSize = 1000);
+    void sendEvents(const QList<AdminEvent> &events);
     // {"type":"session_counters","sessions":[…]}: entries as given, garbage included.
     void sendCounters(const QJsonArray &entries);
     void answer(const QJsonObject &command, const QJsonObject &result);

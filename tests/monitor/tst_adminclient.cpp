@@ -241,7 +241,7 @@ void TestAdminClient::countersReportHeartbeatPongs()
     QVERIFY(hank);
     const auto pongReported = [&] {
         for (const QList<QVariant> &frame : std::as_const(counterFrames)) {
-            const auto byId = frame.first().value<QHash<QString, SessionCounters>>();
+            const auto byId = frame.first().value<QHash<QString, AdminSessionCounters>>();
             const auto pong = byId.value(hank->sessionId()).lastPongAt;
             if (pong && pong->isValid())
                 return true;

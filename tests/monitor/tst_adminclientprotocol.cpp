@@ -36,10 +36,10 @@ private Q_SLOTS:
     void closeStopsRetrying();
 
 private:
-    static SessionRecord session(int n);
-    static QJsonObject opened(int n);
+    static AdminSessionRecord session(int n);
+    static AdminEvent opened(int n);
     static QJsonObject counters(int n, qint64 framesSent, const QJsonValue &lastPongAt);
-    bool goLive(const QList<SessionRecord> &sessions = {});
+    bool goLive(const QList<AdminSessionRecord> &sessions = {});
 
     std::unique_ptr<FakeAdminServer> m_server;
     std::unique_ptr<AdminClient> m_client;
@@ -59,15 +59,15 @@ void TestAdminClientProtocol::cleanup()
     m_server.reset();
 }
 
-SessionRecord TestAdminClientProtocol::session(int n)
+AdminSessionRecord TestAdminClientProtocol::session(int n)
 {
     return {u"s_%1"_s.arg(n), u"user%1"_s.arg(n), u"127.0.0.1"_s, u"Test"_s,
             QDateTime::currentDateTimeUtc()};
 }
 
-QJsonObject TestAdminClientProtocol::opened(int n)
+AdminEvent TestAdminClientProtocol::opened(int n)
 {
-    return {{u"type"_s, u"session_opened"_s}, {u"session"_s, session(n).toJson()}};
+    return AdminEvent::opened(session(n));
 }
 
 QJsonObject TestAdminClientProtocol::counters(int n, qint64 framesSent,
@@ -78,7 +78,7 @@ QJsonObject TestAdminClientProtocol::counters(int n, qint64 framesSent,
             {u"last_pong_at"_s, lastPongAt}};
 }
 
-bool TestAdminClientProtocol::goLive(const QList<SessionRecord> &sessions)
+bool TestAdminClientProtocol::goLive(const QList<AdminSessionRecord> &sessions)
 {
     QSignalSpy connected(m_server.get(), &FakeAdminServer::clientConnected);
     m_client->open({m_server->apiUrl(), "token"});
@@ -100,13 +100,13 @@ void TestAdminClientProtocol::snapshotInBatchesThenLive()
     QTRY_COMPARE(m_client->state(), AdminClient::State::Syncing);
     QCOMPARE(m_client->hello().version, u"9.9"_s);
     QCOMPARE(m_client->hello().store, u"memory"_s);
-    QList<SessionRecord> sessions;
+    QList<AdminSessionRecord> sessions;
     for (int n = 0; n < 2500; ++n)
         sessions.append(session(n));
     m_server->sendSnapshot(sessions, 1000); // three frames
     QTRY_COMPARE(m_client->state(), AdminClient::State::Live);
     QCOMPARE(snapshots.size(), 1);
-    QCOMPARE(snapshots.first().first().value<QList<SessionRecord>>().size(), 2500);
+    QCOMPARE(snapshots.first().first().value<QList<AdminSessionRecord>>().size(), 2500);
     QCOMPARE(hellos.size(), 1);
 }
 
@@ -140,7 +140,7 @@ void TestAdminClientProtocol::countersReachTheReceiver()
          QJsonObject{{u"frames_sent"_s, 3}}, // no id: skipped
          u"not an object"_s, counters(9, 4, QJsonValue::Null)}); // unknown id: still passed on
     QVERIFY(received.wait());
-    const auto byId = received.first().first().value<QHash<QString, SessionCounters>>();
+    const auto byId = received.first().first().value<QHash<QString, AdminSessionCounters>>();
     QCOMPARE(byId.size(), 3);
     QCOMPARE(byId.value(u"s_1"_s).framesSent, std::optional<qint64>(5));
     QCOMPARE(byId.value(u"s_1"_s).lastPongAt,
@@ -180,7 +180,7 @@ void TestAdminClientProtocol::overflowAsksForResync()
     QSignalSpy snapshots(m_client.get(), &AdminClient::snapshotReceived);
     QSignalSpy events(m_client.get(), &AdminClient::eventsReceived);
     QSignalSpy commands(m_server.get(), &FakeAdminServer::commandReceived);
-    m_server->sendEvents({opened(2), {{u"type"_s, u"overflow"_s}, {u"dropped"_s, 12000}}});
+    m_server->sendEvents({opened(2), AdminEvent::overflow(12000)});
     QVERIFY(commands.wait());
     const QJsonObject resync = commands.first().first().toJsonObject();
     QCOMPARE(resync.value(u"command"_s).toString(), u"resync"_s);
@@ -279,7 +279,7 @@ void TestAdminClientProtocol::reconnectsAfterADrop()
     m_server->sendHello();
     m_server->sendSnapshot({session(2)});
     QTRY_COMPARE(snapshots.size(), 1);
-    QCOMPARE(snapshots.first().first().value<QList<SessionRecord>>().size(), 1);
+    QCOMPARE(snapshots.first().first().value<QList<AdminSessionRecord>>().size(), 1);
     QCOMPARE(m_client->state(), AdminClient::State::Live);
 }
 

@@ -1,7 +1,7 @@
-#include "adminevent.h"
+#include "admin/adminevent.h"
+#include "admin/adminhello.h"
+#include "admin/adminsessionrecord.h"
 #include "commandresult.h"
-#include "serverhello.h"
-#include "sessionrecord.h"
 #include "statssample.h"
 
 #include <QJsonDocument>
@@ -41,7 +41,7 @@ static QJsonObject json(const char *text)
 
 void TestAdminDecoding::session()
 {
-    const auto session = SessionRecord::fromJson(json(R"({"id":"s_1","user":"42",
+    const auto session = AdminSessionRecord::fromJson(json(R"({"id":"s_1","user":"42",
         "remote_address":"10.0.0.7","user_agent":"Firefox","connected_at":"2026-01-02T03:04:05.678Z"})"));
     QVERIFY(session);
     QCOMPARE(session->id, u"s_1"_s);
@@ -49,7 +49,7 @@ void TestAdminDecoding::session()
     QCOMPARE(session->remoteAddress, u"10.0.0.7"_s);
     QCOMPARE(session->userAgent, u"Firefox"_s);
     QCOMPARE(session->connectedAt, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 678), Qt::UTC));
-    QCOMPARE(SessionRecord::fromJson(session->toJson()), session);
+    QCOMPARE(AdminSessionRecord::fromJson(session->toJson()), session);
     QVERIFY(!session->counters.framesSent && !session->counters.lastPongAt);
 }
 
@@ -67,7 +67,7 @@ void TestAdminDecoding::badSession_data()
 void TestAdminDecoding::badSession()
 {
     QFETCH(QByteArray, text);
-    QVERIFY(!SessionRecord::fromJson(QJsonDocument::fromJson(text).object()));
+    QVERIFY(!AdminSessionRecord::fromJson(QJsonDocument::fromJson(text).object()));
 }
 
 using OptionalCount = std::optional<qint64>;
@@ -114,28 +114,28 @@ void TestAdminDecoding::sessionCounters()
     QByteArray text = R"({"id":"s_1","user":"a")";
     if (!fields.isEmpty())
         text += ',' + fields;
-    const auto session = SessionRecord::fromJson(QJsonDocument::fromJson(text + '}').object());
+    const auto session = AdminSessionRecord::fromJson(QJsonDocument::fromJson(text + '}').object());
     QVERIFY(session);
     QTEST(session->counters.framesSent, "framesSent");
     QTEST(session->counters.lastPongAt, "lastPongAt");
     if (session->counters.lastPongAt && session->counters.lastPongAt->isValid())
         QCOMPARE(session->counters.lastPongAt->timeSpec(), Qt::UTC);
     // What decodes encodes back to the same thing, unknown fields left out.
-    QCOMPARE(SessionRecord::fromJson(session->toJson()), session);
+    QCOMPARE(AdminSessionRecord::fromJson(session->toJson()), session);
     QCOMPARE(session->toJson().contains(u"frames_sent"_s), bool(session->counters.framesSent));
 }
 
 void TestAdminDecoding::newestCounters()
 {
     const QDateTime early = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
-    const SessionCounters unknown;
-    const SessionCounters none{5, QDateTime()};
-    const SessionCounters later{9, early.addSecs(30)};
+    const AdminSessionCounters unknown;
+    const AdminSessionCounters none{5, QDateTime()};
+    const AdminSessionCounters later{9, early.addSecs(30)};
     QCOMPARE(unknown.newest(none), none);
     QCOMPARE(none.newest(unknown), none);
     QCOMPARE(none.newest(later), later);
     QCOMPARE(later.newest(none), later); // a late "no pong yet" does not erase a pong
-    const SessionCounters mixed = SessionCounters{12, early}.newest(later);
+    const AdminSessionCounters mixed = AdminSessionCounters{12, early}.newest(later);
     QCOMPARE(mixed.framesSent, OptionalCount(12));
     QCOMPARE(mixed.lastPongAt, OptionalTime(early.addSecs(30)));
 }
@@ -214,14 +214,14 @@ void TestAdminDecoding::stats()
 
 void TestAdminDecoding::hello()
 {
-    const auto hello = ServerHello::fromJson(json(R"({"type":"hello","server":"herald-server",
+    const auto hello = AdminHello::fromJson(json(R"({"type":"hello","server":"herald-server",
         "version":"0.1.0","epoch":1234,"heartbeat_s":30,"store":"sqlite"})"));
     QVERIFY(hello);
     QCOMPARE(hello->server, u"herald-server"_s);
     QCOMPARE(hello->epoch, u"1234"_s);
-    QCOMPARE(hello->heartbeatSeconds, 30);
+    QCOMPARE(hello->heartbeatSeconds, 30.0);
     QCOMPARE(hello->store, u"sqlite"_s);
-    QVERIFY(!ServerHello::fromJson(json(R"({"type":"stats"})")));
+    QVERIFY(!AdminHello::fromJson(json(R"({"type":"stats"})")));
 }
 
 void TestAdminDecoding::results_data()

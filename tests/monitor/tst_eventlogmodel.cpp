@@ -31,7 +31,7 @@ private:
 
 EventLogEntry TestEventLogModel::connectOf(const QString &user, int n)
 {
-    const SessionRecord session{u"s_%1"_s.arg(n), user, u"10.0.0.1"_s, u"UA"_s, {}};
+    const AdminSessionRecord session{u"s_%1"_s.arg(n), user, u"10.0.0.1"_s, u"UA"_s, {}};
     return EventLogEntry::fromEvent(AdminEvent::opened(session),
                                     QDateTime::fromSecsSinceEpoch(1700000000 + n, Qt::UTC));
 }

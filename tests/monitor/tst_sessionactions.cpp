@@ -28,7 +28,7 @@ private Q_SLOTS:
 
 private:
     QAction *action(QMenu &menu, const QString &startsWith) const;
-    SessionRecord recordOf(const WsClient &client) const;
+    AdminSessionRecord recordOf(const WsClient &client) const;
 
     static constexpr const char *AdminToken = "admin-token-for-menu-tests";
     std::unique_ptr<ServerFixture> m_fixture;
@@ -72,10 +72,10 @@ QAction *TestSessionActions::action(QMenu &menu, const QString &startsWith) cons
     return nullptr;
 }
 
-SessionRecord TestSessionActions::recordOf(const WsClient &client) const
+AdminSessionRecord TestSessionActions::recordOf(const WsClient &client) const
 {
     const int row = m_monitor->sessions().rowOf(client.sessionId());
-    return row >= 0 ? m_monitor->sessions().sessionAt(row) : SessionRecord{};
+    return row >= 0 ? m_monitor->sessions().sessionAt(row) : AdminSessionRecord{};
 }
 
 void TestSessionActions::menuOffersEveryAction()

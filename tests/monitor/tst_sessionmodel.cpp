@@ -40,8 +40,9 @@ private Q_SLOTS:
 
 private:
     void testProxyToo();
-    static SessionRecord session(int n, const QString &user = {});
-    static QHash<QString, SessionCounters> framesSent(const QList<std::pair<int, qint64>> &sent);
+    static AdminSessionRecord session(int n, const QString &user = {});
+    static QHash<QString, AdminSessionCounters>
+    framesSent(const QList<std::pair<int, qint64>> &sent);
     QStringList ids() const;
 
     std::unique_ptr<SessionModel> m_model;
@@ -76,16 +77,16 @@ void TestSessionModel::cleanup()
     m_model.reset();
 }
 
-SessionRecord TestSessionModel::session(int n, const QString &user)
+AdminSessionRecord TestSessionModel::session(int n, const QString &user)
 {
     return {u"s_%1"_s.arg(n), user.isEmpty() ? u"user%1"_s.arg(n % 97) : user, u"127.0.0.1"_s,
             u"Test/1.0"_s, QDateTime::fromSecsSinceEpoch(1700000000 + n, Qt::UTC)};
 }
 
-QHash<QString, SessionCounters>
+QHash<QString, AdminSessionCounters>
 TestSessionModel::framesSent(const QList<std::pair<int, qint64>> &sent)
 {
-    QHash<QString, SessionCounters> counters;
+    QHash<QString, AdminSessionCounters> counters;
     for (const auto &[n, frames] : sent)
         counters.insert(session(n).id, {frames, QDateTime()});
     return counters;
@@ -125,7 +126,7 @@ void TestSessionModel::eventsUpsertAndRemove_data()
 {
     QTest::addColumn<QList<AdminEvent>>("events");
     QTest::addColumn<QStringList>("expected");
-    const SessionRecord s1 = session(1), s2 = session(2), s9 = session(9);
+    const AdminSessionRecord s1 = session(1), s2 = session(2), s9 = session(9);
     QTest::newRow("open new") << QList{AdminEvent::opened(s9)}
                               << QStringList{u"s_1"_s, u"s_2"_s, u"s_9"_s};
     QTest::newRow("open known is harmless")
@@ -250,7 +251,7 @@ void TestSessionModel::counterColumns()
 {
     QFETCH(OptionalCount, framesSent);
     QFETCH(OptionalTime, lastPongAt);
-    SessionRecord record = session(1);
+    AdminSessionRecord record = session(1);
     record.counters = {framesSent, lastPongAt};
     m_model->replaceAll({record});
     const QModelIndex frames = m_model->index(0, SessionModel::FramesSentColumn);
@@ -322,13 +323,13 @@ void TestSessionModel::countersChangeKnownRowsOnly()
 void TestSessionModel::eventsDoNotTurnCountersBack()
 {
     const QDateTime pong = QDateTime::fromSecsSinceEpoch(1700000100, Qt::UTC);
-    SessionRecord record = session(1);
+    AdminSessionRecord record = session(1);
     record.counters = {2, QDateTime()};
     m_model->replaceAll({record});
     m_model->applyCounters({{record.id, {8, pong}}});
     QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
     m_model->applyEvents({AdminEvent::opened(record)});
-    QCOMPARE(m_model->sessionAt(0).counters, (SessionCounters{8, pong}));
+    QCOMPARE(m_model->sessionAt(0).counters, (AdminSessionCounters{8, pong}));
     QCOMPARE(changed.size(), 0);
     record.userAgent = u"Other/2.0"_s; // a real change still applies
     m_model->applyEvents({AdminEvent::opened(record)});
@@ -341,7 +342,7 @@ void TestSessionModel::eventsDoNotTurnCountersBack()
 void TestSessionModel::burstOfCounterUpdates()
 {
     m_proxy->sort(SessionModel::FramesSentColumn, Qt::DescendingOrder);
-    QList<SessionRecord> sessions;
+    QList<AdminSessionRecord> sessions;
     for (int n = 0; n < 5000; ++n)
         sessions.append(session(n));
     m_model->replaceAll(sessions);
@@ -371,7 +372,7 @@ void TestSessionModel::burstOfCounterUpdates()
     QCOMPARE(inserted.size(), 0);
     QCOMPARE(m_model->rowCount(), 5000 - int(closed.size()));
     for (int row = 0; row < m_model->rowCount(); ++row) {
-        const SessionRecord &record = m_model->sessionAt(row);
+        const AdminSessionRecord &record = m_model->sessionAt(row);
         QCOMPARE(record.counters.framesSent.value_or(-1), expected.value(record.id, -1));
     }
     for (int row = 1; row < m_proxy->rowCount(); ++row) {

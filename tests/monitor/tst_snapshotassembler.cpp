@@ -18,7 +18,7 @@ private Q_SLOTS:
     void beginDiscardsAPartialSequence();
 };
 
-static SessionRecord record(const QString &id, const QString &user = u"u"_s)
+static AdminSessionRecord record(const QString &id, const QString &user = u"u"_s)
 {
     return {id, user, {}, {}, {}};
 }
@@ -41,7 +41,7 @@ void TestSnapshotAssembler::repeatedSessionKeepsLastCopy()
     assembler.begin();
     assembler.addBatch({record(u"a"_s, u"old"_s)}, false);
     assembler.addBatch({record(u"a"_s, u"new"_s)}, true);
-    const QList<SessionRecord> sessions = assembler.takeSessions();
+    const QList<AdminSessionRecord> sessions = assembler.takeSessions();
     QCOMPARE(sessions.size(), 1);
     QCOMPARE(sessions.first().user, u"new"_s);
 }
@@ -65,9 +65,9 @@ void TestSnapshotAssembler::countersAreHeldAndMerged()
     assembler.holdCounters({{u"a"_s, {7, pong}}});
     assembler.holdCounters({{u"a"_s, {5, QDateTime()}}}); // older: changes nothing
     assembler.addBatch({record(u"a"_s)}, true);
-    const QHash<QString, SessionCounters> held = assembler.takeHeldCounters();
+    const QHash<QString, AdminSessionCounters> held = assembler.takeHeldCounters();
     QCOMPARE(held.size(), 2);
-    QCOMPARE(held.value(u"a"_s), (SessionCounters{7, pong}));
+    QCOMPARE(held.value(u"a"_s), (AdminSessionCounters{7, pong}));
     QCOMPARE(held.value(u"b"_s).framesSent, std::optional<qint64>(1));
     QVERIFY(assembler.takeHeldCounters().isEmpty());
     assembler.begin();
@@ -84,7 +84,7 @@ void TestSnapshotAssembler::beginDiscardsAPartialSequence()
     assembler.holdEvents({AdminEvent::opened(record(u"x"_s))});
     assembler.begin();
     assembler.addBatch({record(u"b"_s)}, true);
-    const QList<SessionRecord> sessions = assembler.takeSessions();
+    const QList<AdminSessionRecord> sessions = assembler.takeSessions();
     QCOMPARE(sessions.size(), 1);
     QCOMPARE(sessions.first().id, u"b"_s);
     QVERIFY(assembler.takeHeldEvents().isEmpty());

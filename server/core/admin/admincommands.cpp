@@ -21,15 +21,14 @@ AdminCommands::AdminCommands(PushService &pushes, SessionDirectory &directory, W
       m_maxUsersPerPush(maxUsersPerPush)
 { }
 
-QJsonObject AdminCommands::failure(const QString &code, const QString &message)
+AdminCommandResult AdminCommands::failure(const QString &code, const QString &message)
 {
-    return {{u"ok"_s, false},
-            {u"error"_s, QJsonObject{{u"code"_s, code}, {u"message"_s, message}}}};
+    return AdminCommandResult::failure(code, message);
 }
 
-QJsonObject AdminCommands::success(const QJsonObject &result)
+AdminCommandResult AdminCommands::success(const QJsonObject &result)
 {
-    return {{u"ok"_s, true}, {u"result"_s, result}};
+    return AdminCommandResult::success(result);
 }
 
 void AdminCommands::run(const QJsonObject &command, const Done &done)

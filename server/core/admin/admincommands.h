@@ -1,5 +1,7 @@
 #pragma once
 
+#include "admin/admincommandresult.h"
+
 #include <QJsonObject>
 #include <QObject>
 
@@ -21,14 +23,14 @@ public:
     AdminCommands(PushService &pushes, SessionDirectory &directory, WorkerPool &pool,
                   StoreService &store, int maxUsersPerPush);
 
-    // {"ok":true,"result":{...}} or {"ok":false,"error":{"code","message"}}
-    using Done = std::function<void(const QJsonObject &outcome)>;
+    // The answer without its id, which the admin hub fills in.
+    using Done = std::function<void(const AdminCommandResult &outcome)>;
     // Runs \a command (its "command" names it); \a done runs in this thread,
     // at once or later.
     void run(const QJsonObject &command, const Done &done);
 
-    static QJsonObject failure(const QString &code, const QString &message);
-    static QJsonObject success(const QJsonObject &result);
+    static AdminCommandResult failure(const QString &code, const QString &message);
+    static AdminCommandResult success(const QJsonObject &result);
 
 private:
     void push(const QJsonObject &command, bool broadcast, const Done &done);

@@ -1,6 +1,6 @@
 #include "adminfeed.h"
 
-using namespace Qt::Literals::StringLiterals;
+#include "admin/adminkeys.h"
 
 namespace Herald {
 
@@ -14,17 +14,13 @@ void AdminFeed::setEnabled(bool enabled)
 void AdminFeed::sessionOpened(const SessionInfo &session)
 {
     if (isEnabled())
-        append({{u"type"_s, u"session_opened"_s}, {u"session"_s, session.toJson()}});
+        append(AdminEvent::opened(session.record()));
 }
 
 void AdminFeed::sessionClosed(const SessionInfo &session, int code, const QString &reason)
 {
-    if (isEnabled()) {
-        append({{u"type"_s, u"session_closed"_s},
-                {u"session"_s, session.toJson()},
-                {u"code"_s, code},
-                {u"reason"_s, reason}});
-    }
+    if (isEnabled())
+        append(AdminEvent::closed(session.record(), code, reason));
 }
 
 void AdminFeed::notification(const QJsonObject &summary)
@@ -32,11 +28,12 @@ void AdminFeed::notification(const QJsonObject &summary)
     if (!isEnabled())
         return;
     QJsonObject event = summary;
-    event.insert(u"type"_s, u"notification"_s);
-    append(event);
+    event.insert(AdminKey::Type, AdminType::Notification);
+    if (std::optional<AdminEvent> decoded = AdminEvent::fromJson(event))
+        append(std::move(*decoded));
 }
 
-void AdminFeed::append(QJsonObject event)
+void AdminFeed::append(AdminEvent event)
 {
     QMutexLocker locker(&m_mutex);
     if (m_events.size() >= MaxQueued) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "admin/adminevent.h"
 #include "sessioninfo.h"
 
 #include <QJsonObject>
@@ -23,21 +24,22 @@ public:
 
     void sessionOpened(const SessionInfo &session);
     void sessionClosed(const SessionInfo &session, int code, const QString &reason);
+    // \a summary: the fields of a "notification" event, without its type.
     void notification(const QJsonObject &summary);
 
     struct Batch
     {
-        QList<QJsonObject> events;
+        QList<AdminEvent> events;
         qsizetype dropped = 0;
     };
     Batch take();
 
 private:
-    void append(QJsonObject event);
+    void append(AdminEvent event);
 
     std::atomic<bool> m_enabled{false};
     QMutex m_mutex;
-    QList<QJsonObject> m_events;
+    QList<AdminEvent> m_events;
     qsizetype m_dropped = 0;
 };
 

@@ -1,5 +1,13 @@
 #include "adminhub.h"
 
+#include "admin/admincommand.h"
+#include "admin/admincommandresult.h"
+#include "admin/admincountersbatch.h"
+#include "admin/adminerror.h"
+#include "admin/admineventbatch.h"
+#include "admin/adminkeys.h"
+#include "admin/adminsnapshotbatch.h"
+#include "admin/adminstats.h"
 #include "admincommands.h"
 #include "adminfeed.h"
 #include "frames.h"
@@ -10,7 +18,6 @@
 #include "sessiondirectory.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QWebSocket>
 
@@ -22,13 +29,9 @@ AdminHub::AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &
                    ServerStats &stats, AdminFeed &feed, AdminCommands &commands, Settings settings,
                    QObject *parent)
     : QObject(parent),
-      m_hello{{u"type"_s, u"hello"_s},
-              {u"server"_s, u"herald-server"_s},
-              {u"version"_s, QCoreApplication::applicationVersion()},
-              {u"epoch"_s, epoch},
-              {u"heartbeat_s"_s, config.heartbeatMs / 1000.0},
-              {u"store"_s,
-               config.store == ServerConfig::StoreKind::Memory ? u"memory"_s : u"sqlite"_s}},
+      m_hello{u"herald-server"_s, QCoreApplication::applicationVersion(), epoch,
+              config.heartbeatMs / 1000.0,
+              config.store == ServerConfig::StoreKind::Memory ? u"memory"_s : u"sqlite"_s},
       m_directory(directory),
       m_stats(stats),
       m_feed(feed),
@@ -68,7 +71,7 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
         m_lastFrames = m_stats.framesSent;
         m_lastBytes = m_stats.bytesSent;
     }
-    send(socket, m_hello);
+    send(socket, m_hello.toJson());
     sendSnapshot(socket);
 }
 
@@ -95,27 +98,24 @@ void AdminHub::detach(QWebSocket *socket)
 
 void AdminHub::sendSnapshot(QWebSocket *socket)
 {
-    auto sessions = std::make_shared<QList<QJsonObject>>();
+    auto sessions = std::make_shared<QList<AdminSessionRecord>>();
     for (const SessionInfo &info : m_directory.page(0, std::numeric_limits<qsizetype>::max()))
-        sessions->append(info.toJson());
+        sessions->append(info.record());
     sendBatch(socket, sessions, 0);
 }
 
 // One batch per event-loop turn; stops if the client has gone.
-void AdminHub::sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonObject>> sessions,
+void AdminHub::sendBatch(QWebSocket *socket,
+                         std::shared_ptr<const QList<AdminSessionRecord>> sessions,
                          qsizetype offset)
 {
     if (!m_clients.contains(socket))
         return;
     const qsizetype end = std::min(sessions->size(), offset + m_settings.snapshotBatch);
-    QJsonArray batch;
-    for (qsizetype i = offset; i < end; ++i)
-        batch.append(sessions->at(i));
     send(socket,
-         {{u"type"_s, u"snapshot"_s},
-          {u"sessions"_s, batch},
-          {u"total"_s, double(sessions->size())},
-          {u"done"_s, end == sessions->size()}});
+         AdminSnapshotBatch{sessions->mid(offset, end - offset), sessions->size(),
+                            end == sessions->size()}
+             .toJson());
     if (end < sessions->size()) {
         QMetaObject::invokeMethod(
             this, [this, socket, sessions, end] { sendBatch(socket, sessions, end); },
@@ -128,23 +128,23 @@ void AdminHub::onFrame(QWebSocket *socket, const QString &text)
     if (!m_clients.contains(socket))
         return; // closing
     const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
-    if (frame.value(u"type"_s).toString() != u"command"_s) {
-        return send(socket,
-                    QJsonObject{{u"type"_s, u"error"_s},
-                                {u"code"_s, u"invalid_frame"_s},
-                                {u"message"_s, u"Expected a JSON object of type command"_s}});
+    const std::optional<AdminCommand> command = AdminCommand::fromJson(frame);
+    if (!command) {
+        return send(
+            socket,
+            AdminError{u"invalid_frame"_s, u"Expected a JSON object of type command"_s}.toJson());
     }
-    const QJsonValue id = frame.value(u"id"_s);
-    const auto answer = [this, socket, id](const QJsonObject &outcome) {
+    const auto answer = [this, socket, id = command->id](const AdminCommandResult &outcome) {
         if (!m_clients.contains(socket))
             return;
-        QJsonObject result = outcome;
-        result.insert(u"type"_s, u"result"_s);
-        result.insert(u"id"_s, id);
-        send(socket, result);
+        AdminCommandResult result = outcome;
+        result.id = id;
+        send(socket, result.toJson());
     };
-    if (frame.value(u"command"_s).toString() == u"resync"_s) {
-        answer(AdminCommands::success({{u"total"_s, double(m_directory.sessionCount())}}));
+    if (command->command == u"resync"_s) {
+        QJsonObject total;
+        total.insert(AdminKey::Total, double(m_directory.sessionCount()));
+        answer(AdminCommandResult::success(total));
         return sendSnapshot(socket);
     }
     m_commands.run(frame, answer);
@@ -152,15 +152,12 @@ void AdminHub::onFrame(QWebSocket *socket, const QString &text)
 
 void AdminHub::flushEvents()
 {
-    const AdminFeed::Batch batch = m_feed.take();
-    QJsonArray events;
-    for (const QJsonObject &event : batch.events)
-        events.append(event);
+    AdminFeed::Batch batch = m_feed.take();
+    AdminEventBatch frame{std::move(batch.events)};
     if (batch.dropped > 0)
-        events.append(
-            QJsonObject{{u"type"_s, u"overflow"_s}, {u"dropped"_s, double(batch.dropped)}});
-    if (!events.isEmpty())
-        sendAll({{u"type"_s, u"events"_s}, {u"events"_s, events}});
+        frame.events.append(AdminEvent::overflow(batch.dropped));
+    if (!frame.events.isEmpty())
+        sendAll(frame.toJson());
 }
 
 void AdminHub::sendStats()
@@ -169,17 +166,17 @@ void AdminHub::sendStats()
     const quint64 pushes = m_stats.notifications + m_stats.broadcasts;
     const quint64 frames = m_stats.framesSent;
     const quint64 bytes = m_stats.bytesSent;
-    QJsonObject frame = m_stats.toJson(m_directory);
-    frame.insert(u"type"_s, u"stats"_s);
-    frame.insert(u"pushes_per_s"_s, double(pushes - m_lastPushes) / seconds);
-    frame.insert(u"frames_per_s"_s, double(frames - m_lastFrames) / seconds);
-    frame.insert(u"bytes_per_s"_s, double(bytes - m_lastBytes) / seconds);
-    frame.insert(u"rss_bytes"_s, double(ProcessInfo::residentBytes()));
-    frame.insert(u"ts"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    // The totals of /api/v1/stats always read: they carry "sessions".
+    AdminStats frame = AdminStats::fromJson(m_stats.toJson(m_directory)).value_or(AdminStats{});
+    frame.pushesPerSecond = double(pushes - m_lastPushes) / seconds;
+    frame.framesPerSecond = double(frames - m_lastFrames) / seconds;
+    frame.bytesPerSecond = double(bytes - m_lastBytes) / seconds;
+    frame.rssBytes = qint64(ProcessInfo::residentBytes());
+    frame.timestamp = QDateTime::currentDateTimeUtc();
     m_lastPushes = pushes;
     m_lastFrames = frames;
     m_lastBytes = bytes;
-    sendAll(frame);
+    sendAll(frame.toJson());
 }
 
 // Frames sent and last pong of the sessions whose figures moved since the
@@ -187,7 +184,7 @@ void AdminHub::sendStats()
 void AdminHub::sendCounters()
 {
     QHash<QString, std::pair<quint64, qint64>> current;
-    QJsonArray changed;
+    QList<AdminCountersBatch::Entry> changed;
     for (const SessionInfo &info : m_directory.page(0, std::numeric_limits<qsizetype>::max())) {
         if (!info.counters)
             continue;
@@ -195,16 +192,11 @@ void AdminHub::sendCounters()
                                                  info.counters->lastPongMs.load()};
         current.insert(info.id, figures);
         if (m_sentCounters.value(info.id) != figures)
-            changed.append(info.countersJson());
+            changed.append({info.id, info.liveCounters()});
     }
     m_sentCounters = std::move(current);
-    for (qsizetype offset = 0; offset < changed.size(); offset += m_settings.snapshotBatch) {
-        QJsonArray batch;
-        for (qsizetype i = offset; i < std::min(changed.size(), offset + m_settings.snapshotBatch);
-             ++i)
-            batch.append(changed.at(i));
-        sendAll({{u"type"_s, u"session_counters"_s}, {u"sessions"_s, batch}});
-    }
+    for (qsizetype offset = 0; offset < changed.size(); offset += m_settings.snapshotBatch)
+        sendAll(AdminCountersBatch{changed.mid(offset, m_settings.snapshotBatch)}.toJson());
 }
 
 void AdminHub::sendAll(const QJsonObject &frame)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "admin/adminhello.h"
+#include "admin/adminsessionrecord.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
@@ -54,7 +57,7 @@ private:
     void detach(QWebSocket *socket);
     void closeSlowConsumer(QWebSocket *socket);
     void sendSnapshot(QWebSocket *socket);
-    void sendBatch(QWebSocket *socket, std::shared_ptr<const QList<QJsonObject>> sessions,
+    void sendBatch(QWebSocket *socket, std::shared_ptr<const QList<AdminSessionRecord>> sessions,
                    qsizetype offset);
     void onFrame(QWebSocket *socket, const QString &text);
     void flushEvents();
@@ -64,7 +67,7 @@ private:
     void send(QWebSocket *socket, const QJsonObject &frame);
     void sendText(QWebSocket *socket, const QString &text);
 
-    QJsonObject m_hello;
+    AdminHello m_hello;
     SessionDirectory &m_directory;
     ServerStats &m_stats;
     AdminFeed &m_feed;
