@@ -1,6 +1,7 @@
 #include "adminfeed.h"
 
-#include "admin/adminkeys.h"
+#include "push/pushoutcome.h"
+#include "pushrequest.h"
 
 namespace Herald {
 
@@ -23,14 +24,24 @@ void AdminFeed::sessionClosed(const SessionInfo &session, int code, const QStrin
         append(AdminEvent::closed(session.record(), code, reason));
 }
 
-void AdminFeed::notification(const QJsonObject &summary)
+void AdminFeed::pushAccepted(const PushRequest &request, const PushOutcome &outcome,
+                             qsizetype payloadBytes)
 {
     if (!isEnabled())
         return;
-    QJsonObject event = summary;
-    event.insert(AdminKey::Type, AdminType::Notification);
-    if (std::optional<AdminEvent> decoded = AdminEvent::fromJson(event))
-        append(std::move(*decoded));
+    AdminEvent event;
+    event.kind = AdminEvent::Kind::Notification;
+    event.notificationId = outcome.id;
+    event.eventName = request.event;
+    event.broadcast = outcome.broadcast;
+    if (!outcome.broadcast) {
+        event.users = request.users.mid(0, 100);
+        event.userCount = int(request.users.size());
+    }
+    event.payloadBytes = payloadBytes;
+    event.sessionsReached = int(outcome.sessions);
+    event.stored = outcome.stored;
+    append(std::move(event));
 }
 
 void AdminFeed::append(AdminEvent event)

@@ -3,7 +3,6 @@
 #include "admin/adminevent.h"
 #include "sessioninfo.h"
 
-#include <QJsonObject>
 #include <QList>
 #include <QMutex>
 
@@ -14,6 +13,9 @@ namespace Herald {
 // What happened since the admin channel last looked: sessions opened and
 // closed (in the worker threads) and pushes accepted (in the API thread).
 // Thread-safe; costs one relaxed load per event while no admin is connected.
+struct PushOutcome;
+struct PushRequest;
+
 class AdminFeed
 {
 public:
@@ -24,8 +26,9 @@ public:
 
     void sessionOpened(const SessionInfo &session);
     void sessionClosed(const SessionInfo &session, int code, const QString &reason);
-    // \a summary: the fields of a "notification" event, without its type.
-    void notification(const QJsonObject &summary);
+    // An accepted push, as a "notification" event (at most 100 of its users named).
+    void pushAccepted(const PushRequest &request, const PushOutcome &outcome,
+                      qsizetype payloadBytes);
 
     struct Batch
     {

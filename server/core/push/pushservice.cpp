@@ -12,8 +12,6 @@
 #include "store/storeservice.h"
 #include "workerpool.h"
 
-#include <QJsonArray>
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
@@ -97,18 +95,7 @@ void PushService::accepted(const PushRequest &request, const PushOutcome &outcom
                              << LogText::escaped(request.event) << "users" << request.users.size()
                              << "sessions" << outcome.sessions
                              << (outcome.stored ? "stored" : "live");
-    QJsonObject summary{{u"id"_s, outcome.id},
-                        {u"event"_s, request.event},
-                        {u"payload_bytes"_s, double(payloadBytes)},
-                        {u"sessions"_s, double(outcome.sessions)},
-                        {u"stored"_s, outcome.stored}};
-    if (broadcast) {
-        summary.insert(u"broadcast"_s, true);
-    } else {
-        summary.insert(u"users"_s, QJsonArray::fromStringList(request.users.mid(0, 100)));
-        summary.insert(u"user_count"_s, double(request.users.size()));
-    }
-    m_feed.notification(summary);
+    m_feed.pushAccepted(request, outcome, payloadBytes);
 }
 
 } // namespace Herald
