@@ -1,5 +1,5 @@
-#include "configloader.h"
-#include "devbanner.h"
+#include "config/configloader.h"
+#include "config/devbanner.h"
 #include "eventloopinstaller.h"
 #include "heraldserver.h"
 #include "logging.h"

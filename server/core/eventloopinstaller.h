@@ -1,6 +1,6 @@
 #pragma once
 
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 class QThread;
 

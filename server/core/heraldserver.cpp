@@ -2,13 +2,13 @@
 
 #include "admin/admincommands.h"
 #include "admin/adminhub.h"
-#include "apiserver.h"
-#include "apiservice.h"
-#include "commitdelivery.h"
-#include "configoptions.h"
+#include "api/apiserver.h"
+#include "api/apiservice.h"
+#include "ws/commitdelivery.h"
+#include "config/configoptions.h"
 #include "descriptorlimit.h"
-#include "handshakegate.h"
-#include "inboxapi.h"
+#include "ws/handshakegate.h"
+#include "api/inboxapi.h"
 #include "logging.h"
 #include "push/pushservice.h"
 #include "store/memorystore.h"
@@ -16,8 +16,8 @@
 #include "store/storefileguard.h"
 #include "store/storeservice.h"
 #include "tokenverifier.h"
-#include "workerpool.h"
-#include "wsacceptor.h"
+#include "ws/workerpool.h"
+#include "ws/wsacceptor.h"
 
 #include <QDir>
 #include <QThread>
@@ -159,7 +159,10 @@ void HeraldServer::createStore(const ServerConfig &config)
     } else {
         const QString path = QDir(config.dataDir).absoluteFilePath(u"herald.sqlite3"_s);
         m_fileGuard = std::make_unique<StoreFileGuard>(path);
-        store = std::make_unique<SqliteStore>(path, config.sqliteSynchronous);
+        const auto sync = config.sqliteSynchronous == ServerConfig::Synchronous::Full
+            ? SqliteStore::Synchronous::Full
+            : SqliteStore::Synchronous::Normal;
+        store = std::make_unique<SqliteStore>(path, sync);
         qCInfo(lcServer).noquote()
             << "SQLite store" << path << "synchronous"
             << (config.sqliteSynchronous == ServerConfig::Synchronous::Full ? "FULL" : "NORMAL");

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "admin/adminfeed.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 #include "serverstats.h"
-#include "sessiondirectory.h"
-#include "sessionslots.h"
+#include "ws/sessiondirectory.h"
+#include "ws/sessionslots.h"
 
 #include <QJsonObject>
 #include <QObject>

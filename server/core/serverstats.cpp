@@ -1,6 +1,6 @@
 #include "serverstats.h"
 
-#include "sessiondirectory.h"
+#include "ws/sessiondirectory.h"
 
 using namespace Qt::Literals::StringLiterals;
 

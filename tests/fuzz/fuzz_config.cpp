@@ -15,10 +15,10 @@
 
 #include "fuzzcheck.h"
 
-#include "configloader.h"
-#include "configoptions.h"
-#include "configvalueparser.h"
-#include "inifile.h"
+#include "config/configloader.h"
+#include "config/configoptions.h"
+#include "config/configvalueparser.h"
+#include "config/inifile.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -9,8 +9,8 @@
 
 #include "fuzzcheck.h"
 
-#include "handshakegate.h"
-#include "handshakerequest.h"
+#include "ws/handshakegate.h"
+#include "ws/handshakerequest.h"
 #include "tokensigner.h"
 #include "tokenverifier.h"
 

@@ -12,8 +12,8 @@
 
 #include "fuzzcheck.h"
 
-#include "httprequesthead.h"
-#include "requestframer.h"
+#include "api/httprequesthead.h"
+#include "api/requestframer.h"
 
 #include <algorithm>
 #include <cctype>

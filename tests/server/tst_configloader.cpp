@@ -1,4 +1,4 @@
-#include "configloader.h"
+#include "config/configloader.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "framescanner.h"
+#include "ws/framescanner.h"
 
 #include <QTest>
 

@@ -1,5 +1,5 @@
-#include "handshakegate.h"
-#include "handshakerequest.h"
+#include "ws/handshakegate.h"
+#include "ws/handshakerequest.h"
 #include "tokensigner.h"
 #include "tokenverifier.h"
 

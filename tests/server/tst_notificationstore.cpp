@@ -128,7 +128,7 @@ std::unique_ptr<NotificationStore> TestNotificationStore::create(const QString &
     QFETCH_GLOBAL(QString, kind);
     if (kind == u"memory"_s)
         return std::make_unique<MemoryStore>();
-    return std::make_unique<SqliteStore>(path, ServerConfig::Synchronous::Normal);
+    return std::make_unique<SqliteStore>(path, SqliteStore::Synchronous::Normal);
 }
 
 void TestNotificationStore::init()

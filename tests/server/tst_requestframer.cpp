@@ -1,4 +1,4 @@
-#include "requestframer.h"
+#include "api/requestframer.h"
 
 #include <QTest>
 

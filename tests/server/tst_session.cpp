@@ -1,5 +1,5 @@
-#include "clientsocket.h"
-#include "session.h"
+#include "ws/clientsocket.h"
+#include "ws/session.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>

@@ -1,4 +1,4 @@
-#include "sessiondirectory.h"
+#include "ws/sessiondirectory.h"
 
 #include <QScopeGuard>
 #include <QTest>

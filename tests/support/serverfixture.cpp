@@ -1,6 +1,6 @@
 #include "serverfixture.h"
 
-#include "configoptions.h"
+#include "config/configoptions.h"
 #include "eventloopinstaller.h"
 #include "tokensigner.h"
 

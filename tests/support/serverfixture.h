@@ -2,7 +2,7 @@
 
 #include "apiclient.h"
 #include "heraldserver.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 #include <QTemporaryDir>
 #include <QUrl>

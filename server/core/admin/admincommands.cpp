@@ -2,9 +2,9 @@
 
 #include "push/pushservice.h"
 #include "pushrequest.h"
-#include "sessiondirectory.h"
+#include "ws/sessiondirectory.h"
 #include "store/storeservice.h"
-#include "workerpool.h"
+#include "ws/workerpool.h"
 
 #include <QJsonArray>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "admin/adminevent.h"
-#include "sessioninfo.h"
+#include "ws/sessioninfo.h"
 
 #include <QList>
 #include <QMutex>

@@ -13,9 +13,9 @@
 #include "frames.h"
 #include "logging.h"
 #include "processinfo.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 #include "serverstats.h"
-#include "sessiondirectory.h"
+#include "ws/sessiondirectory.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

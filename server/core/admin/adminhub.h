@@ -1,5 +1,9 @@
 #pragma once
 
+// admin/: the admin channel herald-monitor speaks (docs/admin-protocol.md): gate,
+// hub, commands and the event feed, with frames from shared/admin. May include
+// push/, ws/, store/ and config/; never api/.
+
 #include "admin/adminhello.h"
 #include "admin/adminsessionrecord.h"
 

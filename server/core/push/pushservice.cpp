@@ -7,10 +7,10 @@
 #include "notification.h"
 #include "pushrequest.h"
 #include "serverstats.h"
-#include "sessiondirectory.h"
+#include "ws/sessiondirectory.h"
 #include "store/storefileguard.h"
 #include "store/storeservice.h"
-#include "workerpool.h"
+#include "ws/workerpool.h"
 
 using namespace Qt::Literals::StringLiterals;
 

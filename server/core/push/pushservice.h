@@ -1,7 +1,11 @@
 #pragma once
 
+// push/: one push from request to typed outcome, stored or live. Includes store/,
+// ws/ (to deliver live pushes) and admin/ (the feed); never api/, since it knows
+// nothing of HTTP (tests/structure/includes.cmake checks it).
+
 #include "pushoutcome.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 #include <QObject>
 

@@ -2,17 +2,11 @@
 
 #include "frames.h"
 #include "notificationstore.h"
+#include "resumepoint.h"
 
 #include <optional>
 
 namespace Herald {
-
-// What a client that reconnects says it has seen: ?since=<seq>&epoch=<epoch>.
-struct ResumePoint
-{
-    qint64 since = 0;
-    QString epoch;
-};
 
 // The store's answer when a session opens: what the welcome frame reports
 // and, for a resuming client, what it missed.

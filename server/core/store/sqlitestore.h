@@ -1,7 +1,6 @@
 #pragma once
 
 #include "notificationstore.h"
-#include "serverconfig.h"
 
 #include <QSet>
 
@@ -25,7 +24,7 @@ namespace Herald {
 class SqliteStore : public NotificationStore
 {
 public:
-    using Synchronous = ServerConfig::Synchronous;
+    enum class Synchronous { Normal, Full }; // PRAGMA synchronous
 
     SqliteStore(QString filePath, Synchronous sync);
     ~SqliteStore() override;

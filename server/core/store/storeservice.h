@@ -1,8 +1,12 @@
 #pragma once
 
+// store/: durable per-user streams (SQLite, memory) and the store thread. Sees the
+// rest of the server only through StoreSink and Audience; never includes ws/, api/
+// or admin/ (tests/structure/includes.cmake checks it).
+
 #include "notificationstore.h"
 #include "push/pushoutcome.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 #include "sessionstart.h"
 
 #include <QObject>

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "api/apiguard.h"
+#include "api/apireply.h"
+#include "config/serverconfig.h"
+
+#include <functional>
+
+namespace Herald {
+
+class PushService;
+class SessionDirectory;
+class ServerStats;
+class WorkerPool;
+struct PushRequest;
+
+// The push API's pushes, presence and stats: every route forwards here and
+// gets its complete answer. A refused request changes nothing and delivers
+// nothing. Pushes go to the PushService, whose outcome is answered 202 (for a
+// stored push, once committed) and whose refusals 413 or 503.
+class ApiService
+{
+public:
+    ApiService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
+               PushService &pushes, ServerStats &stats);
+
+    // The report behind /healthz: {"status":"ok"|"unavailable", ...}; answered 503 unless ok.
+    using HealthReport = std::function<QJsonObject()>;
+    void setHealthReport(HealthReport report) { m_healthReport = std::move(report); }
+    QHttpServerResponse health(const QHttpServerRequest &request) const;
+    // Prometheus text format; guarded by the API key like every /api/ route.
+    QHttpServerResponse metrics(const QHttpServerRequest &request) const;
+    void notify(const QHttpServerRequest &request, const Reply &reply);
+    void broadcast(const QHttpServerRequest &request, const Reply &reply);
+    void legacyNew(const QString &user, const QHttpServerRequest &request, const Reply &reply);
+    QHttpServerResponse userSessions(const QString &user, const QHttpServerRequest &request);
+    QHttpServerResponse sessions(const QHttpServerRequest &request) const;
+    QHttpServerResponse session(const QString &sessionId, const QHttpServerRequest &request);
+    QHttpServerResponse stats(const QHttpServerRequest &request) const;
+    QHttpServerResponse notFound(const QHttpServerRequest &request) const;
+
+    const ApiGuard &guard() const { return m_guard; }
+
+private:
+    void parseAndPush(const QHttpServerRequest &request, int kind, const Reply &reply);
+    void submit(const PushRequest &request, const Reply &reply);
+
+    const ServerConfig m_config;
+    ApiGuard m_guard;
+    SessionDirectory &m_directory;
+    WorkerPool &m_pool;
+    PushService &m_pushes;
+    ServerStats &m_stats;
+    HealthReport m_healthReport;
+};
+
+} // namespace Herald

@@ -1,0 +1,19 @@
+#include "ws/commitdelivery.h"
+
+#include "frames.h"
+#include "ws/workerpool.h"
+
+namespace Herald {
+
+void CommitDelivery::committed(const QList<std::pair<QString, qint64>> &targets,
+                               const QString &frame)
+{
+    m_pool.deliverStored(targets, frame);
+}
+
+void CommitDelivery::readMoved(const QString &user, const UserState &state)
+{
+    m_pool.sendToUser(user, Frames::unread(state.unread, state.readCursor));
+}
+
+} // namespace Herald

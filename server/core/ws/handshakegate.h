@@ -1,0 +1,55 @@
+#pragma once
+
+#include "ws/handshakerequest.h"
+#include "resumepoint.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace Herald {
+
+class TokenVerifier;
+
+// What the public listener does with a request head, decided before any
+// WebSocket handshake so a refused client sees a real HTTP status and a JSON
+// reason instead of a socket that opens and closes.
+struct GateDecision
+{
+    bool upgrade = false; // true: hand the connection to the user's worker
+    QString user;
+    std::optional<ResumePoint> resume;
+    int status = 200; // the answer when !upgrade
+    QByteArray contentType;
+    QByteArray body;
+    QByteArray cacheControl = "no-store";
+    bool crossOrigin = false; // Access-Control-Allow-Origin: * (ES module imports)
+    QString code; // the error code of a refusal, for the log
+};
+
+class HandshakeGate
+{
+public:
+    HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes);
+
+    // Routes: GET /healthz; GET /herald.js and /herald.mjs (the browser client); GET
+    // /ws?token=<JWT> (or Authorization: Bearer)
+    // [&since=<seq>&epoch=<epoch>, both or neither];
+    // GET /client?user_id= when legacy routes are on. Anything else is answered
+    // with the matching error (404, 405, 426, 401 with the token's reason).
+    GateDecision decide(const HandshakeRequest &request) const;
+
+    static GateDecision error(int status, const QString &code, const QString &message);
+
+private:
+    GateDecision authenticate(const HandshakeRequest &request) const;
+    GateDecision legacyClient(const HandshakeRequest &request) const;
+    // Reads ?since=&epoch=; returns an error decision when they are malformed.
+    static std::optional<GateDecision> readResume(const HandshakeRequest &request,
+                                                  GateDecision &decision);
+
+    const TokenVerifier &m_verifier;
+    bool m_legacyRoutes;
+    QHash<QString, GateDecision> m_files; // path -> the answer serving it
+};
+
+} // namespace Herald

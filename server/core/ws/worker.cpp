@@ -1,0 +1,546 @@
+#include "ws/worker.h"
+
+#include "admin/adminfeed.h"
+#include "clientframe.h"
+#include "ws/clientsocket.h"
+#include "frames.h"
+#include "logging.h"
+#include "logtext.h"
+#include "ws/replay.h"
+#include "serverstats.h"
+#include "ws/session.h"
+#include "ws/sessiondirectory.h"
+#include "ws/sessionslots.h"
+#include "store/notificationstore.h"
+#include "store/storeservice.h"
+#include "ws/unreadcoalescer.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <cmath>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+namespace {
+
+constexpr qint64 ReplayLowWaterBytes = 64 * 1024;
+
+QString escaped(const QString &value)
+{
+    return LogText::escaped(value);
+}
+
+} // namespace
+
+Worker::Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,
+               StoreService &store, AdminFeed &feed, SessionSlots &slots)
+    : m_index(index),
+      m_settings(settings),
+      m_directory(directory),
+      m_stats(stats),
+      m_store(store),
+      m_feed(feed),
+      m_slots(slots)
+{ }
+
+Worker::~Worker()
+{
+    // Sessions go first, silently: their sockets must not report a disconnect
+    // to this half-destroyed worker.
+    QList<Session *> sessions = m_sessions.values();
+    sessions += m_lingering.keys();
+    m_sessions.clear();
+    m_sessionsByUser.clear();
+    m_lingering.clear();
+    for (Session *session : std::as_const(sessions)) {
+        m_directory.remove(session->info().id);
+        session->socket()->disconnect();
+        delete session;
+    }
+}
+
+void Worker::start()
+{
+    m_server = new QWebSocketServer(u"herald"_s, QWebSocketServer::NonSecureMode, this);
+    connect(m_server, &QWebSocketServer::newConnection, this, &Worker::onHandshakeDone);
+    // One sweep per thread pings every session: no timer per connection.
+    m_heartbeat = new QTimer(this);
+    m_heartbeat->setInterval(m_settings.heartbeatMs);
+    connect(m_heartbeat, &QTimer::timeout, this, &Worker::sweepHeartbeats);
+    m_heartbeat->start();
+    m_maintenance = new QTimer(this);
+    m_maintenance->setInterval(
+        std::clamp(std::min(m_settings.handshakeTimeoutMs, m_settings.closeGraceMs) / 4, 50, 1000));
+    connect(m_maintenance, &QTimer::timeout, this, &Worker::maintain);
+    m_unread = new UnreadCoalescer(
+        m_settings.unreadCoalesceMs, m_stats,
+        [this](Session *session, const QString &frame) { sendTo(session, 0, frame); }, this);
+}
+
+void Worker::adopt(const PendingConnection &connection)
+{
+    auto *socket = new ClientSocket(m_settings.maxIncomingMessageBytes, this);
+    socket->holdSlot(m_slots);
+    if (m_shuttingDown
+        || !socket->adopt(connection.descriptor, connection.received, connection.headLength)) {
+        qCWarning(lcWs).noquote() << "worker" << m_index << "could not adopt connection from"
+                                  << escaped(connection.remoteAddress);
+        ::close(int(connection.descriptor));
+        delete socket;
+        return;
+    }
+    const QString key = peerKey(connection.remoteAddress, connection.remotePort);
+    m_handshaking.insert(key, {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket});
+    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+        const auto it = m_handshaking.constFind(key);
+        if (it != m_handshaking.cend() && it->socket == socket)
+            m_handshaking.erase(it);
+    });
+    keepMaintaining();
+    m_server->handleConnection(socket);
+}
+
+void Worker::onHandshakeDone()
+{
+    while (m_server->hasPendingConnections()) {
+        QWebSocket *socket = m_server->nextPendingConnection();
+        const QString key = peerKey(socket->peerAddress().toString(), socket->peerPort());
+        const auto it = m_handshaking.constFind(key);
+        if (it == m_handshaking.cend() || !it->socket || m_shuttingDown) {
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+            socket->deleteLater();
+            continue;
+        }
+        const Handshake handshake = *it;
+        m_handshaking.erase(it);
+        openSession(socket, handshake);
+    }
+}
+
+void Worker::openSession(QWebSocket *socket, const Handshake &handshake)
+{
+    const PendingConnection &connection = handshake.connection;
+    SessionInfo info{
+        SessionInfo::newId(),     connection.user,      QDateTime::currentDateTimeUtc(),
+        connection.remoteAddress, connection.userAgent, std::make_shared<SessionLiveCounters>()};
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxIncomingMessageBytes));
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxIncomingMessageBytes));
+    auto *session
+        = new Session(socket, handshake.socket, info,
+                      {m_settings.maxSessionBufferBytes, m_settings.clientFramesPerSecond}, this);
+    session->raw()->lingerOnClose();
+    connect(socket, &QWebSocket::disconnected, session, [this, session] { closeSession(session); });
+    if (m_sessionsByUser.value(info.user).size() >= m_settings.maxSessionsPerUser) {
+        m_stats.userSessionRefusals.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine())
+            qCInfo(lcWs).noquote() << "refusing session of user" << escaped(info.user)
+                                   << "(too many sessions)" << pass.suppressedNote();
+        return terminate(session, 4008, u"too many sessions"_s, Linger::Grace);
+    }
+    watch(session);
+    // Registered at once, so pushes from now on reach it (held until it is live).
+    m_sessions.insert(info.id, session);
+    m_sessionsByUser[info.user].append(session);
+    m_directory.add(info);
+    m_feed.sessionOpened(info);
+    m_stats.sessionsOpened.fetch_add(1, std::memory_order_relaxed);
+    qCInfo(lcWs).noquote() << "connect session" << info.id << "user" << escaped(info.user) << "from"
+                           << escaped(info.remoteAddress) << "worker" << m_index
+                           << (connection.resume ? "resuming" : "");
+    // Frames that came with the request head count too.
+    session->raw()->settle();
+    onFramesScanned(session);
+    if (session->isClosing())
+        return;
+    m_store.openSession(info.user, std::nullopt, this,
+                        [this, id = info.id, resume = connection.resume](
+                            const SessionStart &start) { startSession(id, start, resume); });
+}
+
+// What the session's sockets report: frames before QtWebSockets reads them,
+// the end of each reading round (its pongs are queued then), and every write.
+void Worker::watch(Session *session)
+{
+    QWebSocket *socket = session->socket();
+    connect(socket, &QWebSocket::textMessageReceived, session,
+            [this, session](const QString &text) { onClientFrame(session, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, session, [this, session] {
+        sendTo(session, 0, Frames::error(u"binary_not_supported"_s, u"Send JSON text frames"_s));
+    });
+    connect(session->raw(), &ClientSocket::scanned, session,
+            [this, session] { onFramesScanned(session); });
+    connect(session->raw(), &QIODevice::readyRead, session,
+            [this, session] { afterRead(session); });
+    connect(socket, &QWebSocket::bytesWritten, session, [this, session] { pumpReplay(session); });
+}
+
+// Welcome, then what a resuming client missed, then whatever arrived live
+// meanwhile: in seq order, each notification once.
+void Worker::startSession(const QString &sessionId, const SessionStart &start,
+                          const std::optional<ResumePoint> &resume)
+{
+    Session *session = m_sessions.value(sessionId);
+    if (!session)
+        return;
+    const SessionInfo &info = session->info();
+    const Frames::StreamPosition &position = start.position;
+    m_cursors.noteStream(info.user, position.seq, position.readUpTo);
+    session->setSentUnread(Frames::unread(position.unread, position.readUpTo));
+    if (!sendNow(session, Frames::welcome(info.id, info.user, m_settings.heartbeatMs, position)))
+        return;
+    if (!resume)
+        return goLive(session, position.seq);
+    const bool sameEpoch = resume->epoch == position.epoch;
+    if (!sameEpoch || resume->since >= position.seq)
+        return finishResume(session, sameEpoch && resume->since == position.seq, position.seq);
+    session->setReplay(
+        std::make_unique<Replay>(resume->since, position.seq, m_settings.replayPageSize));
+    pumpReplay(session);
+}
+
+// Sends the replay while the socket's queue is below the low-water mark;
+// bytesWritten calls again as it drains.
+void Worker::pumpReplay(Session *session)
+{
+    Replay *replay = session->replay();
+    if (!replay || session->isClosing())
+        return;
+    const qint64 lowWater = std::min(ReplayLowWaterBytes, session->budget() / 4);
+    while (replay->hasFrame() && session->socket()->bytesToWrite() < lowWater) {
+        const StoredNotification notification = replay->takeFrame();
+        if (!sendNow(session, notification.toFrame(), notification.seq))
+            return;
+    }
+    if (replay->finished())
+        return finishResume(session, true, replay->target());
+    if (replay->wantsPage() && session->socket()->bytesToWrite() < lowWater)
+        fetchReplayPage(session);
+}
+
+void Worker::fetchReplayPage(Session *session)
+{
+    m_store.history(
+        session->info().user, session->replay()->nextPage(), this,
+        [this, id = session->info().id](const QList<StoredNotification> &page, const QString &) {
+            Session *session = m_sessions.value(id);
+            if (!session || !session->replay())
+                return;
+            if (!session->replay()->accept(page))
+                return finishResume(session, false, session->replay()->target());
+            pumpReplay(session);
+        });
+}
+
+void Worker::finishResume(Session *session, bool ok, qint64 seq)
+{
+    session->setReplay(nullptr);
+    if (sendNow(session, Frames::resumed(ok, seq, m_store.epoch())))
+        goLive(session, seq);
+}
+
+void Worker::goLive(Session *session, qint64 seq)
+{
+    if (!session->goLive(seq))
+        cutSlowConsumer(session);
+}
+
+// For frames the session must get now (welcome, replay, resumed).
+bool Worker::sendNow(Session *session, const QString &frame, qint64 seq)
+{
+    const bool fits = session->sendNow(frame, seq);
+    m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
+    m_stats.bytesSent.fetch_add(quint64(Frames::utf8Length(frame)), std::memory_order_relaxed);
+    if (!fits)
+        cutSlowConsumer(session);
+    return fits;
+}
+
+void Worker::sendTo(Session *session, qint64 seq, const QString &frame)
+{
+    if (session->isClosing())
+        return;
+    const bool fits = session->deliver(seq, frame);
+    m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
+    m_stats.bytesSent.fetch_add(quint64(Frames::utf8Length(frame)), std::memory_order_relaxed);
+    if (!fits)
+        cutSlowConsumer(session);
+}
+
+void Worker::deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame)
+{
+    for (const auto &[user, seq] : targets) {
+        const auto it = m_sessionsByUser.constFind(user);
+        if (it == m_sessionsByUser.cend())
+            continue;
+        m_cursors.noteSeq(user, seq);
+        const QString userFrame = Frames::withSeq(frame, seq);
+        // Copy: sendTo() may close a session and edit the list.
+        const QList<Session *> sessions = *it;
+        for (Session *session : sessions)
+            sendTo(session, seq, userFrame);
+    }
+}
+
+void Worker::deliver(const QStringList &users, const QString &frame)
+{
+    for (const QString &user : users) {
+        const QList<Session *> sessions = m_sessionsByUser.value(user);
+        for (Session *session : sessions)
+            sendTo(session, 0, frame);
+    }
+}
+
+void Worker::deliverUnread(const QString &user, const QString &frame)
+{
+    m_cursors.noteUnreadFrame(user, frame);
+    const QList<Session *> sessions = m_sessionsByUser.value(user);
+    for (Session *session : sessions)
+        m_unread->offer(session, frame);
+}
+
+void Worker::broadcast(const QString &frame)
+{
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions)
+        sendTo(session, 0, frame);
+}
+
+void Worker::disconnectSession(const QString &sessionId)
+{
+    if (Session *session = m_sessions.value(sessionId))
+        session->socket()->close(QWebSocketProtocol::CloseCode(4003), u"disconnected by server"_s);
+}
+
+void Worker::disconnectUser(const QString &user)
+{
+    const QList<Session *> sessions = m_sessionsByUser.value(user);
+    for (Session *session : sessions)
+        session->socket()->close(QWebSocketProtocol::CloseCode(4003), u"disconnected by server"_s);
+}
+
+void Worker::shutdown()
+{
+    m_shuttingDown = true;
+    m_heartbeat->stop();
+    if (m_sessions.isEmpty()) {
+        Q_EMIT drained();
+        return;
+    }
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions)
+        session->socket()->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+}
+
+// Runs before QtWebSockets handles the frames: every frame counts against
+// the rate, and an unmasked one fails the connection (RFC 6455 5.1).
+void Worker::onFramesScanned(Session *session)
+{
+    if (session->isClosing())
+        return;
+    const int frames = session->raw()->takeFrames();
+    m_stats.clientFrames.fetch_add(quint64(frames), std::memory_order_relaxed);
+    if (session->raw()->sawUnmaskedFrame())
+        return cut(session, QWebSocketProtocol::CloseCodeProtocolError, u"unmasked frame"_s,
+                   m_stats.protocolErrorCloses);
+    if (!session->admitClientFrames(frames))
+        cut(session, QWebSocketProtocol::CloseCodePolicyViolated, u"too many messages"_s,
+            m_stats.rateLimitCloses);
+}
+
+// After QtWebSockets has read a round: the pongs it answered are queued now.
+void Worker::afterRead(Session *session)
+{
+    if (session->isClosing())
+        return;
+    session->raw()->settle();
+    if (session->overBudget())
+        cutSlowConsumer(session);
+}
+
+void Worker::onClientFrame(Session *session, const QString &text)
+{
+    if (session->isClosing())
+        return;
+    const ClientFrame::Result frame = ClientFrame::parse(text);
+    if (const auto *error = std::get_if<ClientFrame::Error>(&frame)) {
+        sendTo(session, 0, Frames::error(error->code, error->message));
+        return;
+    }
+    handleClientFrame(session, std::get<ClientFrame>(frame));
+}
+
+void Worker::handleClientFrame(Session *session, const ClientFrame &frame)
+{
+    if (frame.type == ClientFrame::Type::Ping) {
+        sendTo(session, 0, Frames::pong());
+        return;
+    }
+    // A read that cannot move the cursor changes nothing and tells no one.
+    if (!m_cursors.wouldMove(session->info().user, frame.upTo))
+        return;
+    // The store answers every session of the user with an unread frame; a
+    // failure is told to the session that asked, if it is still open.
+    m_store.markRead(
+        session->info().user, frame.upTo, this,
+        [this, id = session->info().id](const UserState &, const QString &, const QString &error) {
+            if (error.isEmpty())
+                return;
+            qCWarning(lcWs).noquote() << "read of session" << id << "failed:" << error;
+            if (Session *asker = m_sessions.value(id))
+                sendTo(asker, 0,
+                       Frames::error(u"store_unavailable"_s, u"The read could not be stored"_s));
+        });
+}
+
+void Worker::sweepHeartbeats()
+{
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions) {
+        // No pong while the ping itself may sit behind unread frames: the
+        // client does not read, which is not a heartbeat's failure.
+        const bool pingQueued = session->awaitingPong() && session->socket()->bytesToWrite() > 0;
+        if (session->stalledSinceLastCheck() || pingQueued) {
+            cutSlowConsumer(session);
+        } else if (session->awaitingPong()) {
+            m_stats.heartbeatReaps.fetch_add(1, std::memory_order_relaxed);
+            qCInfo(lcHeartbeat).noquote() << "reaping session" << session->info().id << "user"
+                                          << escaped(session->info().user) << "(no pong)";
+            terminate(session, QWebSocketProtocol::CloseCodeGoingAway, u"heartbeat timeout"_s,
+                      Linger::None);
+        } else {
+            session->ping();
+        }
+    }
+}
+
+// Handshakes past their deadline, and closed sessions whose close frame is
+// not out after the grace period: their sockets are aborted.
+void Worker::maintain()
+{
+    QList<QPointer<ClientSocket>> lateHandshakes;
+    for (auto it = m_handshaking.begin(); it != m_handshaking.end();) {
+        if (!it->deadline.hasExpired()) {
+            ++it;
+            continue;
+        }
+        qCInfo(lcWs).noquote() << "handshake timed out for" << escaped(it.key());
+        lateHandshakes.append(it->socket);
+        it = m_handshaking.erase(it);
+    }
+    for (const QPointer<ClientSocket> &socket : std::as_const(lateHandshakes)) {
+        if (socket)
+            socket->abort();
+    }
+    QList<Session *> late;
+    for (auto it = m_lingering.cbegin(); it != m_lingering.cend(); ++it) {
+        if (it->hasExpired())
+            late.append(it.key());
+    }
+    for (Session *session : std::as_const(late)) {
+        session->raw()->resetConnection(); // reports the disconnect, which closes the session
+        closeSession(session); // in case it did not
+    }
+    if (m_handshaking.isEmpty() && m_lingering.isEmpty())
+        m_maintenance->stop();
+}
+
+void Worker::keepMaintaining()
+{
+    if (!m_maintenance->isActive())
+        m_maintenance->start();
+}
+
+// A session closed for what its client did, counted in \a counter.
+void Worker::cut(Session *session, int code, const QString &reason, std::atomic<quint64> &counter)
+{
+    if (session->isClosing())
+        return;
+    counter.fetch_add(1, std::memory_order_relaxed);
+    if (const auto pass = admitLogLine()) {
+        qCInfo(lcWs).noquote() << "closing session" << session->info().id << "user"
+                               << escaped(session->info().user) << "with" << code << reason << "("
+                               << session->queuedBytes() << "bytes queued)"
+                               << pass.suppressedNote();
+    }
+    terminate(session, code, reason, Linger::Grace);
+}
+
+void Worker::cutSlowConsumer(Session *session)
+{
+    cut(session, QWebSocketProtocol::CloseCodePolicyViolated, u"slow consumer"_s,
+        m_stats.slowConsumerCloses);
+}
+
+LogLimiter::Pass Worker::admitLogLine()
+{
+    const LogLimiter::Pass pass = m_cutLog.admit();
+    if (!pass)
+        m_stats.logLinesSuppressed.fetch_add(1, std::memory_order_relaxed);
+    return pass;
+}
+
+// Drops a session now: it leaves presence at once instead of after a close
+// handshake the peer may never answer. Its socket stays until the close
+// frame is out, or at most the grace period (Linger::None: not at all).
+void Worker::terminate(Session *session, int code, const QString &reason, Linger linger)
+{
+    if (session->isClosing())
+        return;
+    session->markClosing();
+    QWebSocket *socket = session->socket();
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    retire(session);
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        return;
+    if (linger == Linger::None) {
+        session->raw()->resetConnection();
+        return closeSession(session);
+    }
+    m_lingering.insert(session, QDeadlineTimer(m_settings.closeGraceMs));
+    keepMaintaining();
+}
+
+// Takes a session out of presence; false when it was not (or no longer) in.
+bool Worker::retire(Session *session)
+{
+    session->markClosing();
+    m_unread->forget(session);
+    const SessionInfo &info = session->info();
+    if (!m_sessions.remove(info.id))
+        return false;
+    auto byUser = m_sessionsByUser.find(info.user);
+    byUser->removeOne(session);
+    if (byUser->isEmpty()) {
+        m_sessionsByUser.erase(byUser);
+        m_cursors.forget(info.user);
+    }
+    m_directory.remove(info.id);
+    const int code = int(session->socket()->closeCode());
+    m_feed.sessionClosed(info, code, session->socket()->closeReason());
+    m_stats.sessionsClosed.fetch_add(1, std::memory_order_relaxed);
+    qCInfo(lcWs).noquote() << "disconnect session" << info.id << "user" << escaped(info.user)
+                           << "code" << code << "frames" << session->framesSent();
+    if (m_shuttingDown && m_sessions.isEmpty())
+        Q_EMIT drained();
+    return true;
+}
+
+void Worker::closeSession(Session *session)
+{
+    retire(session);
+    m_lingering.remove(session);
+    session->deleteLater();
+}
+
+QString Worker::peerKey(const QString &address, quint16 port)
+{
+    return address + u'|' + QString::number(port);
+}
+
+} // namespace Herald

@@ -1,0 +1,136 @@
+#pragma once
+
+#include "loglimiter.h"
+#include "ws/pendingconnection.h"
+#include "ws/readcursors.h"
+
+#include <QDeadlineTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+#include <atomic>
+#include <optional>
+
+class QTimer;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace Herald {
+
+class AdminFeed;
+class ClientSocket;
+class Session;
+class SessionDirectory;
+class SessionSlots;
+class ServerStats;
+class StoreService;
+class UnreadCoalescer;
+struct ClientFrame;
+struct SessionStart;
+
+// Owns the sessions of the users hashed to it, in its own thread: finishes
+// their WebSocket handshakes, delivers frames to them and cuts the ones that
+// stop answering pings, stop reading or misbehave (README, "WebSocket
+// limits"). Every public function must run in the worker's thread
+// (WorkerPool posts them there).
+class Worker : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings
+    {
+        int heartbeatMs = 30000;
+        int handshakeTimeoutMs = 10000;
+        qint64 maxIncomingMessageBytes = 64 * 1024;
+        qint64 maxSessionBufferBytes = 1024 * 1024; // past it: 1008 "slow consumer"
+        int clientFramesPerSecond = 20;
+        int unreadCoalesceMs = 250;
+        int maxSessionsPerUser = 32;
+        int closeGraceMs = 3000; // a closed session's socket is aborted after this
+        int replayPageSize = 16; // notifications fetched per replay page
+    };
+
+    Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,
+           StoreService &store, AdminFeed &feed, SessionSlots &slots);
+    ~Worker() override;
+
+    void start(); // creates the per-thread objects; call in the worker thread
+    // Takes over a connection that holds a session slot; gives the slot back
+    // when its socket is gone.
+    void adopt(const PendingConnection &connection);
+    // Stored notifications: each user's frame gets that user's seq.
+    void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
+    // Frames outside the stream (live-only pushes).
+    void deliver(const QStringList &users, const QString &frame);
+    // The user's new unread count: at most one frame per session per
+    // unread_coalesce_ms, none when it repeats what the session has.
+    void deliverUnread(const QString &user, const QString &frame);
+    void broadcast(const QString &frame);
+    void disconnectSession(const QString &sessionId);
+    void disconnectUser(const QString &user);
+    // Closes every session with 1001 and refuses new ones; drained() follows.
+    void shutdown();
+
+Q_SIGNALS:
+    void drained();
+
+private:
+    struct Handshake
+    {
+        PendingConnection connection;
+        QDeadlineTimer deadline;
+        QPointer<ClientSocket> socket;
+    };
+    enum class Linger { Grace, None };
+
+    void onHandshakeDone();
+    void openSession(QWebSocket *socket, const Handshake &handshake);
+    void watch(Session *session);
+    void startSession(const QString &sessionId, const SessionStart &start,
+                      const std::optional<ResumePoint> &resume);
+    void pumpReplay(Session *session);
+    void fetchReplayPage(Session *session);
+    void finishResume(Session *session, bool ok, qint64 seq);
+    void goLive(Session *session, qint64 seq);
+    bool sendNow(Session *session, const QString &frame, qint64 seq = 0);
+    void sendTo(Session *session, qint64 seq, const QString &frame);
+    void onFramesScanned(Session *session);
+    void afterRead(Session *session);
+    void onClientFrame(Session *session, const QString &text);
+    void handleClientFrame(Session *session, const ClientFrame &frame);
+    void sweepHeartbeats();
+    void maintain();
+    void keepMaintaining();
+    void cut(Session *session, int code, const QString &reason, std::atomic<quint64> &counter);
+    void cutSlowConsumer(Session *session);
+    void terminate(Session *session, int code, const QString &reason, Linger linger);
+    LogLimiter::Pass admitLogLine();
+    bool retire(Session *session);
+    void closeSession(Session *session);
+    static QString peerKey(const QString &address, quint16 port);
+
+    int m_index;
+    Settings m_settings;
+    SessionDirectory &m_directory;
+    ServerStats &m_stats;
+    StoreService &m_store;
+    AdminFeed &m_feed;
+    SessionSlots &m_slots;
+    QWebSocketServer *m_server = nullptr;
+    QTimer *m_heartbeat = nullptr;
+    QTimer *m_maintenance = nullptr; // handshake deadlines and lingering closes
+    UnreadCoalescer *m_unread = nullptr;
+    QHash<QString, Handshake> m_handshaking; // by peer address:port
+    QHash<QString, Session *> m_sessions;
+    QHash<QString, QList<Session *>> m_sessionsByUser;
+    QHash<Session *, QDeadlineTimer> m_lingering; // closed, waiting for the close frame to go out
+    ReadCursors m_cursors;
+    LogLimiter m_cutLog; // lines about sessions a client can make the server cut
+    bool m_shuttingDown = false;
+};
+
+} // namespace Herald

@@ -1,0 +1,131 @@
+#include "ws/workerpool.h"
+
+#include "eventloopinstaller.h"
+
+#include <QThread>
+
+#include <algorithm>
+
+namespace Herald {
+
+WorkerPool::WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
+                       ServerStats &stats, StoreService &store, AdminFeed &feed,
+                       SessionSlots &slots, ServerConfig::EventLoop eventLoop, QObject *parent)
+    : QObject(parent)
+{
+    for (int i = 0; i < count; ++i) {
+        auto *thread = new QThread(this);
+        thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
+        EventLoopInstaller::install(*thread, eventLoop);
+        auto *worker = new Worker(i, settings, directory, stats, store, feed, slots);
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        connect(worker, &Worker::drained, this, [this] {
+            if (--m_draining == 0)
+                Q_EMIT drained();
+        });
+        thread->start();
+        m_threads.push_back(thread);
+        m_workers.push_back(worker);
+        post(i, [worker] { worker->start(); });
+    }
+}
+
+WorkerPool::~WorkerPool()
+{
+    for (QThread *thread : m_threads)
+        thread->quit();
+    for (QThread *thread : m_threads)
+        thread->wait();
+}
+
+template<typename Function> void WorkerPool::post(int index, Function &&function)
+{
+    QMetaObject::invokeMethod(m_workers[size_t(index)], std::forward<Function>(function),
+                              Qt::QueuedConnection);
+}
+
+int WorkerPool::indexFor(const QString &user) const
+{
+    return int(qHash(user, size_t(0)) % m_workers.size());
+}
+
+void WorkerPool::adopt(const PendingConnection &connection)
+{
+    Worker *worker = m_workers[size_t(indexFor(connection.user))];
+    post(indexFor(connection.user), [worker, connection] { worker->adopt(connection); });
+}
+
+void WorkerPool::deliver(const QStringList &users, const QString &frame)
+{
+    std::vector<QStringList> shares(m_workers.size());
+    for (const QString &user : users)
+        shares[size_t(indexFor(user))].append(user);
+    for (size_t i = 0; i < shares.size(); ++i) {
+        if (shares[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i];
+        post(int(i),
+             [worker, share = std::move(shares[i]), frame] { worker->deliver(share, frame); });
+    }
+}
+
+void WorkerPool::deliverStored(const QList<std::pair<QString, qint64>> &targets,
+                               const QString &frame)
+{
+    std::vector<QList<std::pair<QString, qint64>>> shares(m_workers.size());
+    for (const auto &target : targets)
+        shares[size_t(indexFor(target.first))].append(target);
+    for (size_t i = 0; i < shares.size(); ++i) {
+        if (shares[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, share = std::move(shares[i]), frame] {
+            worker->deliverStored(share, frame);
+        });
+    }
+}
+
+void WorkerPool::sendToUser(const QString &user, const QString &frame)
+{
+    Worker *worker = m_workers[size_t(indexFor(user))];
+    post(indexFor(user), [worker, user, frame] { worker->deliverUnread(user, frame); });
+}
+
+void WorkerPool::broadcast(const QString &frame)
+{
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, frame] { worker->broadcast(frame); });
+    }
+}
+
+void WorkerPool::disconnectSession(const QString &user, const QString &sessionId)
+{
+    Worker *worker = m_workers[size_t(indexFor(user))];
+    post(indexFor(user), [worker, sessionId] { worker->disconnectSession(sessionId); });
+}
+
+void WorkerPool::disconnectUser(const QString &user)
+{
+    Worker *worker = m_workers[size_t(indexFor(user))];
+    post(indexFor(user), [worker, user] { worker->disconnectUser(user); });
+}
+
+void WorkerPool::shutdown()
+{
+    m_draining = size();
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers[i];
+        post(int(i), [worker] { worker->shutdown(); });
+    }
+}
+
+bool WorkerPool::allRunning() const
+{
+    return !m_threads.empty()
+        && std::all_of(m_threads.cbegin(), m_threads.cend(),
+                       [](const QThread *thread) { return thread->isRunning(); });
+}
+
+} // namespace Herald

@@ -1,0 +1,62 @@
+#pragma once
+
+// ws/: the public WebSocket listener: acceptor, handshake gate, workers, sessions
+// and the session directory. May include store/, config/, admin/ (the feed) and the
+// root; never api/ (tests/structure/includes.cmake checks it).
+
+#include "config/serverconfig.h"
+#include "ws/worker.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace Herald {
+
+// N worker threads, each with one Worker. A user always maps to the same
+// worker, so all of one user's sessions live in one thread and a push to a
+// user is one queued call. Calls return at once; the work runs in the workers.
+class WorkerPool : public QObject
+{
+    Q_OBJECT
+
+public:
+    WorkerPool(int count, const Worker::Settings &settings, SessionDirectory &directory,
+               ServerStats &stats, StoreService &store, AdminFeed &feed, SessionSlots &slots,
+               ServerConfig::EventLoop eventLoop, QObject *parent = nullptr);
+    ~WorkerPool() override; // stops and joins the threads
+
+    int size() const { return int(m_workers.size()); }
+    bool allRunning() const; // every worker thread is up (for /healthz)
+    int indexFor(const QString &user) const;
+
+    void adopt(const PendingConnection &connection);
+    // Stored notifications, each target with its own seq; posted in call order,
+    // so every user's frames reach its worker in seq order.
+    void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
+    void deliver(const QStringList &users, const QString &frame);
+    // The user's unread frame ({"type":"unread",...}); the worker coalesces
+    // them (Worker::deliverUnread).
+    void sendToUser(const QString &user, const QString &frame);
+    void broadcast(const QString &frame);
+    void disconnectSession(const QString &user, const QString &sessionId);
+    void disconnectUser(const QString &user);
+    // Every worker closes its sessions with 1001; drained() once all are gone.
+    void shutdown();
+
+Q_SIGNALS:
+    void drained();
+
+private:
+    template<typename Function> void post(int index, Function &&function);
+
+    std::vector<QThread *> m_threads;
+    std::vector<Worker *> m_workers;
+    int m_draining = 0;
+};
+
+} // namespace Herald

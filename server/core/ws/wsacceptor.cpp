@@ -1,0 +1,264 @@
+#include "ws/wsacceptor.h"
+
+#include "ws/handshakegate.h"
+#include "httpanswer.h"
+#include "logging.h"
+#include "logtext.h"
+#include "ws/pendingconnection.h"
+#include "serverstats.h"
+#include "ws/sessionslots.h"
+#include "ws/workerpool.h"
+
+#include <QSocketNotifier>
+#include <QTcpSocket>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Herald {
+
+namespace {
+
+constexpr qsizetype MaxHeadBytes = 16 * 1024;
+
+QByteArray httpResponse(const GateDecision &decision)
+{
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(decision.status) + ' '
+        + HttpAnswer::reasonPhrase(decision.status) + "\r\nContent-Type: " + decision.contentType
+        + "\r\nContent-Length: " + QByteArray::number(decision.body.size())
+        + "\r\nCache-Control: " + decision.cacheControl + "\r\nConnection: close\r\n";
+    if (decision.crossOrigin)
+        response += "Access-Control-Allow-Origin: *\r\n";
+    if (decision.status == 426)
+        response += "Upgrade: websocket\r\n";
+    return response + "\r\n" + decision.body;
+}
+
+} // namespace
+
+WsAcceptor::WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, SessionSlots &slots,
+                       ServerStats &stats, Limits limits, QObject *parent)
+    : QObject(parent),
+      m_gate(gate),
+      m_pool(pool),
+      m_slots(slots),
+      m_stats(stats),
+      m_limits(limits),
+      m_accepting([this](int descriptor, const QHostAddress &peer,
+                         quint16 port) { admit(descriptor, peer, port); },
+                  [this](int error) { acceptPaused(error); }, this)
+{
+    // Qt's default backlog of 50 overflows when thousands of browsers reconnect
+    // at once (after a deploy); the kernel caps this at net.core.somaxconn.
+    m_listener.setListenBacklogSize(4096);
+    m_sweep.setInterval(std::clamp(limits.handshakeTimeoutMs / 4, 50, 1000));
+    connect(&m_sweep, &QTimer::timeout, this, &WsAcceptor::sweep);
+    m_scratch.resize(MaxHeadBytes);
+}
+
+WsAcceptor::~WsAcceptor()
+{
+    stop();
+}
+
+// QTcpServer binds and listens. Its own accept loop is paused for good:
+// Qt 6.4 treats EMFILE as a temporary error and retries at once, forever.
+bool WsAcceptor::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_listener.listen(address, port))
+        return false;
+    m_listener.pauseAccepting();
+    m_accepting.start(m_listener.socketDescriptor());
+    return true;
+}
+
+void WsAcceptor::stop()
+{
+    m_accepting.stop();
+    m_listener.close();
+    const QList<qintptr> descriptors = m_pending.keys();
+    for (qintptr descriptor : descriptors)
+        drop(descriptor);
+}
+
+// The connection stays in the kernel's backlog until a descriptor is free.
+void WsAcceptor::acceptPaused(int error)
+{
+    m_stats.acceptPauses.fetch_add(1, std::memory_order_relaxed);
+    if (const auto pass = admitLogLine()) {
+        qCWarning(lcWs).noquote() << "cannot accept:" << qt_error_string(error) << "- pausing for"
+                                  << AcceptLoop::PauseMs << "ms with" << m_pending.size()
+                                  << "requests being read" << pass.suppressedNote();
+    }
+}
+
+void WsAcceptor::admit(int descriptor, const QHostAddress &address, quint16 port)
+{
+    if (m_pending.size() >= m_limits.maxHandshakes)
+        return refuseAtOnce(descriptor, address, "too many connections sending their request");
+    int &fromAddress = m_pendingPerAddress[address];
+    if (fromAddress >= m_limits.maxHandshakesPerAddress)
+        return refuseAtOnce(descriptor, address, "too many requests being read from this address");
+    ++fromAddress;
+    auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this,
+            [this, descriptor] { onReadable(descriptor); });
+    m_pending.insert(descriptor, {notifier, {}, address, port, ++m_serial});
+    m_deadlines.push_back({QDeadlineTimer(m_limits.handshakeTimeoutMs), descriptor, m_serial});
+    if (!m_sweep.isActive())
+        m_sweep.start();
+}
+
+void WsAcceptor::refuseAtOnce(int descriptor, const QHostAddress &address, const char *why)
+{
+    ::close(descriptor);
+    if (m_pendingPerAddress.value(address) == 0)
+        m_pendingPerAddress.remove(address);
+    m_stats.handshakeLimitCloses.fetch_add(1, std::memory_order_relaxed);
+    if (const auto pass = admitLogLine()) {
+        qCInfo(lcWs).noquote() << "closed connection from" << address.toString()
+                               << "at once:" << why << pass.suppressedNote();
+    }
+}
+
+// Reads what arrived; only new bytes are looked at, once.
+void WsAcceptor::onReadable(qintptr descriptor)
+{
+    const auto it = m_pending.find(descriptor);
+    if (it == m_pending.end())
+        return;
+    QByteArray &received = it->received;
+    const qsizetype before = received.size();
+    const ssize_t n = ::recv(int(descriptor), m_scratch.data(), size_t(MaxHeadBytes - before), 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        return drop(descriptor);
+    if (n < 0)
+        return;
+    received.append(m_scratch.constData(), n); // a connection that trickles keeps what it sent
+    const qsizetype end = received.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
+    if (end >= 0)
+        return decide(descriptor, end + 4);
+    if (received.size() >= MaxHeadBytes) {
+        answer(
+            descriptor,
+            HandshakeGate::error(431, u"header_too_large"_s, u"The request head exceeds 16 KiB"_s));
+    }
+}
+
+void WsAcceptor::decide(qintptr descriptor, qsizetype headLength)
+{
+    const std::optional<HandshakeRequest> request
+        = HandshakeRequest::parse(m_pending.value(descriptor).received.left(headLength));
+    if (!request) {
+        return answer(descriptor,
+                      HandshakeGate::error(400, u"bad_request"_s, u"Malformed HTTP request"_s));
+    }
+    const GateDecision decision = m_gate.decide(*request);
+    if (decision.upgrade)
+        handOff(descriptor, decision, *request, headLength);
+    else
+        answer(descriptor, decision, &*request);
+}
+
+void WsAcceptor::answer(qintptr descriptor, const GateDecision &decision,
+                        const HandshakeRequest *request)
+{
+    const Pending pending = release(descriptor);
+    if (decision.status >= 400) {
+        m_stats.rejectedHandshakes.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine()) {
+            qCInfo(lcWs).noquote() << "refused" << decision.status << decision.code
+                                   << (request ? LogText::escaped(request->method) : QString())
+                                   << (request ? LogText::escaped(request->path) : QString())
+                                   << "from" << pending.address.toString() << pass.suppressedNote();
+        }
+    }
+    // A socket writes the answer, however large, without blocking this thread,
+    // and closes once it is sent; the sweep aborts it if the client stalls.
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        delete socket;
+        return;
+    }
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    m_answering.emplace_back(QDeadlineTimer(m_limits.handshakeTimeoutMs), socket);
+    if (!m_sweep.isActive())
+        m_sweep.start();
+    socket->write(httpResponse(decision));
+    socket->disconnectFromHost();
+}
+
+void WsAcceptor::handOff(qintptr descriptor, const GateDecision &decision,
+                         const HandshakeRequest &request, qsizetype headLength)
+{
+    if (!m_slots.tryAcquire()) {
+        m_stats.serverFullRefusals.fetch_add(1, std::memory_order_relaxed);
+        return answer(
+            descriptor,
+            HandshakeGate::error(503, u"server_full"_s,
+                                 u"The server holds all the sessions it may; retry later"_s),
+            &request);
+    }
+    Pending pending = release(descriptor);
+    m_pool.adopt({descriptor, decision.user, pending.address.toString(), pending.port,
+                  QString::fromUtf8(request.header("user-agent")), decision.resume,
+                  std::move(pending.received), headLength});
+}
+
+void WsAcceptor::drop(qintptr descriptor)
+{
+    release(descriptor);
+    ::close(int(descriptor));
+}
+
+WsAcceptor::Pending WsAcceptor::release(qintptr descriptor)
+{
+    Pending pending = m_pending.take(descriptor);
+    if (pending.notifier) {
+        pending.notifier->setEnabled(false);
+        pending.notifier->deleteLater();
+        auto count = m_pendingPerAddress.find(pending.address);
+        if (count != m_pendingPerAddress.end() && --*count <= 0)
+            m_pendingPerAddress.erase(count);
+    }
+    return pending;
+}
+
+// Deadlines come in arrival order; only expired ones at the front are looked at.
+void WsAcceptor::sweep()
+{
+    while (!m_deadlines.empty() && m_deadlines.front().deadline.hasExpired()) {
+        const Deadline expired = m_deadlines.front();
+        m_deadlines.pop_front();
+        const auto it = m_pending.constFind(expired.descriptor);
+        if (it == m_pending.cend() || it->serial != expired.serial)
+            continue; // answered or handed off meanwhile
+        if (const auto pass = admitLogLine()) {
+            qCInfo(lcWs).noquote() << "closing connection that sent no complete request in time"
+                                   << pass.suppressedNote();
+        }
+        drop(expired.descriptor);
+    }
+    while (!m_answering.empty() && m_answering.front().first.hasExpired()) {
+        if (QTcpSocket *socket = m_answering.front().second)
+            socket->abort();
+        m_answering.pop_front();
+    }
+    if (m_deadlines.empty() && m_answering.empty())
+        m_sweep.stop();
+}
+
+// At most LogLimiter's rate of lines about refused connections; the others
+// are counted, and the next line that passes says how many.
+LogLimiter::Pass WsAcceptor::admitLogLine()
+{
+    const LogLimiter::Pass pass = m_refusalLog.admit();
+    if (!pass)
+        m_stats.logLinesSuppressed.fetch_add(1, std::memory_order_relaxed);
+    return pass;
+}
+
+} // namespace Herald
