@@ -8,7 +8,7 @@ namespace Herald {
 
 QJsonObject ApiError::toJson() const
 {
-    return QJsonObject {{u"error"_s, QJsonObject {{u"code"_s, code}, {u"message"_s, message}}}};
+    return QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, code}, {u"message"_s, message}}}};
 }
 
 QByteArray ApiError::toBody() const

@@ -12,10 +12,10 @@ namespace Herald {
 
 QString Notification::toFrame() const
 {
-    QJsonObject frame {{u"type"_s, u"notification"_s},
-                       {u"id"_s, id},
-                       {u"data"_s, data},
-                       {u"ts"_s, timestamp.toUTC().toString(Qt::ISODateWithMs)}};
+    QJsonObject frame{{u"type"_s, u"notification"_s},
+                      {u"id"_s, id},
+                      {u"data"_s, data},
+                      {u"ts"_s, timestamp.toUTC().toString(Qt::ISODateWithMs)}};
     if (!event.isEmpty())
         frame.insert(u"event"_s, event);
     return QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
@@ -25,7 +25,7 @@ QString Notification::newId()
 {
     // Milliseconds first so ids sort by creation; a process-wide counter and a
     // random part keep ids unique across threads and restarts.
-    static std::atomic<quint32> counter {QRandomGenerator::global()->generate()};
+    static std::atomic<quint32> counter{QRandomGenerator::global()->generate()};
     const auto ms = quint64(QDateTime::currentMSecsSinceEpoch());
     const quint32 random = QRandomGenerator::global()->generate();
     return u"n_%1%2%3"_s.arg(ms, 12, 16, QChar(u'0'))

@@ -90,8 +90,8 @@ std::optional<ApiError> parseOptions(const QJsonObject &body, PushRequest *reque
     if (!key.isUndefined()) {
         if (!key.isString() || !keyPattern.match(key.toString()).hasMatch()) {
             return ApiError::invalidField(
-                    u"idempotency_key"_s,
-                    u"must be a string of 1-255 printable ASCII characters without spaces"_s);
+                u"idempotency_key"_s,
+                u"must be a string of 1-255 printable ASCII characters without spaces"_s);
         }
         request->idempotencyKey = key.toString();
     }
@@ -102,8 +102,8 @@ std::optional<ApiError> rejectUnknownFields(const QJsonObject &body, PushRequest
 {
     for (const QString &key : body.keys()) {
         const bool known = key == u"event"_s || key == u"data"_s || key == u"store"_s
-                || key == u"idempotency_key"_s
-                || (key == u"users"_s && kind == PushRequest::Kind::Notify);
+            || key == u"idempotency_key"_s
+            || (key == u"users"_s && kind == PushRequest::Kind::Notify);
         if (!known)
             return ApiError::invalidField(key, u"is not a known field"_s);
     }

@@ -35,8 +35,8 @@ struct PushRequest
         not a string of 1-128 characters from [A-Za-z0-9_.:-]; an unknown field is
         present (typos fail loudly instead of being ignored); "store" is not a
         boolean; "idempotency_key" is not a string of 1-255 printable ASCII
-        characters. Broadcasts take no "users". Numeric user ids become their decimal strings; duplicates are
-        dropped.
+        characters. Broadcasts take no "users". Numeric user ids become their decimal strings;
+       duplicates are dropped.
     */
     static Result parse(const QByteArray &body, Kind kind, int maxUsers = 10000);
     /*!

@@ -32,9 +32,9 @@ TokenSigner::TokenSigner(QByteArray secret) : m_secret(std::move(secret))
 QByteArray TokenSigner::sign(const QString &user, const QDateTime &expires,
                              const QDateTime &issuedAt) const
 {
-    const QJsonObject header {{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}};
+    const QJsonObject header{{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}};
     // NumericDate is whole seconds here: what every JWT library emits.
-    const QJsonObject payload {
+    const QJsonObject payload{
         {u"sub"_s, user},
         {u"exp"_s, expires.toSecsSinceEpoch()},
         {u"iat"_s, issuedAt.toSecsSinceEpoch()},

@@ -9,10 +9,10 @@
 
 #include "fuzzcheck.h"
 
-#include "ws/handshakegate.h"
-#include "ws/handshakerequest.h"
 #include "tokensigner.h"
 #include "tokenverifier.h"
+#include "ws/handshakegate.h"
+#include "ws/handshakerequest.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

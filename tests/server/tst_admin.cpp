@@ -127,15 +127,15 @@ void TestAdmin::refusedBeforeUpgrade_data()
     QTest::newRow("wrong token") << "GET /admin?token=nope HTTP/1.1\r\nHost: x\r\n" + upgrade
             + "\r\n" << 401 << u"unauthorized"_s;
     QTest::newRow("push API key is not the admin token")
-            << "GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                    + ServerFixture::defaultConfig().apiKey + "\r\n" + upgrade + "\r\n"
-            << 401 << u"unauthorized"_s;
+        << "GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + ServerFixture::defaultConfig().apiKey + "\r\n" + upgrade + "\r\n"
+        << 401 << u"unauthorized"_s;
     QTest::newRow("plain GET") << "GET /admin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                    + AdminToken + "\r\n\r\n"
-                               << 426 << u"upgrade_required"_s;
+            + AdminToken
+            + "\r\n\r\n" << 426 << u"upgrade_required"_s;
     QTest::newRow("token in the query")
-            << "GET /admin?token=" + AdminToken + " HTTP/1.1\r\nHost: x\r\n" + upgrade + "\r\n"
-            << 401 << u"unauthorized"_s;
+        << "GET /admin?token=" + AdminToken + " HTTP/1.1\r\nHost: x\r\n" + upgrade + "\r\n"
+        << 401 << u"unauthorized"_s;
 }
 
 void TestAdmin::refusedBeforeUpgrade()

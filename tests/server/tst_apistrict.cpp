@@ -141,8 +141,8 @@ void TestApiStrict::malformedHeadsAreRefused_data()
     QTest::newRow("bare LF") << QByteArray("GET /healthz HTTP/1.1\nHost: x\n\n") << 400
                              << u"bad_request"_s;
     QTest::newRow("NUL in a header")
-            << "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a" + QByteArray(1, '\0') + "b\r\n\r\n"
-            << 400 << u"bad_request"_s;
+        << "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a" + QByteArray(1, '\0') + "b\r\n\r\n"
+        << 400 << u"bad_request"_s;
     QTest::newRow("HTTP/1.1 without Host")
         << QByteArray("GET /healthz HTTP/1.1\r\n\r\n") << 400 << u"bad_request"_s;
     QTest::newRow("two Hosts") << QByteArray("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")

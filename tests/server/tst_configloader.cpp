@@ -308,7 +308,7 @@ void TestConfigLoader::eachSource_data()
     addSourceRows(u"event-loop"_s, u"HERALD_EVENT_LOOP"_s, u"event_loop"_s, u"qt"_s, u"eventLoop"_s,
                   u"qt"_s);
     QTest::newRow("event loop in any case")
-        << QStringList {u"--event-loop=EPoll"_s} << withSecrets({u"HERALD_EVENT_LOOP=qt"_s})
+        << QStringList{u"--event-loop=EPoll"_s} << withSecrets({u"HERALD_EVENT_LOOP=qt"_s})
         << QStringList() << u"eventLoop"_s << u"epoll"_s;
 
     const QStringList none;

@@ -63,8 +63,9 @@ private:
 void TestCrash::connectClients(const ServerProcess &server)
 {
     for (int i = 0; i < Users; ++i) {
-        const QByteArray token = TokenSigner(ServerProcess::Secret)
-                                         .sign(userName(i), QDateTime::currentDateTimeUtc().addSecs(600));
+        const QByteArray token
+            = TokenSigner(ServerProcess::Secret)
+                  .sign(userName(i), QDateTime::currentDateTimeUtc().addSecs(600));
         QUrl url(u"ws://127.0.0.1:%1/ws"_s.arg(server.wsPort()));
         QUrlQuery query{{u"token"_s, QString::fromLatin1(token)}};
         if (!m_history[size_t(i)].empty()) {
@@ -103,12 +104,15 @@ void TestCrash::sendPending(const ServerProcess &server, int stopAfterAcknowledg
             ++running;
             connect(reply, &QNetworkReply::finished, this, [&, reply, index] {
                 --running;
-                const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                const int status
+                    = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                 if (status == 202) {
                     const QJsonObject seqs = QJsonDocument::fromJson(reply->readAll())
-                                                     .object().value(u"seq"_s).toObject();
-                    m_pushes[size_t(index)].acknowledgedSeq =
-                            qint64(seqs.value(m_pushes[size_t(index)].user).toDouble());
+                                                 .object()
+                                                 .value(u"seq"_s)
+                                                 .toObject();
+                    m_pushes[size_t(index)].acknowledgedSeq
+                        = qint64(seqs.value(m_pushes[size_t(index)].user).toDouble());
                     ++acknowledged;
                 }
                 reply->deleteLater();
@@ -152,8 +156,9 @@ void TestCrash::killNineLosesNothing()
     connectClients(*server);
     sendPending(*server, KillAfterAcknowledged);
     server->kill(); // the pushes still in flight die with it
-    const auto acknowledged = std::count_if(m_pushes.cbegin(), m_pushes.cend(),
-                                            [](const Push &push) { return push.acknowledgedSeq > 0; });
+    const auto acknowledged
+        = std::count_if(m_pushes.cbegin(), m_pushes.cend(),
+                        [](const Push &push) { return push.acknowledgedSeq > 0; });
     qInfo() << "killed with" << acknowledged << "of" << Pushes << "pushes acknowledged";
     QVERIFY(acknowledged >= KillAfterAcknowledged && acknowledged < Pushes);
     for (const auto &connections : m_history)
@@ -173,7 +178,7 @@ void TestCrash::killNineLosesNothing()
     for (int user = 0; user < Users; ++user) {
         const qsizetype pushesForUser = Pushes / Users;
         QTRY_COMPARE(m_history[size_t(user)].back()->seqs().size()
-                             + m_history[size_t(user)].front()->seqs().size(),
+                         + m_history[size_t(user)].front()->seqs().size(),
                      pushesForUser);
         verifyUser(user);
         if (QTest::currentTestFailed())

@@ -77,9 +77,9 @@ void TestDelivery::everySessionOfAUserGetsTheNotification()
     QCOMPARE(alice[0]->framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"alice"_s);
 
     const auto reply = m_fixture->api().post(u"/api/v1/notify"_s,
-                                             {{u"users"_s, QJsonArray {u"alice"_s}},
+                                             {{u"users"_s, QJsonArray{u"alice"_s}},
                                               {u"event"_s, u"message.created"_s},
-                                              {u"data"_s, QJsonObject {{u"unread"_s, 4}}}});
+                                              {u"data"_s, QJsonObject{{u"unread"_s, 4}}}});
     QCOMPARE(reply.status, 202);
     QCOMPARE(reply.json().value(u"users_online"_s).toInt(), 1);
     QCOMPARE(reply.json().value(u"sessions"_s).toInt(), 3);
@@ -143,7 +143,7 @@ void TestDelivery::broadcastReachesEverySession()
         clients.append(connectAs(u"u%1"_s.arg(i % 4)));
     QVERIFY(!clients.contains(nullptr));
     const auto reply = m_fixture->api().post(
-        u"/api/v1/broadcast"_s, {{u"event"_s, u"deploy"_s}, {u"data"_s, QJsonArray {1, 2}}});
+        u"/api/v1/broadcast"_s, {{u"event"_s, u"deploy"_s}, {u"data"_s, QJsonArray{1, 2}}});
     QCOMPARE(reply.status, 202);
     QCOMPARE(reply.json().value(u"sessions"_s).toInt(), 6);
     for (WsClient *client : clients) {
@@ -228,7 +228,7 @@ void TestDelivery::statsCountWhatHappened()
 {
     WsClient *client = connectAs(u"s"_s);
     QVERIFY(client);
-    QCOMPARE(m_fixture->api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"s"_s}}}).status,
+    QCOMPARE(m_fixture->api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"s"_s}}}).status,
              202);
     QTRY_COMPARE(notifications(client).size(), 1);
     const auto stats = m_fixture->api().get(u"/api/v1/stats"_s);

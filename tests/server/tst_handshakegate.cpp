@@ -1,7 +1,7 @@
-#include "ws/handshakegate.h"
-#include "ws/handshakerequest.h"
 #include "tokensigner.h"
 #include "tokenverifier.h"
+#include "ws/handshakegate.h"
+#include "ws/handshakerequest.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -35,7 +35,6 @@ private Q_SLOTS:
     void devModePrintsAWorkingExample();
     void eventLoopInEveryThread_data();
     void eventLoopInEveryThread();
-
 };
 
 namespace {
@@ -228,10 +227,10 @@ void TestProcess::eventLoopInEveryThread_data()
     const int epoll = 1 + 2 + 1; // the main thread, two workers, the store thread
     QTest::newRow("default") << QStringList() << QString() << u"epoll"_s << epoll;
     QTest::newRow("--event-loop qt")
-        << QStringList {u"--event-loop"_s, u"qt"_s} << QString() << u"qt"_s << 0;
+        << QStringList{u"--event-loop"_s, u"qt"_s} << QString() << u"qt"_s << 0;
     QTest::newRow("HERALD_EVENT_LOOP=qt") << QStringList() << u"qt"_s << u"qt"_s << 0;
     QTest::newRow("flag beats environment")
-        << QStringList {u"--event-loop"_s, u"epoll"_s} << u"qt"_s << u"epoll"_s << epoll;
+        << QStringList{u"--event-loop"_s, u"epoll"_s} << u"qt"_s << u"epoll"_s << epoll;
 }
 
 // The switch reaches every thread, and a push goes through either way.
@@ -248,17 +247,17 @@ void TestProcess::eventLoopInEveryThread()
     QTemporaryDir data;
     ServerProcess server;
     QVERIFY(server.start(
-        arguments + QStringList {u"--workers"_s, u"2"_s, u"--data-dir"_s, data.path()}, env));
+        arguments + QStringList{u"--workers"_s, u"2"_s, u"--data-dir"_s, data.path()}, env));
     QVERIFY2(server.log().contains("event loop " + named.toLatin1()), server.log().constData());
     QCOMPARE(epollInstances(server.process().processId()), instances);
 
-    const QByteArray token =
-            Herald::TokenSigner(Secret).sign(u"7"_s, QDateTime::currentDateTimeUtc().addSecs(60));
+    const QByteArray token
+        = Herald::TokenSigner(Secret).sign(u"7"_s, QDateTime::currentDateTimeUtc().addSecs(60));
     WsClient client;
-    QVERIFY(client.connectAndWelcome(QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort())
-                                                  .arg(QString::fromLatin1(token)))));
+    QVERIFY(client.connectAndWelcome(QUrl(
+        u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort()).arg(QString::fromLatin1(token)))));
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
-    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray {u"7"_s}}}).status, 202);
+    QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"7"_s}}}).status, 202);
     QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
     QVERIFY(server.terminate());
 }

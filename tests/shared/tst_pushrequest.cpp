@@ -122,7 +122,7 @@ void TestPushRequest::userLimitIsInclusive()
     QJsonArray users;
     for (int i = 0; i < 10; ++i)
         users.append(QString::number(i));
-    const QByteArray body = QJsonDocument(QJsonObject {{u"users"_s, users}}).toJson();
+    const QByteArray body = QJsonDocument(QJsonObject{{u"users"_s, users}}).toJson();
     QVERIFY(std::holds_alternative<PushRequest>(
         PushRequest::parse(body, PushRequest::Kind::Notify, 10)));
     const auto tooMany = PushRequest::parse(body, PushRequest::Kind::Notify, 9);

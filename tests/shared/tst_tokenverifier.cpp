@@ -380,9 +380,8 @@ void TestTokenVerifier::rotationWithSeveralSecrets_data()
     const QByteArray oldSecret = "old-secret-0123456789abcdef0123456789";
     const QByteArray newSecret = "new-secret-0123456789abcdef0123456789";
     const QByteArray stranger = "not-ours-0123456789abcdef0123456789ab";
-    const auto withKid = [](const QByteArray &kid) {
-        return R"({"alg":"HS256","typ":"JWT","kid":)" + kid + "}";
-    };
+    const auto withKid
+        = [](const QByteArray &kid) { return R"({"alg":"HS256","typ":"JWT","kid":)" + kid + "}"; };
     QTest::newRow("no kid, primary secret") << signRaw(hs256(), goodPayload(), oldSecret) << -1;
     QTest::newRow("no kid, listed secret") << signRaw(hs256(), goodPayload(), newSecret) << -1;
     QTest::newRow("no kid, unknown secret")

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "apiclient.h"
-#include "heraldserver.h"
 #include "config/serverconfig.h"
+#include "heraldserver.h"
 
 #include <QTemporaryDir>
 #include <QUrl>

@@ -52,7 +52,8 @@ QList<QJsonObject> WsClient::framesOfType(const QString &type) const
 
 void WsClient::send(const QJsonObject &frame)
 {
-    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    m_socket.sendTextMessage(
+        QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
 }
 
 QList<qint64> WsClient::seqs() const

@@ -2,8 +2,8 @@
 
 #include "push/pushservice.h"
 #include "pushrequest.h"
-#include "ws/sessiondirectory.h"
 #include "store/storeservice.h"
+#include "ws/sessiondirectory.h"
 #include "ws/workerpool.h"
 
 #include <QJsonArray>

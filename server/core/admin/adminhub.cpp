@@ -10,10 +10,10 @@
 #include "admin/adminstats.h"
 #include "admincommands.h"
 #include "adminfeed.h"
+#include "config/serverconfig.h"
 #include "frames.h"
 #include "logging.h"
 #include "processinfo.h"
-#include "config/serverconfig.h"
 #include "serverstats.h"
 #include "ws/sessiondirectory.h"
 

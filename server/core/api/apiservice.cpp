@@ -1,9 +1,9 @@
 #include "api/apiservice.h"
 
+#include "api/metricsexporter.h"
 #include "jsontext.h"
 #include "logging.h"
 #include "logtext.h"
-#include "api/metricsexporter.h"
 #include "push/pushservice.h"
 #include "pushrequest.h"
 #include "serverstats.h"

@@ -29,7 +29,8 @@ QJsonObject stateJson(const QString &user, const UserState &state, const QString
 
 std::optional<qint64> upToField(const QByteArray &body)
 {
-    const QJsonValue value = JsonText::parse(body).value_or(QJsonValue()).toObject().value(u"up_to"_s);
+    const QJsonValue value
+        = JsonText::parse(body).value_or(QJsonValue()).toObject().value(u"up_to"_s);
     const double number = value.toDouble(-1);
     if (!value.isDouble() || number < 0 || number != std::floor(number) || number > 9.0e15)
         return std::nullopt;
@@ -38,7 +39,8 @@ std::optional<qint64> upToField(const QByteArray &body)
 
 } // namespace
 
-InboxApi::InboxApi(const ApiGuard &guard, StoreService &store) : m_guard(guard), m_store(store) { }
+InboxApi::InboxApi(const ApiGuard &guard, StoreService &store) : m_guard(guard), m_store(store)
+{ }
 
 void InboxApi::markRead(const QString &userSegment, const QHttpServerRequest &request,
                         const Reply &reply)
@@ -50,20 +52,19 @@ void InboxApi::markRead(const QString &userSegment, const QHttpServerRequest &re
     const std::optional<qint64> upTo = upToField(request.body());
     if (!upTo) {
         return reply->send(ApiGuard::errorResponse(
-                ApiError::invalidField(u"up_to"_s, u"must be a whole number >= 0"_s)));
+            ApiError::invalidField(u"up_to"_s, u"must be a whole number >= 0"_s)));
     }
     const QString user = ApiGuard::decoded(userSegment);
-    m_store.markRead(user, *upTo, &m_callbacks,
-                     [reply, user](const UserState &state, const QString &epoch,
-                                   const QString &error) {
-                         if (!error.isEmpty()) {
-                             return reply->send(ApiGuard::errorResponse(
-                                     {503, u"store_unavailable"_s, error}));
-                         }
-                         qCInfo(lcApi).noquote() << "read user" << LogText::escaped(user) << "up to"
-                                                 << state.readCursor << "unread" << state.unread;
-                         reply->send(QHttpServerResponse(stateJson(user, state, epoch)));
-                     });
+    m_store.markRead(
+        user, *upTo, &m_callbacks,
+        [reply, user](const UserState &state, const QString &epoch, const QString &error) {
+            if (!error.isEmpty()) {
+                return reply->send(ApiGuard::errorResponse({503, u"store_unavailable"_s, error}));
+            }
+            qCInfo(lcApi).noquote() << "read user" << LogText::escaped(user) << "up to"
+                                    << state.readCursor << "unread" << state.unread;
+            reply->send(QHttpServerResponse(stateJson(user, state, epoch)));
+        });
 }
 
 void InboxApi::unread(const QString &userSegment, const QHttpServerRequest &request,
@@ -95,21 +96,21 @@ void InboxApi::notifications(const QString &userSegment, const QHttpServerReques
     }
     const QString user = ApiGuard::decoded(userSegment);
     const StoreService::HistoryQuery query{*before, *since, int(*limit)};
-    m_store.history(user, query, &m_callbacks,
-                    [reply, user, query](const QList<StoredNotification> &page,
-                                         const QString &epoch) {
-                        QJsonArray list;
-                        for (const StoredNotification &notification : page)
-                            list.append(notification.toJson());
-                        // Older ones may remain: page on with before=<oldest seq here>.
-                        const QJsonValue next = page.size() == query.limit && page.last().seq > 1
-                                ? QJsonValue(double(page.last().seq))
-                                : QJsonValue(QJsonValue::Null);
-                        reply->send(QHttpServerResponse(QJsonObject{{u"user"_s, user},
-                                                                    {u"epoch"_s, epoch},
-                                                                    {u"notifications"_s, list},
-                                                                    {u"next_before"_s, next}}));
-                    });
+    m_store.history(
+        user, query, &m_callbacks,
+        [reply, user, query](const QList<StoredNotification> &page, const QString &epoch) {
+            QJsonArray list;
+            for (const StoredNotification &notification : page)
+                list.append(notification.toJson());
+            // Older ones may remain: page on with before=<oldest seq here>.
+            const QJsonValue next = page.size() == query.limit && page.last().seq > 1
+                ? QJsonValue(double(page.last().seq))
+                : QJsonValue(QJsonValue::Null);
+            reply->send(QHttpServerResponse(QJsonObject{{u"user"_s, user},
+                                                        {u"epoch"_s, epoch},
+                                                        {u"notifications"_s, list},
+                                                        {u"next_before"_s, next}}));
+        });
 }
 
 } // namespace Herald

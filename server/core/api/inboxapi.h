@@ -22,8 +22,7 @@ public:
     // GET /api/v1/users/<id>/unread
     void unread(const QString &user, const QHttpServerRequest &request, const Reply &reply);
     // GET /api/v1/users/<id>/notifications?since=&before=&limit=
-    void notifications(const QString &user, const QHttpServerRequest &request,
-                       const Reply &reply);
+    void notifications(const QString &user, const QHttpServerRequest &request, const Reply &reply);
 
 private:
     const ApiGuard &m_guard;

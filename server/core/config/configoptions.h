@@ -51,7 +51,7 @@ struct ConfigOptions
         {QStringLiteral("normal"), ServerConfig::Synchronous::Normal},
         {QStringLiteral("full"), ServerConfig::Synchronous::Full},
     };
-    static inline const ConfigValueParser::Choices<ServerConfig::EventLoop> EventLoops {
+    static inline const ConfigValueParser::Choices<ServerConfig::EventLoop> EventLoops{
         {QStringLiteral("epoll"), ServerConfig::EventLoop::Epoll},
         {QStringLiteral("qt"), ServerConfig::EventLoop::Qt},
     };

@@ -24,8 +24,8 @@ QString adminLines(const ServerConfig &config, const QString &apiUrl)
         return {};
     const QString token = config.adminTokenGenerated ? QString::fromLatin1(config.adminToken)
                                                      : u"$HERALD_ADMIN_TOKEN"_s;
-    return u"\nOperator console (admin channel %1/admin):\n  HERALD_ADMIN_TOKEN=%2\n"_s.arg(
-            apiUrl, token);
+    return u"\nOperator console (admin channel %1/admin):\n  HERALD_ADMIN_TOKEN=%2\n"_s.arg(apiUrl,
+                                                                                            token);
 }
 
 } // namespace

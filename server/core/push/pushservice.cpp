@@ -7,9 +7,9 @@
 #include "notification.h"
 #include "pushrequest.h"
 #include "serverstats.h"
-#include "ws/sessiondirectory.h"
 #include "store/storefileguard.h"
 #include "store/storeservice.h"
+#include "ws/sessiondirectory.h"
 #include "ws/workerpool.h"
 
 using namespace Qt::Literals::StringLiterals;

@@ -4,8 +4,8 @@
 // ws/ (to deliver live pushes) and admin/ (the feed); never api/, since it knows
 // nothing of HTTP (tests/structure/includes.cmake checks it).
 
-#include "pushoutcome.h"
 #include "config/serverconfig.h"
+#include "pushoutcome.h"
 
 #include <QObject>
 

@@ -33,7 +33,7 @@ QString NotificationStore::newEpoch()
     quint32 words[4];
     QRandomGenerator::system()->fillRange(words);
     return QString::fromLatin1(
-            QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+        QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
 }
 
 qint64 NotificationStore::msecsOf(const QDateTime &timestamp)

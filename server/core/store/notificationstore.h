@@ -74,8 +74,8 @@ public:
     virtual QString epoch() const = 0;
 
     // Builds the API answer for an appended entry from the seqs it got.
-    using ResponseBuilder =
-            std::function<QByteArray(const AppendEntry &entry, const QHash<QString, qint64> &seqs)>;
+    using ResponseBuilder
+        = std::function<QByteArray(const AppendEntry &entry, const QHash<QString, qint64> &seqs)>;
 
     /*
         Appends every entry in one transaction, in order: each of an entry's
@@ -89,7 +89,8 @@ public:
         entry. On failure nothing is appended and no key is kept.
     */
     virtual bool append(const QList<AppendEntry> &entries, const ResponseBuilder &respond,
-                        QList<AppendResult> *results, QString *error) = 0;
+                        QList<AppendResult> *results, QString *error)
+        = 0;
 
     virtual UserState userState(const QString &user) = 0;
     // Stored notifications of \a user with seq > \a afterSeq, oldest first, at most \a limit.
@@ -97,7 +98,8 @@ public:
     // Stored notifications with seq < \a beforeSeq (0: no bound) and seq > \a afterSeq,
     // newest first, at most \a limit.
     virtual QList<StoredNotification> history(const QString &user, qint64 beforeSeq,
-                                              qint64 afterSeq, int limit) = 0;
+                                              qint64 afterSeq, int limit)
+        = 0;
 
     // Moves the read cursor forward to min(upTo, lastSeq); never backwards.
     virtual bool markRead(const QString &user, qint64 upTo, QString *error) = 0;
@@ -109,7 +111,8 @@ public:
     // older than \a olderThan; idempotency keys older than \a keysOlderThan.
     // lastSeq and read cursors are kept.
     virtual bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
-                      QString *error) = 0;
+                      QString *error)
+        = 0;
 
 protected:
     // 32 random hex characters.

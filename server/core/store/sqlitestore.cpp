@@ -69,7 +69,6 @@ QString notOpen()
     return u"the notification store is not open"_s;
 }
 
-
 QList<StoredNotification> readNotifications(QSqlQuery &query)
 {
     QList<StoredNotification> rows;

@@ -6,8 +6,8 @@
 #include "serverstats.h"
 #include "storesink.h"
 
-#include <QThread>
 #include <QElapsedTimer>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -19,8 +19,7 @@ namespace Herald {
 StoreService::StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
                            const Audience &audience, ServerStats &stats)
     : m_store(std::move(store)), m_settings(settings), m_audience(audience), m_stats(stats)
-{
-}
+{ }
 
 StoreService::~StoreService()
 {
@@ -29,8 +28,7 @@ StoreService::~StoreService()
 
 // A call queued behind stop() finds the store closed and does nothing (its
 // caller is being torn down too).
-template<typename Function>
-void StoreService::run(Function &&function)
+template<typename Function> void StoreService::run(Function &&function)
 {
     QMetaObject::invokeMethod(
         this,
@@ -41,8 +39,7 @@ void StoreService::run(Function &&function)
         Qt::QueuedConnection);
 }
 
-template<typename Function>
-void StoreService::reply(QObject *context, Function &&function)
+template<typename Function> void StoreService::reply(QObject *context, Function &&function)
 {
     QMetaObject::invokeMethod(context, std::forward<Function>(function), Qt::QueuedConnection);
 }
@@ -57,16 +54,16 @@ bool StoreService::start(StoreSink &sink, QString *error)
     m_thread->start();
     bool opened = false;
     QMetaObject::invokeMethod(
-            this,
-            [this, &opened, error] {
-                opened = m_store->open(error);
-                m_epoch = m_store->epoch();
-                m_trimTimer = new QTimer(this);
-                m_trimTimer->setInterval(m_settings.trimIntervalMs);
-                connect(m_trimTimer, &QTimer::timeout, this, &StoreService::trim);
-                m_trimTimer->start();
-            },
-            Qt::BlockingQueuedConnection);
+        this,
+        [this, &opened, error] {
+            opened = m_store->open(error);
+            m_epoch = m_store->epoch();
+            m_trimTimer = new QTimer(this);
+            m_trimTimer->setInterval(m_settings.trimIntervalMs);
+            connect(m_trimTimer, &QTimer::timeout, this, &StoreService::trim);
+            m_trimTimer->start();
+        },
+        Qt::BlockingQueuedConnection);
     if (!opened)
         stop();
     return opened;
@@ -77,14 +74,14 @@ void StoreService::stop()
     if (!m_thread)
         return;
     QMetaObject::invokeMethod(
-            this,
-            [this] {
-                flush();
-                delete m_trimTimer;
-                m_trimTimer = nullptr;
-                m_store.reset(); // closes the database in the thread that opened it
-            },
-            Qt::BlockingQueuedConnection);
+        this,
+        [this] {
+            flush();
+            delete m_trimTimer;
+            m_trimTimer = nullptr;
+            m_store.reset(); // closes the database in the thread that opened it
+        },
+        Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
@@ -123,7 +120,8 @@ void StoreService::flush()
             users = m_store->knownUsers() + m_audience.users();
             users.removeDuplicates();
         }
-        entries.append({push.id, push.event, push.data, push.timestamp, users, push.idempotencyKey});
+        entries.append(
+            {push.id, push.event, push.data, push.timestamp, users, push.idempotencyKey});
     }
     QList<AppendResult> results;
     QString error;
@@ -217,7 +215,7 @@ SessionStart StoreService::sessionStart(const QString &user,
     start.resumeRequested = true;
     const qint64 since = resume->since;
     const bool covered = since == state.lastSeq
-            || (since < state.lastSeq && state.oldestSeq > 0 && state.oldestSeq <= since + 1);
+        || (since < state.lastSeq && state.oldestSeq > 0 && state.oldestSeq <= since + 1);
     start.resumeOk = resume->epoch == m_epoch && covered;
     if (start.resumeOk && since < state.lastSeq) {
         const qint64 missed = state.lastSeq - since;
@@ -255,8 +253,8 @@ void StoreService::history(const QString &user, const HistoryQuery &query, QObje
 {
     run([this, user, query, context, done = std::move(done)] {
         flush();
-        const QList<StoredNotification> page =
-                m_store->history(user, query.before, query.after, query.limit);
+        const QList<StoredNotification> page
+            = m_store->history(user, query.before, query.after, query.limit);
         reply(context, [done, page, epoch = m_epoch] { done(page, epoch); });
     });
 }

@@ -4,9 +4,9 @@
 // rest of the server only through StoreSink and Audience; never includes ws/, api/
 // or admin/ (tests/structure/includes.cmake checks it).
 
+#include "config/serverconfig.h"
 #include "notificationstore.h"
 #include "push/pushoutcome.h"
-#include "config/serverconfig.h"
 #include "sessionstart.h"
 
 #include <QObject>
@@ -77,8 +77,8 @@ public:
     void openSession(const QString &user, const std::optional<ResumePoint> &resume,
                      QObject *context, std::function<void(const SessionStart &)> done);
 
-    using StateDone = std::function<void(const UserState &state, const QString &epoch,
-                                         const QString &error)>;
+    using StateDone
+        = std::function<void(const UserState &state, const QString &epoch, const QString &error)>;
     // Moves the read cursor and tells every session of the user its unread count.
     void markRead(const QString &user, qint64 upTo, QObject *context, StateDone done);
     void userState(const QString &user, QObject *context, StateDone done);
@@ -89,8 +89,8 @@ public:
         qint64 after = 0;
         int limit = 50;
     };
-    using HistoryDone =
-            std::function<void(const QList<StoredNotification> &page, const QString &epoch)>;
+    using HistoryDone
+        = std::function<void(const QList<StoredNotification> &page, const QString &epoch)>;
     void history(const QString &user, const HistoryQuery &query, QObject *context,
                  HistoryDone done);
 
@@ -109,10 +109,8 @@ private:
                         const QHash<QString, qint64> &seqs) const;
     SessionStart sessionStart(const QString &user, const std::optional<ResumePoint> &resume);
     void trim();
-    template<typename Function>
-    void run(Function &&function);
-    template<typename Function>
-    static void reply(QObject *context, Function &&function);
+    template<typename Function> void run(Function &&function);
+    template<typename Function> static void reply(QObject *context, Function &&function);
 
     std::unique_ptr<NotificationStore> m_store;
     Settings m_settings;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ws/handshakerequest.h"
 #include "resumepoint.h"
+#include "ws/handshakerequest.h"
 
 #include <QByteArray>
 #include <QString>

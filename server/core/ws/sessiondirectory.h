@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ws/sessioninfo.h"
 #include "store/audience.h"
+#include "ws/sessioninfo.h"
 
 #include <QHash>
 #include <QList>

@@ -2,7 +2,6 @@
 
 #include <QRandomGenerator>
 
-
 #include <atomic>
 
 using namespace Qt::Literals::StringLiterals;
@@ -24,7 +23,7 @@ AdminSessionCounters SessionInfo::liveCounters() const
 
 QString SessionInfo::newId()
 {
-    static std::atomic<quint64> counter {0};
+    static std::atomic<quint64> counter{0};
     const auto ms = quint64(QDateTime::currentMSecsSinceEpoch());
     return u"s_%1%2%3"_s.arg(ms, 12, 16, QChar(u'0'))
         .arg(counter.fetch_add(1, std::memory_order_relaxed) & 0xffffffff, 8, 16, QChar(u'0'))

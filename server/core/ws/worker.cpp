@@ -2,17 +2,17 @@
 
 #include "admin/adminfeed.h"
 #include "clientframe.h"
-#include "ws/clientsocket.h"
 #include "frames.h"
 #include "logging.h"
 #include "logtext.h"
-#include "ws/replay.h"
 #include "serverstats.h"
+#include "store/notificationstore.h"
+#include "store/storeservice.h"
+#include "ws/clientsocket.h"
+#include "ws/replay.h"
 #include "ws/session.h"
 #include "ws/sessiondirectory.h"
 #include "ws/sessionslots.h"
-#include "store/notificationstore.h"
-#include "store/storeservice.h"
 #include "ws/unreadcoalescer.h"
 
 #include <QTcpSocket>

@@ -1,11 +1,11 @@
 #include "ws/wsacceptor.h"
 
-#include "ws/handshakegate.h"
 #include "httpanswer.h"
 #include "logging.h"
 #include "logtext.h"
-#include "ws/pendingconnection.h"
 #include "serverstats.h"
+#include "ws/handshakegate.h"
+#include "ws/pendingconnection.h"
 #include "ws/sessionslots.h"
 #include "ws/workerpool.h"
 
