@@ -10,12 +10,12 @@
 
 namespace Herald {
 
-// What happened since the admin channel last looked: sessions opened and
-// closed (in the worker threads) and pushes accepted (in the API thread).
-// Thread-safe; costs one relaxed load per event while no admin is connected.
 struct PushOutcome;
 struct PushRequest;
 
+// What happened since the admin channel last looked: sessions opened and
+// closed (in the worker threads) and pushes accepted (in the API thread).
+// Thread-safe; costs one relaxed load per event while no admin is connected.
 class AdminFeed
 {
 public:
