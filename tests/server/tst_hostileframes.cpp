@@ -149,7 +149,8 @@ void TestHostileFrames::pingFloodFromNonReaderIsCutByTheBudget()
     const qint64 growth = memoryGrowth();
 
     QTRY_COMPARE(stats().slowConsumerCloses.load(), 1u);
-    QCOMPARE(m_server->server().directory().sessionsOf(u"flooder"_s).size(), 0);
+    // The counter moves just before the session leaves presence, on its worker.
+    QTRY_COMPARE(m_server->server().directory().sessionsOf(u"flooder"_s).size(), 0);
     checkMemory(growth, 24 * MiB);
     // Reading at last, the client finds the close frame behind its pongs.
     QCOMPARE(flooder.waitForClose(10000), 1008);
