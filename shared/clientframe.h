@@ -32,6 +32,13 @@ struct ClientFrame
         "read" or "ping". Members other than these are ignored.
     */
     static Result parse(const QString &text);
+    //! The frame as a browser sends it (what herald.js writes).
+    QString toText() const;
+
+    static ClientFrame ping() { return {Type::Ping, 0}; }
+    static ClientFrame read(qint64 upTo) { return {Type::Read, upTo}; }
+
+    bool operator==(const ClientFrame &other) const = default;
 };
 
 } // namespace Herald

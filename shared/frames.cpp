@@ -1,5 +1,7 @@
 #include "frames.h"
 
+#include "framekeys.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -19,14 +21,14 @@ QString text(const QJsonObject &frame)
 QString welcome(const QString &sessionId, const QString &user, int heartbeatMs,
                 const StreamPosition &position)
 {
-    return text({{u"type"_s, u"welcome"_s},
-                 {u"session"_s, sessionId},
-                 {u"user"_s, user},
-                 {u"heartbeat_s"_s, heartbeatMs / 1000.0},
-                 {u"seq"_s, double(position.seq)},
-                 {u"epoch"_s, position.epoch},
-                 {u"unread"_s, double(position.unread)},
-                 {u"read_up_to"_s, double(position.readUpTo)}});
+    return text({{FrameKey::Type, FrameType::Welcome},
+                 {FrameKey::Session, sessionId},
+                 {FrameKey::User, user},
+                 {FrameKey::HeartbeatSeconds, heartbeatMs / 1000.0},
+                 {FrameKey::Seq, double(position.seq)},
+                 {FrameKey::Epoch, position.epoch},
+                 {FrameKey::Unread, double(position.unread)},
+                 {FrameKey::ReadUpTo, double(position.readUpTo)}});
 }
 
 qsizetype utf8Length(QStringView frame)
@@ -62,22 +64,24 @@ QString withSeq(const QString &notificationFrame, qint64 seq)
 
 QString resumed(bool ok, qint64 seq, const QString &epoch)
 {
-    QJsonObject frame{{u"type"_s, u"resumed"_s}, {u"ok"_s, ok}, {u"seq"_s, double(seq)}};
+    QJsonObject frame{
+        {FrameKey::Type, FrameType::Resumed}, {FrameKey::Ok, ok}, {FrameKey::Seq, double(seq)}};
     if (!ok)
-        frame.insert(u"epoch"_s, epoch);
+        frame.insert(FrameKey::Epoch, epoch);
     return text(frame);
 }
 
 QString unread(qint64 count, qint64 readUpTo)
 {
-    return text({{u"type"_s, u"unread"_s},
-                 {u"count"_s, double(count)},
-                 {u"read_up_to"_s, double(readUpTo)}});
+    return text({{FrameKey::Type, FrameType::Unread},
+                 {FrameKey::Count, double(count)},
+                 {FrameKey::ReadUpTo, double(readUpTo)}});
 }
 
 QString error(const QString &code, const QString &message)
 {
-    return text({{u"type"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}});
+    return text(
+        {{FrameKey::Type, FrameType::Error}, {FrameKey::Code, code}, {FrameKey::Message, message}});
 }
 
 QString pong()

@@ -1,5 +1,7 @@
 #include "notification.h"
 
+#include "framekeys.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -12,12 +14,12 @@ namespace Herald {
 
 QString Notification::toFrame() const
 {
-    QJsonObject frame{{u"type"_s, u"notification"_s},
-                      {u"id"_s, id},
-                      {u"data"_s, data},
-                      {u"ts"_s, timestamp.toUTC().toString(Qt::ISODateWithMs)}};
+    QJsonObject frame{{FrameKey::Type, FrameType::Notification},
+                      {FrameKey::Id, id},
+                      {FrameKey::Data, data},
+                      {FrameKey::Timestamp, timestamp.toUTC().toString(Qt::ISODateWithMs)}};
     if (!event.isEmpty())
-        frame.insert(u"event"_s, event);
+        frame.insert(FrameKey::Event, event);
     return QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
 }
 

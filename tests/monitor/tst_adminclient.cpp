@@ -165,10 +165,11 @@ void TestAdminClient::testNotificationReachesTheClient()
     QCOMPARE(result.id, id);
     QVERIFY2(result.ok, qPrintable(result.errorMessage));
     QCOMPARE(result.result.value(u"sessions"_s).toInt(), 1);
-    QTRY_COMPARE(dave->framesOfType(u"notification"_s).size(), 1);
-    const QJsonObject frame = dave->framesOfType(u"notification"_s).first();
-    QCOMPARE(frame.value(u"event"_s).toString(), u"herald.test"_s);
-    QCOMPARE(frame.value(u"data"_s).toObject().value(u"title"_s).toString(), u"hi"_s);
+    QTRY_COMPARE(dave->framesOfType(ServerFrame::Type::Notification).size(), 1);
+    const Notification frame
+        = dave->framesOfType(ServerFrame::Type::Notification).first().notification;
+    QCOMPARE(frame.event, u"herald.test"_s);
+    QCOMPARE(frame.data.toObject().value(u"title"_s).toString(), u"hi"_s);
     // The push shows up in the live feed too.
     QTRY_VERIFY(!events.isEmpty());
     const AdminEvent push = events.last().first().value<QList<AdminEvent>>().last();
@@ -216,7 +217,7 @@ void TestAdminClient::snapshotCountsFramesSent()
     QVERIFY(counters().framesSent >= 1); // the welcome, at least
     QVERIFY(counters().lastPongAt); // reported, if only as "none yet"
     monitor.client().notifyUsers({u"gina"_s}, u"herald.test"_s, QJsonObject{});
-    QTRY_COMPARE(gina->framesOfType(u"notification"_s).size(), 1);
+    QTRY_COMPARE(gina->framesOfType(ServerFrame::Type::Notification).size(), 1);
     monitor.client().resync();
     QTRY_COMPARE(snapshots.size(), 2);
     QCOMPARE(monitor.sessions().rowCount(), 1);

@@ -108,10 +108,11 @@ void TestSendDialog::validSendReachesAClient()
     m_dialog->payloadEdit().setPlainText(u"{\"order\": 42}"_s);
     QVERIFY(m_dialog->sendButton().isEnabled());
     QTest::mouseClick(&m_dialog->sendButton(), Qt::LeftButton);
-    QTRY_COMPARE(browser.framesOfType(u"notification"_s).size(), 1);
-    const QJsonObject frame = browser.framesOfType(u"notification"_s).first();
-    QCOMPARE(frame.value(u"event"_s).toString(), u"order.shipped"_s);
-    QCOMPARE(frame.value(u"data"_s).toObject().value(u"order"_s).toInt(), 42);
+    QTRY_COMPARE(browser.framesOfType(ServerFrame::Type::Notification).size(), 1);
+    const Notification frame
+        = browser.framesOfType(ServerFrame::Type::Notification).first().notification;
+    QCOMPARE(frame.event, u"order.shipped"_s);
+    QCOMPARE(frame.data.toObject().value(u"order"_s).toInt(), 42);
     QTRY_VERIFY(m_dialog->resultLabel().text().startsWith(u"Reached 1 sessions"_s));
     QVERIFY(m_dialog->sendButton().isEnabled()); // ready for the next one
 }
@@ -124,8 +125,8 @@ void TestSendDialog::broadcastReachesEverySession()
     QVERIFY(connectMonitor());
     m_dialog->broadcastButton().setChecked(true);
     QTest::mouseClick(&m_dialog->sendButton(), Qt::LeftButton);
-    QTRY_COMPARE(one.framesOfType(u"notification"_s).size(), 1);
-    QTRY_COMPARE(two.framesOfType(u"notification"_s).size(), 1);
+    QTRY_COMPARE(one.framesOfType(ServerFrame::Type::Notification).size(), 1);
+    QTRY_COMPARE(two.framesOfType(ServerFrame::Type::Notification).size(), 1);
     QTRY_VERIFY(m_dialog->resultLabel().text().startsWith(u"Reached 2 sessions"_s));
 }
 

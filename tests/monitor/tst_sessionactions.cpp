@@ -95,9 +95,10 @@ void TestSessionActions::testNotificationReachesTheUser()
 {
     const auto menu = m_actions->menuFor({recordOf(*m_alice)}, nullptr);
     action(*menu, u"Send test notification"_s)->trigger();
-    QTRY_COMPARE(m_alice->framesOfType(u"notification"_s).size(), 1);
-    QTRY_COMPARE(m_aliceToo->framesOfType(u"notification"_s).size(), 1); // every session of alice
-    QCOMPARE(m_alice->framesOfType(u"notification"_s).first().value(u"event"_s).toString(),
+    QTRY_COMPARE(m_alice->framesOfType(ServerFrame::Type::Notification).size(), 1);
+    QTRY_COMPARE(m_aliceToo->framesOfType(ServerFrame::Type::Notification).size(),
+                 1); // every session of alice
+    QCOMPARE(m_alice->framesOfType(ServerFrame::Type::Notification).first().notification.event,
              u"herald.test"_s);
 }
 

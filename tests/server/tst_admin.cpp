@@ -1,3 +1,5 @@
+#include "admin/adminkeys.h"
+#include "adminwsclient.h"
 #include "rawclient.h"
 #include "serverfixture.h"
 #include "servertestmain.h"
@@ -38,9 +40,9 @@ private Q_SLOTS:
 
 private:
     bool startServer(int heartbeatMs);
-    std::unique_ptr<WsClient> admin();
-    static QJsonObject command(WsClient &client, const QJsonObject &command);
-    static QList<QJsonObject> events(const WsClient &client, const QString &type);
+    std::unique_ptr<AdminWsClient> admin();
+    static QJsonObject command(AdminWsClient &client, const QJsonObject &command);
+    static QList<QJsonObject> events(const AdminWsClient &client, const QString &type);
 
     std::unique_ptr<ServerFixture> m_fixture;
 };
@@ -70,19 +72,19 @@ void TestAdmin::cleanup()
     m_fixture.reset();
 }
 
-std::unique_ptr<WsClient> TestAdmin::admin()
+std::unique_ptr<AdminWsClient> TestAdmin::admin()
 {
     QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/admin"_s.arg(m_fixture->server().apiPort())));
     request.setRawHeader("Authorization", "Bearer " + AdminToken);
-    auto client = std::make_unique<WsClient>();
+    auto client = std::make_unique<AdminWsClient>();
     client->open(request);
-    if (!QTest::qWaitFor([&] { return !client->framesOfType(u"hello"_s).isEmpty(); }, 15000))
+    if (!QTest::qWaitFor([&] { return !client->framesOfType(AdminType::Hello).isEmpty(); }, 15000))
         return nullptr;
     return client;
 }
 
 // Sends a command and waits for its result.
-QJsonObject TestAdmin::command(WsClient &client, const QJsonObject &command)
+QJsonObject TestAdmin::command(AdminWsClient &client, const QJsonObject &command)
 {
     static int nextId = 0;
     QJsonObject frame = command;
@@ -92,7 +94,7 @@ QJsonObject TestAdmin::command(WsClient &client, const QJsonObject &command)
     QJsonObject result;
     [[maybe_unused]] const bool answered = QTest::qWaitFor(
         [&] {
-            for (const QJsonObject &r : client.framesOfType(u"result"_s)) {
+            for (const QJsonObject &r : client.framesOfType(AdminType::Result)) {
                 if (r.value(u"id"_s).toInt() == nextId)
                     result = r;
             }
@@ -102,10 +104,10 @@ QJsonObject TestAdmin::command(WsClient &client, const QJsonObject &command)
     return result;
 }
 
-QList<QJsonObject> TestAdmin::events(const WsClient &client, const QString &type)
+QList<QJsonObject> TestAdmin::events(const AdminWsClient &client, const QString &type)
 {
     QList<QJsonObject> found;
-    for (const QJsonObject &frame : client.framesOfType(u"events"_s)) {
+    for (const QJsonObject &frame : client.framesOfType(AdminType::Events)) {
         for (const QJsonValue &event : frame.value(u"events"_s).toArray()) {
             if (event.toObject().value(u"type"_s).toString() == type)
                 found.append(event.toObject());
@@ -181,11 +183,11 @@ void TestAdmin::helloThenSnapshotInBatches()
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server().directory().sessionCount(), 1003, 120000);
     auto client = admin();
     QVERIFY(client);
-    const QJsonObject hello = client->framesOfType(u"hello"_s).first();
+    const QJsonObject hello = client->framesOfType(AdminType::Hello).first();
     QCOMPARE(hello.value(u"server"_s).toString(), u"herald-server"_s);
     QVERIFY(!hello.value(u"epoch"_s).toString().isEmpty());
-    QTRY_COMPARE_WITH_TIMEOUT(client->framesOfType(u"snapshot"_s).size(), 2, 30000);
-    const QList<QJsonObject> batches = client->framesOfType(u"snapshot"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client->framesOfType(AdminType::Snapshot).size(), 2, 30000);
+    const QList<QJsonObject> batches = client->framesOfType(AdminType::Snapshot);
     QCOMPARE(batches[0].value(u"sessions"_s).toArray().size(), 1000);
     QCOMPARE(batches[0].value(u"done"_s).toBool(), false);
     QCOMPARE(batches[1].value(u"sessions"_s).toArray().size(), 3);
@@ -203,8 +205,9 @@ void TestAdmin::liveEvents()
 {
     auto client = admin();
     QVERIFY(client);
-    QTRY_COMPARE(client->framesOfType(u"snapshot"_s).size(), 1);
-    QVERIFY(client->framesOfType(u"snapshot"_s).first().value(u"sessions"_s).toArray().isEmpty());
+    QTRY_COMPARE(client->framesOfType(AdminType::Snapshot).size(), 1);
+    QVERIFY(
+        client->framesOfType(AdminType::Snapshot).first().value(u"sessions"_s).toArray().isEmpty());
 
     auto browser = std::make_unique<WsClient>();
     QVERIFY(browser->connectAndWelcome(m_fixture->wsUrl(u"42"_s)));
@@ -238,8 +241,8 @@ void TestAdmin::statsEverySecond()
 {
     auto client = admin();
     QVERIFY(client);
-    QTRY_VERIFY_WITH_TIMEOUT(!client->framesOfType(u"stats"_s).isEmpty(), 15000);
-    const QJsonObject stats = client->framesOfType(u"stats"_s).first();
+    QTRY_VERIFY_WITH_TIMEOUT(!client->framesOfType(AdminType::Stats).isEmpty(), 15000);
+    const QJsonObject stats = client->framesOfType(AdminType::Stats).first();
     for (const QString &field :
          {u"sessions"_s, u"users"_s, u"pushes_per_s"_s, u"frames_per_s"_s, u"bytes_per_s"_s,
           u"heartbeat_reaps"_s, u"rss_bytes"_s, u"uptime_s"_s}) {
@@ -258,8 +261,8 @@ void TestAdmin::sessionCounters()
     QTRY_COMPARE(browser->seqs().size(), 1);
     auto client = admin();
     QVERIFY(client);
-    QTRY_COMPARE(client->framesOfType(u"snapshot"_s).size(), 1);
-    const QJsonObject session = client->framesOfType(u"snapshot"_s)
+    QTRY_COMPARE(client->framesOfType(AdminType::Snapshot).size(), 1);
+    const QJsonObject session = client->framesOfType(AdminType::Snapshot)
                                     .first()
                                     .value(u"sessions"_s)
                                     .toArray()
@@ -269,7 +272,7 @@ void TestAdmin::sessionCounters()
     QVERIFY(session.contains(u"last_pong_at"_s));
     // After the first ping, the counters frame (every 100 ms) reports a pong.
     const auto ponged = [&] {
-        for (const QJsonObject &frame : client->framesOfType(u"session_counters"_s)) {
+        for (const QJsonObject &frame : client->framesOfType(AdminType::SessionCounters)) {
             for (const QJsonValue &entry : frame.value(u"sessions"_s).toArray()) {
                 if (entry.toObject().value(u"id"_s).toString() == browser->sessionId()
                     && entry.toObject().value(u"last_pong_at"_s).isString())
@@ -297,7 +300,7 @@ void TestAdmin::commands()
     QVERIFY(sent.value(u"ok"_s).toBool());
     QCOMPARE(sent.value(u"result"_s).toObject().value(u"sessions"_s).toInt(), 2);
     QTRY_COMPARE(browser->seqs(), QList<qint64>({1}));
-    QCOMPARE(browser->framesOfType(u"notification"_s).first().value(u"event"_s).toString(),
+    QCOMPARE(browser->framesOfType(ServerFrame::Type::Notification).first().notification.event,
              u"test"_s);
 
     const QJsonObject history
@@ -319,7 +322,7 @@ void TestAdmin::commands()
 
     const QJsonObject resync = command(*client, {{u"command"_s, u"resync"_s}});
     QVERIFY(resync.value(u"ok"_s).toBool());
-    QTRY_COMPARE(client->framesOfType(u"snapshot"_s).size(), 2);
+    QTRY_COMPARE(client->framesOfType(AdminType::Snapshot).size(), 2);
 }
 
 void TestAdmin::commandErrors_data()
@@ -355,7 +358,7 @@ void TestAdmin::commandErrors()
     QVERIFY(!result.value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
     QCOMPARE(m_fixture->server().stats().notifications.load(), 0u);
     client->socket().sendTextMessage(u"not json"_s);
-    QTRY_COMPARE(client->framesOfType(u"error"_s).size(), 1);
+    QTRY_COMPARE(client->framesOfType(AdminType::Error).size(), 1);
 }
 
 HERALD_SERVER_TEST_MAIN(TestAdmin)

@@ -150,8 +150,8 @@ void TestApiErrors::refusedRequestsDeliverNothing()
     QCOMPARE(stats.value(u"broadcasts"_s).toInt(), 0);
     QCOMPARE(m_fixture->api().post(u"/api/v1/broadcast"_s, {{u"event"_s, u"marker"_s}}).status,
              202);
-    QTRY_COMPARE(m_watcher->framesOfType(u"notification"_s).size(), 1);
-    QCOMPARE(m_watcher->framesOfType(u"notification"_s).first().value(u"event"_s).toString(),
+    QTRY_COMPARE(m_watcher->framesOfType(ServerFrame::Type::Notification).size(), 1);
+    QCOMPARE(m_watcher->framesOfType(ServerFrame::Type::Notification).first().notification.event,
              u"marker"_s);
 }
 

@@ -76,7 +76,7 @@ void TestCrash::connectClients(const ServerProcess &server)
         url.setQuery(query);
         auto client = std::make_unique<WsClient>();
         QVERIFY(client->connectAndWelcome(url));
-        m_epoch = client->welcome().value(u"epoch"_s).toString();
+        m_epoch = client->welcome().position.epoch;
         m_history[size_t(i)].push_back(std::move(client));
     }
 }
@@ -127,9 +127,9 @@ void TestCrash::sendPending(const ServerProcess &server, int stopAfterAcknowledg
 void TestCrash::verifyUser(int user)
 {
     // Everything this user's connections received, in order.
-    QList<QJsonObject> received;
+    QList<ServerFrame> received;
     for (const auto &client : m_history[size_t(user)])
-        received += client->framesOfType(u"notification"_s);
+        received += client->framesOfType(ServerFrame::Type::Notification);
     std::map<qint64, int> expected; // seq -> push index, from the 202 answers
     for (size_t i = 0; i < m_pushes.size(); ++i) {
         if (m_pushes[i].user == userName(user))
@@ -137,9 +137,9 @@ void TestCrash::verifyUser(int user)
     }
     QCOMPARE(qsizetype(received.size()), qsizetype(expected.size()));
     qint64 seq = 0;
-    for (const QJsonObject &frame : received) {
-        QCOMPARE(qint64(frame.value(u"seq"_s).toDouble()), ++seq); // in order, no gap, no duplicate
-        QCOMPARE(frame.value(u"data"_s).toObject().value(u"n"_s).toInt(), expected.at(seq));
+    for (const ServerFrame &frame : received) {
+        QCOMPARE(frame.seq, ++seq); // in order, no gap, no duplicate
+        QCOMPARE(frame.notification.data.toObject().value(u"n"_s).toInt(), expected.at(seq));
     }
 }
 
@@ -168,8 +168,8 @@ void TestCrash::killNineLosesNothing()
     QVERIFY(server->start(arguments, ServerProcess::environmentWithSecrets()));
     connectClients(*server); // with since/epoch
     for (const auto &connections : m_history) {
-        QTRY_COMPARE(connections.back()->framesOfType(u"resumed"_s).size(), 1);
-        QVERIFY(connections.back()->framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool());
+        QTRY_COMPARE(connections.back()->framesOfType(ServerFrame::Type::Resumed).size(), 1);
+        QVERIFY(connections.back()->framesOfType(ServerFrame::Type::Resumed).first().ok);
     }
     sendPending(*server, Pushes); // the retries and the rest of the stream
     for (const Push &push : m_pushes)

@@ -32,7 +32,7 @@ private Q_SLOTS:
 
 private:
     WsClient *connectAs(const QString &user);
-    static QList<QJsonObject> notifications(const WsClient *client);
+    static QList<ServerFrame> notifications(const WsClient *client);
 
     std::unique_ptr<ServerFixture> m_fixture;
     std::vector<std::unique_ptr<WsClient>> m_clients;
@@ -59,9 +59,9 @@ WsClient *TestDelivery::connectAs(const QString &user)
     return m_clients.back().get();
 }
 
-QList<QJsonObject> TestDelivery::notifications(const WsClient *client)
+QList<ServerFrame> TestDelivery::notifications(const WsClient *client)
 {
-    return client->framesOfType(u"notification"_s);
+    return client->framesOfType(ServerFrame::Type::Notification);
 }
 
 void TestDelivery::everySessionOfAUserGetsTheNotification()
@@ -74,7 +74,7 @@ void TestDelivery::everySessionOfAUserGetsTheNotification()
     for (const QString &user : {u"bob"_s, u"carol"_s, u"dave"_s, u"erin"_s, u"frank"_s})
         others.append(connectAs(user));
     QVERIFY(!alice.contains(nullptr) && !others.contains(nullptr));
-    QCOMPARE(alice[0]->framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"alice"_s);
+    QCOMPARE(alice[0]->framesOfType(ServerFrame::Type::Welcome).first().user, u"alice"_s);
 
     const auto reply = m_fixture->api().post(u"/api/v1/notify"_s,
                                              {{u"users"_s, QJsonArray{u"alice"_s}},
@@ -88,12 +88,11 @@ void TestDelivery::everySessionOfAUserGetsTheNotification()
 
     for (WsClient *client : alice) {
         QTRY_COMPARE(notifications(client).size(), 1);
-        const QJsonObject frame = notifications(client).first();
-        QCOMPARE(frame.value(u"id"_s).toString(), id);
-        QCOMPARE(frame.value(u"event"_s).toString(), u"message.created"_s);
-        QCOMPARE(frame.value(u"data"_s).toObject().value(u"unread"_s).toInt(), 4);
-        QVERIFY(
-            QDateTime::fromString(frame.value(u"ts"_s).toString(), Qt::ISODateWithMs).isValid());
+        const Notification notification = notifications(client).first().notification;
+        QCOMPARE(notification.id, id);
+        QCOMPARE(notification.event, u"message.created"_s);
+        QCOMPARE(notification.data.toObject().value(u"unread"_s).toInt(), 4);
+        QVERIFY(notification.timestamp.isValid()); // the decoder requires RFC 3339
     }
     // A broadcast queued after the notify reaches everyone; by then a stray
     // copy of alice's notification would have arrived too.
@@ -101,7 +100,7 @@ void TestDelivery::everySessionOfAUserGetsTheNotification()
              202);
     for (WsClient *client : others) {
         QTRY_COMPARE(notifications(client).size(), 1);
-        QCOMPARE(notifications(client).first().value(u"event"_s).toString(), u"marker"_s);
+        QCOMPARE(notifications(client).first().notification.event, u"marker"_s);
     }
     for (WsClient *client : alice)
         QTRY_COMPARE(notifications(client).size(), 2);
@@ -131,9 +130,9 @@ void TestDelivery::notifyTenThousandUsers()
     QCOMPARE(m_fixture->api().post(u"/api/v1/broadcast"_s, {{u"event"_s, u"marker"_s}}).status,
              202);
     QTRY_COMPARE(notifications(outside).size(), 1);
-    QCOMPARE(notifications(outside).first().value(u"event"_s).toString(), u"marker"_s);
+    QCOMPARE(notifications(outside).first().notification.event, u"marker"_s);
     QTRY_COMPARE(notifications(first).size(), 2); // the marker; first may be on another worker
-    QCOMPARE(notifications(first).last().value(u"event"_s).toString(), u"marker"_s);
+    QCOMPARE(notifications(first).last().notification.event, u"marker"_s);
 }
 
 void TestDelivery::broadcastReachesEverySession()
@@ -148,7 +147,7 @@ void TestDelivery::broadcastReachesEverySession()
     QCOMPARE(reply.json().value(u"sessions"_s).toInt(), 6);
     for (WsClient *client : clients) {
         QTRY_COMPARE(notifications(client).size(), 1);
-        QCOMPARE(notifications(client).first().value(u"data"_s).toArray(), QJsonArray({1, 2}));
+        QCOMPARE(notifications(client).first().notification.data.toArray(), QJsonArray({1, 2}));
     }
 }
 

@@ -104,7 +104,7 @@ void TestHostileLimits::sessionsPerUserAreCapped()
         QTRY_VERIFY(extra.isClosed());
         QCOMPARE(extra.closeCode(), 4008);
         QCOMPARE(extra.closeReason(), u"too many sessions"_s);
-        QVERIFY(extra.framesOfType(u"welcome"_s).isEmpty());
+        QVERIFY(extra.framesOfType(ServerFrame::Type::Welcome).isEmpty());
     }
     QCOMPARE(m_server->server().stats().userSessionRefusals.load(), 20u);
     QCOMPARE(m_server->server().directory().sessionsOf(u"u"_s).size(), 3);

@@ -23,7 +23,7 @@ QString megabytes(qint64 bytes)
 
 int unreadFrames(const WsClient &client)
 {
-    return int(client.framesOfType(u"unread"_s).size());
+    return int(client.framesOfType(ServerFrame::Type::Unread).size());
 }
 
 } // namespace
@@ -104,13 +104,13 @@ bool TestHostileReplay::allHandled(const QList<WsClient *> &clients)
 {
     QList<qsizetype> pongs;
     for (WsClient *client : clients) {
-        pongs.append(client->framesOfType(u"pong"_s).size());
-        client->send({{u"type"_s, u"ping"_s}});
+        pongs.append(client->framesOfType(ServerFrame::Type::Pong).size());
+        client->send(ClientFrame::ping());
     }
     return QTest::qWaitFor(
         [&] {
             for (qsizetype i = 0; i < clients.size(); ++i) {
-                if (clients[i]->framesOfType(u"pong"_s).size() <= pongs[i])
+                if (clients[i]->framesOfType(ServerFrame::Type::Pong).size() <= pongs[i])
                     return false;
             }
             return true;
@@ -162,15 +162,15 @@ void TestHostileReplay::pacedReplayIsComplete()
     fillHistory(u"r"_s, 30, 20000);
     WsClient client;
     client.open(QUrl(m_server->wsUrlRaw(QString::fromUtf8(resumeTarget(u"r"_s)))));
-    QTRY_VERIFY_WITH_TIMEOUT(!client.framesOfType(u"resumed"_s).isEmpty(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!client.framesOfType(ServerFrame::Type::Resumed).isEmpty(), 20000);
 
     QList<qint64> expected;
     for (qint64 seq = 1; seq <= 30; ++seq)
         expected.append(seq);
     QCOMPARE(client.seqs(), expected);
-    const QJsonObject resumed = client.framesOfType(u"resumed"_s).first();
-    QCOMPARE(resumed.value(u"ok"_s).toBool(), true);
-    QCOMPARE(resumed.value(u"seq"_s).toInt(), 30);
+    const ServerFrame resumed = client.framesOfType(ServerFrame::Type::Resumed).first();
+    QCOMPARE(resumed.ok, true);
+    QCOMPARE(resumed.seq, 30);
     QCOMPARE(client.frames().last(), resumed);
     // Live again: the next push arrives after the replay.
     fillHistory(u"r"_s, 1, 10);
@@ -230,7 +230,7 @@ void TestHostileReplay::readThatDoesNotMoveSendsNothing()
 
     for (int round = 0; round < 10; ++round) {
         for (WsClient *session : sessions)
-            session->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
+            session->send(ClientFrame::read(1));
     }
     // The reads are handled, the store has answered them, and a push queued
     // after its unread frames has reached every session.
@@ -241,14 +241,14 @@ void TestHostileReplay::readThatDoesNotMoveSendsNothing()
         {{u"users"_s, QJsonArray{u"a"_s}}, {u"store"_s, false}, {u"data"_s, u"sentinel"_s}});
     QCOMPARE(sentinel.status, 202);
     for (WsClient *session : sessions)
-        QTRY_COMPARE(session->framesOfType(u"notification"_s).size(), 2);
+        QTRY_COMPARE(session->framesOfType(ServerFrame::Type::Notification).size(), 2);
 
     int total = 0;
     for (WsClient *session : sessions) {
         total += unreadFrames(*session);
-        const QJsonObject last = session->framesOfType(u"unread"_s).value(0);
-        QCOMPARE(last.value(u"read_up_to"_s).toInt(), 1);
-        QCOMPARE(last.value(u"count"_s).toInt(), 0);
+        const ServerFrame last = session->framesOfType(ServerFrame::Type::Unread).value(0);
+        QCOMPARE(last.readUpTo, 1);
+        QCOMPARE(last.count, 0);
     }
     qInfo() << "unread frames for 80 reads by 8 sessions:" << total;
     QCOMPARE(total, 8);
@@ -271,17 +271,17 @@ void TestHostileReplay::unreadUpdatesAreCoalesced()
         QTRY_COMPARE(session->seqs().size(), 20);
 
     for (int seq = 1; seq <= 20; ++seq)
-        sessions.first()->send({{u"type"_s, u"read"_s}, {u"up_to"_s, seq}});
+        sessions.first()->send(ClientFrame::read(seq));
     for (WsClient *session : sessions) {
         QTRY_VERIFY_WITH_TIMEOUT(
-            !session->framesOfType(u"unread"_s).isEmpty()
-                && session->framesOfType(u"unread"_s).last().value(u"read_up_to"_s).toInt() == 20,
+            !session->framesOfType(ServerFrame::Type::Unread).isEmpty()
+                && session->framesOfType(ServerFrame::Type::Unread).last().readUpTo == 20,
             10000);
     }
     for (WsClient *session : sessions) {
         qInfo() << "unread frames for 20 reads:" << unreadFrames(*session);
         QVERIFY2(unreadFrames(*session) <= 3, qPrintable(QString::number(unreadFrames(*session))));
-        QCOMPARE(session->framesOfType(u"unread"_s).last().value(u"count"_s).toInt(), 0);
+        QCOMPARE(session->framesOfType(ServerFrame::Type::Unread).last().count, 0);
     }
     QVERIFY(stats().unreadFramesMerged > 0);
 }

@@ -104,10 +104,10 @@ void TestInbox::notificationsCarryGapFreeSeqs()
 {
     auto client = connect(m_fixture->wsUrl(u"ann"_s));
     QVERIFY(client);
-    const QJsonObject welcome = client->welcome();
-    QCOMPARE(welcome.value(u"seq"_s).toInt(), 0);
-    QCOMPARE(welcome.value(u"unread"_s).toInt(), 0);
-    QVERIFY(!welcome.value(u"epoch"_s).toString().isEmpty());
+    const ServerFrame welcome = client->welcome();
+    QCOMPARE(welcome.position.seq, 0);
+    QCOMPARE(welcome.position.unread, 0);
+    QVERIFY(!welcome.position.epoch.isEmpty());
 
     const auto reply = m_fixture->api().post(u"/api/v1/notify"_s,
                                              {{u"users"_s, QJsonArray{u"ann"_s, u"ben"_s}}});
@@ -121,15 +121,15 @@ void TestInbox::notificationsCarryGapFreeSeqs()
 
     auto again = connect(m_fixture->wsUrl(u"ann"_s));
     QVERIFY(again);
-    QCOMPARE(again->welcome().value(u"seq"_s).toInt(), 3);
-    QCOMPARE(again->welcome().value(u"unread"_s).toInt(), 3);
+    QCOMPARE(again->welcome().position.seq, 3);
+    QCOMPARE(again->welcome().position.unread, 3);
 }
 
 void TestInbox::resumeReplaysWhatWasMissed()
 {
     auto client = connect(m_fixture->wsUrl(u"cat"_s));
     QVERIFY(client);
-    const QString epoch = client->welcome().value(u"epoch"_s).toString();
+    const QString epoch = client->welcome().position.epoch;
     QCOMPARE(notify(u"cat"_s, u"first"_s), 1);
     QTRY_COMPARE(client->seqs().size(), 1);
     client.reset(); // the laptop lid closes
@@ -138,14 +138,14 @@ void TestInbox::resumeReplaysWhatWasMissed()
     QCOMPARE(notify(u"cat"_s, u"third"_s), 3);
     auto resumed = connect(resumeUrl(u"cat"_s, 1, epoch));
     QVERIFY(resumed);
-    QTRY_COMPARE(resumed->framesOfType(u"resumed"_s).size(), 1);
+    QTRY_COMPARE(resumed->framesOfType(ServerFrame::Type::Resumed).size(), 1);
     QCOMPARE(resumed->seqs(), QList<qint64>({2, 3}));
-    const QList<QJsonObject> frames = resumed->frames();
-    QCOMPARE(frames.at(0).value(u"type"_s).toString(), u"welcome"_s);
-    QCOMPARE(frames.at(1).value(u"data"_s).toString(), u"second"_s);
-    QCOMPARE(frames.at(3).value(u"type"_s).toString(), u"resumed"_s);
-    QCOMPARE(frames.at(3).value(u"ok"_s).toBool(), true);
-    QCOMPARE(frames.at(3).value(u"seq"_s).toInt(), 3);
+    const QList<ServerFrame> frames = resumed->frames();
+    QCOMPARE(frames.at(0).type, ServerFrame::Type::Welcome);
+    QCOMPARE(frames.at(1).notification.data.toString(), u"second"_s);
+    QCOMPARE(frames.at(3).type, ServerFrame::Type::Resumed);
+    QCOMPARE(frames.at(3).ok, true);
+    QCOMPARE(frames.at(3).seq, 3);
     QCOMPARE(notify(u"cat"_s), 4);
     QTRY_COMPARE(resumed->seqs(), QList<qint64>({2, 3, 4}));
 }
@@ -154,7 +154,7 @@ void TestInbox::replayAndLivePushesInterleaveWithoutGapOrDuplicate()
 {
     for (int i = 0; i < 20; ++i)
         QCOMPARE(notify(u"dan"_s), i + 1);
-    const QString epoch = connect(m_fixture->wsUrl(u"x"_s))->welcome().value(u"epoch"_s).toString();
+    const QString epoch = connect(m_fixture->wsUrl(u"x"_s))->welcome().position.epoch;
 
     // Pushes in flight while the client reconnects and replays.
     QNetworkAccessManager network;
@@ -176,8 +176,8 @@ void TestInbox::replayAndLivePushesInterleaveWithoutGapOrDuplicate()
     for (qint64 seq = 6; seq <= 80; ++seq)
         expected.append(seq);
     QTRY_COMPARE(client.seqs(), expected);
-    QCOMPARE(client.framesOfType(u"resumed"_s).size(), 1);
-    QVERIFY(client.framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool());
+    QCOMPARE(client.framesOfType(ServerFrame::Type::Resumed).size(), 1);
+    QVERIFY(client.framesOfType(ServerFrame::Type::Resumed).first().ok);
 }
 
 void TestInbox::resumeFailsForAnotherEpoch()
@@ -185,11 +185,11 @@ void TestInbox::resumeFailsForAnotherEpoch()
     QCOMPARE(notify(u"eve"_s), 1);
     auto client = connect(resumeUrl(u"eve"_s, 0, u"an-old-epoch"_s));
     QVERIFY(client);
-    QTRY_COMPARE(client->framesOfType(u"resumed"_s).size(), 1);
-    const QJsonObject resumed = client->framesOfType(u"resumed"_s).first();
-    QCOMPARE(resumed.value(u"ok"_s).toBool(), false);
-    QCOMPARE(resumed.value(u"seq"_s).toInt(), 1);
-    QCOMPARE(resumed.value(u"epoch"_s).toString(), client->welcome().value(u"epoch"_s).toString());
+    QTRY_COMPARE(client->framesOfType(ServerFrame::Type::Resumed).size(), 1);
+    const ServerFrame resumed = client->framesOfType(ServerFrame::Type::Resumed).first();
+    QCOMPARE(resumed.ok, false);
+    QCOMPARE(resumed.seq, 1);
+    QCOMPARE(resumed.epoch, client->welcome().position.epoch);
     QVERIFY(client->seqs().isEmpty());
 }
 
@@ -213,18 +213,18 @@ void TestInbox::resumeFailsWhenRetentionDroppedTheGap()
 
     auto gap = connect(resumeUrl(u"fay"_s, 2, epoch)); // 3..5 are gone
     QVERIFY(gap);
-    QTRY_COMPARE(gap->framesOfType(u"resumed"_s).size(), 1);
-    QCOMPARE(gap->framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool(), false);
+    QTRY_COMPARE(gap->framesOfType(ServerFrame::Type::Resumed).size(), 1);
+    QCOMPARE(gap->framesOfType(ServerFrame::Type::Resumed).first().ok, false);
     QVERIFY(gap->seqs().isEmpty());
 
     auto covered = connect(resumeUrl(u"fay"_s, 5, epoch)); // 6..10 are kept
     QVERIFY(covered);
-    QTRY_COMPARE(covered->framesOfType(u"resumed"_s).size(), 1);
-    QCOMPARE(covered->framesOfType(u"resumed"_s).first().value(u"ok"_s).toBool(), true);
+    QTRY_COMPARE(covered->framesOfType(ServerFrame::Type::Resumed).size(), 1);
+    QCOMPARE(covered->framesOfType(ServerFrame::Type::Resumed).first().ok, true);
     QCOMPARE(covered->seqs(), QList<qint64>({6, 7, 8, 9, 10}));
     // Trimming keeps the stream's position.
-    QCOMPARE(covered->welcome().value(u"seq"_s).toInt(), 10);
-    QCOMPARE(covered->welcome().value(u"unread"_s).toInt(), 5);
+    QCOMPARE(covered->welcome().position.seq, 10);
+    QCOMPARE(covered->welcome().position.unread, 5);
 }
 
 void TestInbox::readingInOneTabClearsTheOthers()
@@ -239,20 +239,20 @@ void TestInbox::readingInOneTabClearsTheOthers()
     for (auto &tab : tabs)
         QTRY_COMPARE(tab->seqs().size(), 4);
 
-    tabs[0]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 3}});
+    tabs[0]->send(ClientFrame::read(3));
     for (auto &tab : tabs) {
-        QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 1);
-        const QJsonObject unread = tab->framesOfType(u"unread"_s).first();
-        QCOMPARE(unread.value(u"count"_s).toInt(), 1);
-        QCOMPARE(unread.value(u"read_up_to"_s).toInt(), 3);
+        QTRY_COMPARE(tab->framesOfType(ServerFrame::Type::Unread).size(), 1);
+        const ServerFrame unread = tab->framesOfType(ServerFrame::Type::Unread).first();
+        QCOMPARE(unread.count, 1);
+        QCOMPARE(unread.readUpTo, 3);
     }
     // Backwards is ignored and tells no one; past the end is clamped.
-    tabs[2]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
-    tabs[1]->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 99}});
+    tabs[2]->send(ClientFrame::read(1));
+    tabs[1]->send(ClientFrame::read(99));
     for (auto &tab : tabs) {
-        QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 2);
-        QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"count"_s).toInt(), 0);
-        QCOMPARE(tab->framesOfType(u"unread"_s).last().value(u"read_up_to"_s).toInt(), 4);
+        QTRY_COMPARE(tab->framesOfType(ServerFrame::Type::Unread).size(), 2);
+        QCOMPARE(tab->framesOfType(ServerFrame::Type::Unread).last().count, 0);
+        QCOMPARE(tab->framesOfType(ServerFrame::Type::Unread).last().readUpTo, 4);
     }
 }
 
@@ -279,12 +279,11 @@ void TestInbox::storeErrorOnReadIsAnswered()
                             "BEGIN SELECT RAISE(ABORT, 'reads refused'); END"_s),
                  qPrintable(query.lastError().text()));
     }
-    asking->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
-    QTRY_COMPARE(asking->framesOfType(u"error"_s).size(), 1);
-    QCOMPARE(asking->framesOfType(u"error"_s).first().value(u"code"_s).toString(),
-             u"store_unavailable"_s);
-    QVERIFY(asking->framesOfType(u"unread"_s).isEmpty());
-    QVERIFY(other->framesOfType(u"unread"_s).isEmpty());
+    asking->send(ClientFrame::read(1));
+    QTRY_COMPARE(asking->framesOfType(ServerFrame::Type::Error).size(), 1);
+    QCOMPARE(asking->framesOfType(ServerFrame::Type::Error).first().code, u"store_unavailable"_s);
+    QVERIFY(asking->framesOfType(ServerFrame::Type::Unread).isEmpty());
+    QVERIFY(other->framesOfType(ServerFrame::Type::Unread).isEmpty());
 
     {
         QSqlDatabase db = QSqlDatabase::database(connection);
@@ -292,9 +291,9 @@ void TestInbox::storeErrorOnReadIsAnswered()
         QVERIFY(query.exec(u"DROP TRIGGER refuse_reads"_s));
     }
     QSqlDatabase::removeDatabase(connection);
-    asking->send({{u"type"_s, u"read"_s}, {u"up_to"_s, 1}});
-    QTRY_COMPARE(other->framesOfType(u"unread"_s).size(), 1);
-    QCOMPARE(other->framesOfType(u"unread"_s).first().value(u"count"_s).toInt(), 1);
+    asking->send(ClientFrame::read(1));
+    QTRY_COMPARE(other->framesOfType(ServerFrame::Type::Unread).size(), 1);
+    QCOMPARE(other->framesOfType(ServerFrame::Type::Unread).first().count, 1);
 }
 
 void TestInbox::readThroughTheApi()
@@ -307,8 +306,8 @@ void TestInbox::readThroughTheApi()
     QCOMPARE(read.status, 200);
     QCOMPARE(read.json().value(u"unread"_s).toInt(), 1);
     QCOMPARE(read.json().value(u"read_up_to"_s).toInt(), 2);
-    QTRY_COMPARE(tab->framesOfType(u"unread"_s).size(), 1);
-    QCOMPARE(tab->framesOfType(u"unread"_s).first().value(u"count"_s).toInt(), 1);
+    QTRY_COMPARE(tab->framesOfType(ServerFrame::Type::Unread).size(), 1);
+    QCOMPARE(tab->framesOfType(ServerFrame::Type::Unread).first().count, 1);
     const auto unread = m_fixture->api().get(u"/api/v1/users/hal/unread"_s);
     QCOMPARE(unread.status, 200);
     QCOMPARE(unread.json().value(u"unread"_s).toInt(), 1);
@@ -368,15 +367,15 @@ void TestInbox::badClientFramesGetErrors()
     QCOMPARE(notify(u"ivy"_s), 1);
     QTRY_COMPARE(tab->seqs().size(), 1);
     tab->socket().sendTextMessage(frame);
-    QTRY_COMPARE(tab->framesOfType(u"error"_s).size(), 1);
-    QCOMPARE(tab->framesOfType(u"error"_s).first().value(u"code"_s).toString(), code);
+    QTRY_COMPARE(tab->framesOfType(ServerFrame::Type::Error).size(), 1);
+    QCOMPARE(tab->framesOfType(ServerFrame::Type::Error).first().code, code);
     // Nothing else changed: still connected, still unread, still in order.
-    tab->send({{u"type"_s, u"ping"_s}});
-    QTRY_COMPARE(tab->framesOfType(u"pong"_s).size(), 1);
+    tab->send(ClientFrame::ping());
+    QTRY_COMPARE(tab->framesOfType(ServerFrame::Type::Pong).size(), 1);
     QVERIFY(tab->isConnected());
     QCOMPARE(m_fixture->api().get(u"/api/v1/users/ivy/unread"_s).json().value(u"unread"_s).toInt(),
              1);
-    QVERIFY(tab->framesOfType(u"unread"_s).isEmpty());
+    QVERIFY(tab->framesOfType(ServerFrame::Type::Unread).isEmpty());
 }
 
 void TestInbox::floodingClientIsClosed()
@@ -385,7 +384,7 @@ void TestInbox::floodingClientIsClosed()
     auto calm = connect(m_fixture->wsUrl(u"joe"_s));
     QVERIFY(flooder && calm);
     for (int i = 0; i < 500; ++i)
-        flooder->send({{u"type"_s, u"ping"_s}});
+        flooder->send(ClientFrame::ping());
     QTRY_VERIFY(flooder->isClosed());
     QCOMPARE(flooder->closeCode(), 1008);
     QVERIFY(calm->isConnected());
@@ -421,8 +420,9 @@ void TestInbox::liveOnlyPushesAreNotStored()
         u"/api/v1/notify"_s,
         {{u"users"_s, QJsonArray{u"lea"_s}}, {u"event"_s, u"typing"_s}, {u"store"_s, false}});
     QCOMPARE(reply.status, 202);
-    QTRY_COMPARE(tab->framesOfType(u"notification"_s).size(), 1);
-    QVERIFY(!tab->framesOfType(u"notification"_s).first().contains(u"seq"_s));
+    QTRY_COMPARE(tab->framesOfType(ServerFrame::Type::Notification).size(), 1);
+    QCOMPARE(tab->framesOfType(ServerFrame::Type::Notification).first().seq,
+             0); // none in the frame
     QCOMPARE(m_fixture->api().get(u"/api/v1/users/lea/unread"_s).json().value(u"seq"_s).toInt(), 0);
 }
 

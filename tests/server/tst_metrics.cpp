@@ -151,7 +151,7 @@ void TestMetrics::wellFormedAndCountersMove()
     QVERIFY(client.connectAndWelcome(fixture.wsUrl(u"alice"_s)));
     QCOMPARE(fixture.api().post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"alice"_s}}}).status,
              202);
-    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
+    QTRY_COMPARE(client.framesOfType(ServerFrame::Type::Notification).size(), 1);
 
     const Exposition after = scrape();
     QVERIFY2(after.error.isEmpty(), qPrintable(after.error));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
+using namespace Herald;
 using namespace Herald::Test;
 
 // The real herald-server binary, started as an operator would.
@@ -121,7 +122,7 @@ void TestProcess::sigtermClosesSessionsWith1001()
         u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort()).arg(QString::fromLatin1(token)))));
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
-    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
+    QTRY_COMPARE(client.framesOfType(ServerFrame::Type::Notification).size(), 1);
 
     QVERIFY(server.terminate());
     QTRY_VERIFY(client.isClosed());
@@ -149,7 +150,8 @@ void TestProcess::otherSignalsKeepItRunning()
         // A push after the signal proves the signal was handled and the server lives on.
         QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(client.framesOfType(u"notification"_s).size(), 3, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(client.framesOfType(ServerFrame::Type::Notification).size(), 3,
+                              15000);
     QVERIFY(!client.isClosed());
     QCOMPARE(server.process().state(), QProcess::Running);
     QTRY_VERIFY_WITH_TIMEOUT((log += server.process().readAllStandardError()).contains("SIGHUP"),
@@ -211,10 +213,10 @@ void TestProcess::devModePrintsAWorkingExample()
 
     WsClient client;
     QVERIFY(client.connectAndWelcome(QUrl(url)));
-    QCOMPARE(client.framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"1"_s);
+    QCOMPARE(client.framesOfType(ServerFrame::Type::Welcome).first().user, u"1"_s);
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(apiPort)), key.toLatin1());
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"1"_s}}}).status, 202);
-    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
+    QTRY_COMPARE(client.framesOfType(ServerFrame::Type::Notification).size(), 1);
     QVERIFY(server.terminate());
 }
 
@@ -258,7 +260,7 @@ void TestProcess::eventLoopInEveryThread()
         u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(server.wsPort()).arg(QString::fromLatin1(token)))));
     ApiClient api(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.apiPort())), ApiKey);
     QCOMPARE(api.post(u"/api/v1/notify"_s, {{u"users"_s, QJsonArray{u"7"_s}}}).status, 202);
-    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
+    QTRY_COMPARE(client.framesOfType(ServerFrame::Type::Notification).size(), 1);
     QVERIFY(server.terminate());
 }
 

@@ -193,7 +193,7 @@ void TestWsGate::heartbeatReapsSilentClient()
     QVERIFY(fixture.start());
     WsClient alive; // QWebSocket answers pings by itself
     QVERIFY(alive.connectAndWelcome(fixture.wsUrl(u"alive"_s)));
-    QCOMPARE(alive.framesOfType(u"welcome"_s).first().value(u"heartbeat_s"_s).toDouble(), 1.0);
+    QCOMPARE(alive.framesOfType(ServerFrame::Type::Welcome).first().heartbeatSeconds, 1.0);
 
     for (int round = 1; round <= 2; ++round) {
         RawClient silent; // completes the handshake, then never answers a ping
@@ -218,18 +218,17 @@ void TestWsGate::legacyRoutes()
     QVERIFY(legacy.start());
     WsClient client;
     QVERIFY(client.connectAndWelcome(legacy.wsUrlRaw(u"/client?user_id=7"_s)));
-    QCOMPARE(client.framesOfType(u"welcome"_s).first().value(u"user"_s).toString(), u"7"_s);
+    QCOMPARE(client.framesOfType(ServerFrame::Type::Welcome).first().user, u"7"_s);
 
     // As in the original design: no key, GET or POST, the body becomes data.
     QCOMPARE(legacy.api().send("GET", u"/new/7"_s, {}, {}).status, 202);
-    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 1);
-    QVERIFY(client.framesOfType(u"notification"_s).at(0).value(u"data"_s).isNull());
+    QTRY_COMPARE(client.framesOfType(ServerFrame::Type::Notification).size(), 1);
+    QVERIFY(client.framesOfType(ServerFrame::Type::Notification).at(0).notification.data.isNull());
     QCOMPARE(legacy.api().send("POST", u"/new/7"_s, R"({"unread":3})", {}).status, 202);
-    QTRY_COMPARE(client.framesOfType(u"notification"_s).size(), 2);
-    QCOMPARE(client.framesOfType(u"notification"_s)
+    QTRY_COMPARE(client.framesOfType(ServerFrame::Type::Notification).size(), 2);
+    QCOMPARE(client.framesOfType(ServerFrame::Type::Notification)
                  .at(1)
-                 .value(u"data"_s)
-                 .toObject()
+                 .notification.data.toObject()
                  .value(u"unread"_s)
                  .toInt(),
              3);

@@ -14,6 +14,8 @@ private Q_SLOTS:
     void accepts();
     void rejects_data();
     void rejects();
+    void roundTrip_data();
+    void roundTrip();
 };
 
 void TestClientFrame::accepts_data()
@@ -78,6 +80,24 @@ void TestClientFrame::rejects()
     const auto &error = std::get<ClientFrame::Error>(result);
     QCOMPARE(error.code, code);
     QVERIFY(!error.message.isEmpty());
+}
+
+void TestClientFrame::roundTrip_data()
+{
+    QTest::addColumn<ClientFrame>("frame");
+    QTest::newRow("ping") << ClientFrame::ping();
+    QTest::newRow("read") << ClientFrame::read(42);
+    QTest::newRow("read 0") << ClientFrame::read(0);
+    QTest::newRow("read max") << ClientFrame::read(9000000000000000);
+}
+
+// What a browser sends, as the tests send it, is what the server parses.
+void TestClientFrame::roundTrip()
+{
+    QFETCH(ClientFrame, frame);
+    const ClientFrame::Result result = ClientFrame::parse(frame.toText());
+    QVERIFY2(std::holds_alternative<ClientFrame>(result), qPrintable(frame.toText()));
+    QCOMPARE(std::get<ClientFrame>(result), frame);
 }
 
 QTEST_APPLESS_MAIN(TestClientFrame)

@@ -18,8 +18,9 @@ bool Bystander::receivesPush(ApiClient &api, const QString &marker, int timeoutM
         return false;
     return QTest::qWaitFor(
         [&] {
-            for (const QJsonObject &frame : m_client.framesOfType(u"notification"_s)) {
-                if (frame.value(u"data"_s).toString() == marker)
+            for (const ServerFrame &frame :
+                 m_client.framesOfType(ServerFrame::Type::Notification)) {
+                if (frame.notification.data.toString() == marker)
                     return true;
             }
             return false;

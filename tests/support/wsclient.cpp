@@ -1,6 +1,5 @@
 #include "wsclient.h"
 
-#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -11,9 +10,16 @@ namespace Herald::Test {
 WsClient::WsClient(QObject *parent) : QObject(parent)
 {
     connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
-        m_frames.append(frame);
-        Q_EMIT frameReceived(frame);
+        QString error;
+        const std::optional<ServerFrame> frame = ServerFrame::parse(text, &error);
+        if (!frame) {
+            const QByteArray message = "undecodable frame from the server (" + error.toUtf8()
+                + "): " + text.left(200).toUtf8();
+            QTest::qFail(message.constData(), __FILE__, __LINE__);
+            return;
+        }
+        m_frames.append(*frame);
+        Q_EMIT frameReceived(*frame);
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
         m_closed = true;
@@ -35,45 +41,44 @@ void WsClient::open(const QNetworkRequest &request)
 bool WsClient::connectAndWelcome(const QUrl &url, int timeoutMs)
 {
     open(url);
-    return QTest::qWaitFor([this] { return !framesOfType(u"welcome"_s).isEmpty() || m_closed; },
-                           timeoutMs)
+    return QTest::qWaitFor(
+               [this] { return !framesOfType(ServerFrame::Type::Welcome).isEmpty() || m_closed; },
+               timeoutMs)
         && !m_closed;
 }
 
-QList<QJsonObject> WsClient::framesOfType(const QString &type) const
+QList<ServerFrame> WsClient::framesOfType(ServerFrame::Type type) const
 {
-    QList<QJsonObject> result;
-    for (const QJsonObject &frame : m_frames) {
-        if (frame.value(u"type"_s).toString() == type)
+    QList<ServerFrame> result;
+    for (const ServerFrame &frame : m_frames) {
+        if (frame.type == type)
             result.append(frame);
     }
     return result;
 }
 
-void WsClient::send(const QJsonObject &frame)
+void WsClient::send(const ClientFrame &frame)
 {
-    m_socket.sendTextMessage(
-        QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    m_socket.sendTextMessage(frame.toText());
 }
 
 QList<qint64> WsClient::seqs() const
 {
     QList<qint64> result;
-    for (const QJsonObject &frame : framesOfType(u"notification"_s))
-        result.append(qint64(frame.value(u"seq"_s).toDouble()));
+    for (const ServerFrame &frame : framesOfType(ServerFrame::Type::Notification))
+        result.append(frame.seq);
     return result;
 }
 
-QJsonObject WsClient::welcome() const
+ServerFrame WsClient::welcome() const
 {
-    const QList<QJsonObject> welcome = framesOfType(u"welcome"_s);
-    return welcome.isEmpty() ? QJsonObject() : welcome.first();
+    const QList<ServerFrame> welcome = framesOfType(ServerFrame::Type::Welcome);
+    return welcome.isEmpty() ? ServerFrame() : welcome.first();
 }
 
 QString WsClient::sessionId() const
 {
-    const QList<QJsonObject> welcome = framesOfType(u"welcome"_s);
-    return welcome.isEmpty() ? QString() : welcome.first().value(u"session"_s).toString();
+    return welcome().session;
 }
 
 } // namespace Herald::Test

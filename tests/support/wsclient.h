@@ -1,5 +1,8 @@
 #pragma once
 
+#include "clientframe.h"
+#include "serverframe.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QNetworkRequest>
@@ -9,8 +12,9 @@
 
 namespace Herald::Test {
 
-// A browser-like WebSocket client for tests: records every frame it receives
-// (as JSON) and how the connection ended.
+// A browser-like WebSocket client for tests: records every frame it receives,
+// decoded as ServerFrame, and how the connection ended. A frame that does not
+// decode fails the running test.
 class WsClient : public QObject
 {
     Q_OBJECT
@@ -24,12 +28,13 @@ public:
     bool connectAndWelcome(const QUrl &url, int timeoutMs = 15000);
 
     QWebSocket &socket() { return m_socket; }
-    void send(const QJsonObject &frame);
+    void send(const ClientFrame &frame);
     // The seqs of the notification frames received so far, in order.
     QList<qint64> seqs() const;
-    QJsonObject welcome() const;
-    const QList<QJsonObject> &frames() const { return m_frames; }
-    QList<QJsonObject> framesOfType(const QString &type) const;
+    // The welcome frame, or a default ServerFrame (type Pong) before it came.
+    ServerFrame welcome() const;
+    const QList<ServerFrame> &frames() const { return m_frames; }
+    QList<ServerFrame> framesOfType(ServerFrame::Type type) const;
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     bool isClosed() const { return m_closed; }
     int closeCode() const { return m_closeCode; }
@@ -37,11 +42,11 @@ public:
     QString sessionId() const;
 
 Q_SIGNALS:
-    void frameReceived(const QJsonObject &frame);
+    void frameReceived(const Herald::ServerFrame &frame);
 
 private:
     QWebSocket m_socket;
-    QList<QJsonObject> m_frames;
+    QList<ServerFrame> m_frames;
     bool m_closed = false;
     int m_closeCode = 0;
     QString m_closeReason;

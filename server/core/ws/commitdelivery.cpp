@@ -1,6 +1,5 @@
 #include "ws/commitdelivery.h"
 
-#include "frames.h"
 #include "ws/workerpool.h"
 
 namespace Herald {
@@ -13,7 +12,7 @@ void CommitDelivery::committed(const QList<std::pair<QString, qint64>> &targets,
 
 void CommitDelivery::readMoved(const QString &user, const UserState &state)
 {
-    m_pool.sendToUser(user, Frames::unread(state.unread, state.readCursor));
+    m_pool.deliverUnread(user, state.unread, state.readCursor);
 }
 
 } // namespace Herald

@@ -1,11 +1,6 @@
 #include "ws/readcursors.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-
 #include <algorithm>
-
-using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
 
@@ -22,10 +17,8 @@ void ReadCursors::noteSeq(const QString &user, qint64 seq)
         it->lastSeq = std::max(it->lastSeq, seq);
 }
 
-void ReadCursors::noteUnreadFrame(const QString &user, const QString &frame)
+void ReadCursors::noteReadUpTo(const QString &user, qint64 readUpTo)
 {
-    const QJsonObject unread = QJsonDocument::fromJson(frame.toUtf8()).object();
-    const qint64 readUpTo = qint64(unread.value(u"read_up_to"_s).toDouble());
     if (const auto it = m_streams.find(user); it != m_streams.end())
         it->readUpTo = std::max(it->readUpTo, readUpTo);
 }

@@ -14,8 +14,8 @@ class ReadCursors
 public:
     void noteStream(const QString &user, qint64 lastSeq, qint64 readUpTo);
     void noteSeq(const QString &user, qint64 seq);
-    // From an unread frame's text: {"type":"unread","count":N,"read_up_to":S}.
-    void noteUnreadFrame(const QString &user, const QString &frame);
+    // The store moved the user's read cursor to \a readUpTo.
+    void noteReadUpTo(const QString &user, qint64 readUpTo);
     // False when moving the cursor to \a upTo (clamped to the latest seq)
     // would leave it where it is.
     bool wouldMove(const QString &user, qint64 upTo) const;

@@ -296,10 +296,13 @@ void Worker::deliver(const QStringList &users, const QString &frame)
     }
 }
 
-void Worker::deliverUnread(const QString &user, const QString &frame)
+void Worker::deliverUnread(const QString &user, qint64 unread, qint64 readUpTo)
 {
-    m_cursors.noteUnreadFrame(user, frame);
+    m_cursors.noteReadUpTo(user, readUpTo);
     const QList<Session *> sessions = m_sessionsByUser.value(user);
+    if (sessions.isEmpty())
+        return;
+    const QString frame = Frames::unread(unread, readUpTo); // once for all of them
     for (Session *session : sessions)
         m_unread->offer(session, frame);
 }

@@ -68,7 +68,7 @@ public:
     void deliver(const QStringList &users, const QString &frame);
     // The user's new unread count: at most one frame per session per
     // unread_coalesce_ms, none when it repeats what the session has.
-    void deliverUnread(const QString &user, const QString &frame);
+    void deliverUnread(const QString &user, qint64 unread, qint64 readUpTo);
     void broadcast(const QString &frame);
     void disconnectSession(const QString &sessionId);
     void disconnectUser(const QString &user);

@@ -86,10 +86,11 @@ void WorkerPool::deliverStored(const QList<std::pair<QString, qint64>> &targets,
     }
 }
 
-void WorkerPool::sendToUser(const QString &user, const QString &frame)
+void WorkerPool::deliverUnread(const QString &user, qint64 unread, qint64 readUpTo)
 {
     Worker *worker = m_workers[size_t(indexFor(user))];
-    post(indexFor(user), [worker, user, frame] { worker->deliverUnread(user, frame); });
+    post(indexFor(user),
+         [worker, user, unread, readUpTo] { worker->deliverUnread(user, unread, readUpTo); });
 }
 
 void WorkerPool::broadcast(const QString &frame)

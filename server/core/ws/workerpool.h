@@ -39,9 +39,9 @@ public:
     // so every user's frames reach its worker in seq order.
     void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
     void deliver(const QStringList &users, const QString &frame);
-    // The user's unread frame ({"type":"unread",...}); the worker coalesces
-    // them (Worker::deliverUnread).
-    void sendToUser(const QString &user, const QString &frame);
+    // The user's new unread count and read cursor; the worker sends them as
+    // unread frames, coalesced (Worker::deliverUnread).
+    void deliverUnread(const QString &user, qint64 unread, qint64 readUpTo);
     void broadcast(const QString &frame);
     void disconnectSession(const QString &user, const QString &sessionId);
     void disconnectUser(const QString &user);
