@@ -55,7 +55,8 @@ bool HeraldServer::start(const ServerConfig &config)
     for (const auto &[kid, secret] : config.extraSecrets)
         keys.append({kid, secret});
     m_verifier = std::make_unique<TokenVerifier>(keys);
-    m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
+    m_gate
+        = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes, config.allowedOrigins);
     createStore(config);
     limitSessions(config);
     startWorkers(config, workers);

@@ -21,6 +21,7 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"sessions_closed"_s, number(sessionsClosed)},
             {u"heartbeat_reaps"_s, number(heartbeatReaps)},
             {u"rejected_handshakes"_s, number(rejectedHandshakes)},
+            {u"origin_refusals"_s, number(originRefusals)},
             {u"stored_notifications"_s, number(storedNotifications)},
             {u"store_commits"_s, number(storeCommits)},
             {u"store_errors"_s, number(storeErrors)},

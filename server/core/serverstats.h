@@ -25,7 +25,8 @@ public:
     std::atomic<quint64> sessionsOpened{0};
     std::atomic<quint64> sessionsClosed{0};
     std::atomic<quint64> heartbeatReaps{0};
-    std::atomic<quint64> rejectedHandshakes{0};
+    std::atomic<quint64> rejectedHandshakes{0}; // answered >= 400, but for origin refusals
+    std::atomic<quint64> originRefusals{0}; // 403 origin_not_allowed (allowed_origins)
     std::atomic<quint64> storedNotifications{0};
     std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
     std::atomic<quint64> storeErrors{0};

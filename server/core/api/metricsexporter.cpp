@@ -73,7 +73,8 @@ QByteArray MetricsExporter::render() const
              load(s.sessionsClosed));
     w.family("herald_handshakes_total", "counter", "WebSocket handshakes by result.",
              {{"{result=\"accepted\"}", load(s.sessionsOpened)},
-              {"{result=\"rejected\"}", load(s.rejectedHandshakes)}});
+              {"{result=\"rejected\"}", load(s.rejectedHandshakes)},
+              {"{result=\"origin_not_allowed\"}", load(s.originRefusals)}});
     w.family("herald_pushes_total", "counter", "Accepted pushes by kind.",
              {{"{kind=\"notify\"}", load(s.notifications)},
               {"{kind=\"broadcast\"}", load(s.broadcasts)}});

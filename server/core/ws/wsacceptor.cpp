@@ -167,7 +167,8 @@ void WsAcceptor::answer(qintptr descriptor, const GateDecision &decision,
 {
     const Pending pending = release(descriptor);
     if (decision.status >= 400) {
-        m_stats.rejectedHandshakes.fetch_add(1, std::memory_order_relaxed);
+        (decision.originRefused ? m_stats.originRefusals : m_stats.rejectedHandshakes)
+            .fetch_add(1, std::memory_order_relaxed);
         if (const auto pass = admitLogLine()) {
             qCInfo(lcWs).noquote() << "refused" << decision.status << decision.code
                                    << (request ? LogText::escaped(request->method) : QString())
