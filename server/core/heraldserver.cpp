@@ -141,6 +141,8 @@ void HeraldServer::startWorkers(const ServerConfig &config, int workers)
     settings.maxSessionBufferBytes = config.maxSessionBufferBytes;
     settings.unreadCoalesceMs = config.unreadCoalesceMs;
     settings.maxSessionsPerUser = config.maxSessionsPerUser;
+    settings.maxSessionsPerToken = config.maxSessionsPerToken;
+    settings.enforceTokenExpiry = config.enforceTokenExpiry;
     settings.closeGraceMs = config.closeGraceMs;
     // A replay page fits the session budget, give or take a notification.
     settings.replayPageSize

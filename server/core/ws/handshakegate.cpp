@@ -98,9 +98,15 @@ GateDecision HandshakeGate::authenticate(const HandshakeRequest &request) const
         return error(401, TokenVerifier::errorCode(*failure),
                      TokenVerifier::errorMessage(*failure));
     }
+    const auto &claims = std::get<TokenClaims>(result);
     GateDecision decision;
     decision.upgrade = true;
-    decision.user = std::get<TokenClaims>(result).user;
+    decision.user = claims.user;
+    decision.tokenExpiresAtMs = claims.expires.toMSecsSinceEpoch();
+    if (!claims.sessionId.isEmpty())
+        decision.tokenKey = u"sid:"_s + claims.sessionId;
+    else if (!claims.tokenId.isEmpty())
+        decision.tokenKey = u"jti:"_s + claims.tokenId;
     if (auto refusal = readResume(request, decision))
         return *refusal;
     return decision;

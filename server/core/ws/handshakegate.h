@@ -19,6 +19,8 @@ struct GateDecision
     bool upgrade = false; // true: hand the connection to the user's worker
     QString user;
     std::optional<ResumePoint> resume;
+    qint64 tokenExpiresAtMs = 0; // the token's exp, ms since the epoch; 0: none (legacy route)
+    QString tokenKey; // "sid:<sid>", else "jti:<jti>", else empty (max_sessions_per_token)
     int status = 200; // the answer when !upgrade
     QByteArray contentType;
     QByteArray body;

@@ -206,7 +206,8 @@ void WsAcceptor::handOff(qintptr descriptor, const GateDecision &decision,
     Pending pending = release(descriptor);
     m_pool.adopt({descriptor, decision.user, pending.address.toString(), pending.port,
                   QString::fromUtf8(request.header("user-agent")), decision.resume,
-                  std::move(pending.received), headLength});
+                  decision.tokenExpiresAtMs, decision.tokenKey, std::move(pending.received),
+                  headLength});
 }
 
 void WsAcceptor::drop(qintptr descriptor)
