@@ -108,8 +108,9 @@ std::optional<TokenClaims> readClaims(const QJsonObject &payload)
     TokenClaims claims;
     const QJsonValue sub = payload.value(u"sub"_s);
     const QJsonValue jti = payload.value(u"jti"_s);
+    const QJsonValue sid = payload.value(u"sid"_s);
     if (!sub.isString() || sub.toString().isEmpty() || !payload.contains(u"exp"_s)
-        || !(jti.isUndefined() || jti.isString()))
+        || !(jti.isUndefined() || jti.isString()) || !(sid.isUndefined() || sid.isString()))
         return std::nullopt;
     if (!readNumericDate(payload, u"exp"_s, &claims.expires)
         || !readNumericDate(payload, u"nbf"_s, &claims.notBefore)
@@ -117,6 +118,7 @@ std::optional<TokenClaims> readClaims(const QJsonObject &payload)
         return std::nullopt;
     claims.user = sub.toString();
     claims.tokenId = jti.toString();
+    claims.sessionId = sid.toString();
     return claims;
 }
 

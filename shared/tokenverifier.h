@@ -23,7 +23,8 @@ enum class TokenError {
                        //!< ("token_crit")
     UnknownKey, //!< header "kid" names no configured secret ("token_kid")
     BadSignature, //!< HMAC does not match ("token_signature")
-    MissingClaim, //!< sub or exp absent, or of the wrong type ("token_claims")
+    MissingClaim, //!< sub or exp absent, or a claim of the wrong type (also iat, nbf, jti,
+                  //!< sid) ("token_claims")
     Expired, //!< now >= exp (+ leeway) ("token_expired")
     NotYetValid, //!< now < nbf (- leeway) ("token_not_yet_valid")
 };

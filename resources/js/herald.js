@@ -32,7 +32,8 @@
  * States (onStatus): 'connecting' {attempt} → 'open' {attempt} after the server's welcome;
  * 'closed' {code, reason, attempt, delayMs} when a connection ends and a retry is scheduled;
  * 'reset' {seq, epoch} when a resume could not cover the gap (the app should reload its list);
- * 'stopped' {code, reason} after close(), close code 4003, or a WebSocket that cannot be made.
+ * 'stopped' {code, reason} after close(), close code 4003, or a WebSocket that cannot be made
+ * (and after 4002 without getToken).
  *
  * Reconnecting: full jitter, delay = random() * min(maxMs, initialMs * 2^attempt); attempt
  * counts connections in a row that failed or lasted less than stableMs. After a welcome,
@@ -40,6 +41,10 @@
  * A refused handshake (HTTP 401) reaches a browser as close 1006 without open, so getToken is
  * asked before every attempt after the first; info.rejected tells that the last attempt
  * ended before its welcome. A static token is reused.
+ * 4002 ("token expired", servers with enforce_token_expiry) is not a failure: getToken is
+ * asked at once with info.reason 'expired', and the client reconnects after a short jitter
+ * (random() * initialMs) and resumes from its seq, so nothing is lost; with only a static
+ * token, which cannot get better, it stops.
  * Only 4003 ("disconnected by server") is terminal. 1001 (shutdown, heartbeat timeout) and
  * 1008 (slow consumer, too many messages) are passing conditions: those retry with backoff.
  */
@@ -55,6 +60,7 @@
 
     const OPEN = 1; // WebSocket.OPEN
     const TERMINAL_CODES = [4003];
+    const TOKEN_EXPIRED = 4002;
     const SEEN_IDS_LIMIT = 1000;
     const DEFAULT_BACKOFF = { initialMs: 500, maxMs: 30000, stableMs: 60000 };
 
@@ -96,6 +102,7 @@
             this._staticTokenUsed = false;
             this._welcomed = false;  // the current socket got its welcome
             this._rejected = false;  // the last attempt ended before its welcome
+            this._expired = false;   // the server closed the last connection with 4002
             this._resuming = false;  // the current socket asked for a replay
             this._seq = null;        // last seq seen; null until the first welcome
             this._epoch = null;
@@ -186,7 +193,10 @@
                 this._staticTokenUsed = true;
                 return Promise.resolve(o.token);
             }
-            return Promise.resolve(o.getToken({ attempt: this._attempt, rejected: this._rejected }));
+            const info = { attempt: this._attempt, rejected: this._rejected };
+            if (this._expired)
+                info.reason = 'expired';
+            return Promise.resolve(o.getToken(info));
         }
 
         _url(token) {
@@ -248,6 +258,7 @@
         _onWelcome(frame) {
             this._welcomed = true;
             this._rejected = false;
+            this._expired = false;
             this._cancel('connect');
             // A resuming client keeps its position until the replay and 'resumed' are through.
             if (!this._resuming) {
@@ -305,9 +316,28 @@
                 this._stop({ state: 'stopped', code: code, reason: reason });
                 return;
             }
+            if (code === TOKEN_EXPIRED)
+                return this._renewToken(code, reason);
             if (!this._welcomed)
                 this._rejected = true;
             this._retry(code, reason);
+        }
+
+        // The token ran out, not the connection: no backoff step, only a jitter that spreads
+        // clients whose tokens expire together.
+        _renewToken(code, reason) {
+            if (typeof this._options.getToken !== 'function') {
+                this._stop({ state: 'stopped', code: code, reason: reason });
+                return;
+            }
+            this._expired = true;
+            const delayMs = Math.floor(this._random() * this._backoff.initialMs);
+            this._emitStatus({ state: 'closed', code: code, reason: reason, attempt: this._attempt,
+                               delayMs: delayMs });
+            this._timers.retry = this._setTimer(() => {
+                this._timers.retry = null;
+                this._connect();
+            }, delayMs);
         }
 
         _retry(code, reason) {

@@ -55,7 +55,8 @@ bool HeraldServer::start(const ServerConfig &config)
     for (const auto &[kid, secret] : config.extraSecrets)
         keys.append({kid, secret});
     m_verifier = std::make_unique<TokenVerifier>(keys);
-    m_gate = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes);
+    m_gate
+        = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes, config.allowedOrigins);
     createStore(config);
     limitSessions(config);
     startWorkers(config, workers);
@@ -140,6 +141,8 @@ void HeraldServer::startWorkers(const ServerConfig &config, int workers)
     settings.maxSessionBufferBytes = config.maxSessionBufferBytes;
     settings.unreadCoalesceMs = config.unreadCoalesceMs;
     settings.maxSessionsPerUser = config.maxSessionsPerUser;
+    settings.maxSessionsPerToken = config.maxSessionsPerToken;
+    settings.enforceTokenExpiry = config.enforceTokenExpiry;
     settings.closeGraceMs = config.closeGraceMs;
     // A replay page fits the session budget, give or take a notification.
     settings.replayPageSize

@@ -25,7 +25,8 @@ public:
     std::atomic<quint64> sessionsOpened{0};
     std::atomic<quint64> sessionsClosed{0};
     std::atomic<quint64> heartbeatReaps{0};
-    std::atomic<quint64> rejectedHandshakes{0};
+    std::atomic<quint64> rejectedHandshakes{0}; // answered >= 400, but for origin refusals
+    std::atomic<quint64> originRefusals{0}; // 403 origin_not_allowed (allowed_origins)
     std::atomic<quint64> storedNotifications{0};
     std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
     std::atomic<quint64> storeErrors{0};
@@ -45,6 +46,8 @@ public:
     std::atomic<quint64> rateLimitCloses{0}; // 1008 "too many messages"
     std::atomic<quint64> protocolErrorCloses{0}; // 1002: unmasked client frames
     std::atomic<quint64> userSessionRefusals{0}; // 4008 "too many sessions"
+    std::atomic<quint64> tokenSessionRefusals{0}; // 4008: max_sessions_per_token
+    std::atomic<quint64> tokenExpiryCloses{0}; // 4002 "token expired" (enforce_token_expiry)
     std::atomic<quint64> serverFullRefusals{0}; // 503 server_full: max_sessions reached
     std::atomic<quint64> handshakeLimitCloses{0}; // over max_handshakes(_per_address)
     std::atomic<quint64> acceptPauses{0}; // accept() ran out of descriptors

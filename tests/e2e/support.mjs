@@ -157,15 +157,19 @@ export async function killAll() {
 
 const LISTENING = /listening: WebSocket 127\.0\.0\.1 (\d+) \(path \/ws\), push API 127\.0\.0\.1 (\d+)/;
 
-/** Starts herald-server and resolves with {proc, wsPort, apiPort} once it listens. */
+/**
+ * Starts herald-server (with extraArgs after the others) and resolves with
+ * {proc, wsPort, apiPort} once it listens.
+ */
 export async function startHerald({ dataDir, secrets, wsPort = 0, apiPort = 0,
-                                   name = 'herald-server' }) {
+                                   name = 'herald-server', extraArgs = [] }) {
     const env = baseEnv({ QT_NO_GLIB: '1', HERALD_SECRET: secrets.secret,
                           HERALD_API_KEY: secrets.apiKey });
     if (process.env.HERALD_EVENT_LOOP) // CI runs the suites once per event dispatcher
         env.HERALD_EVENT_LOOP = process.env.HERALD_EVENT_LOOP;
     const proc = new Proc(name, serverBinary,
-        ['--ws-port', String(wsPort), '--api-port', String(apiPort), '--data-dir', dataDir],
+        ['--ws-port', String(wsPort), '--api-port', String(apiPort), '--data-dir', dataDir,
+         ...extraArgs],
         { env });
     const match = await proc.waitFor(LISTENING, { timeoutMs: 20000, what: 'its "listening" line' });
     return { proc, wsPort: Number(match[1]), apiPort: Number(match[2]) };

@@ -51,6 +51,9 @@ const QStringList DefaultedFields{u"wsPort"_s,
                                   u"maxSessionBufferBytes"_s,
                                   u"unreadCoalesceMs"_s,
                                   u"maxSessionsPerUser"_s,
+                                  u"maxSessionsPerToken"_s,
+                                  u"enforceTokenExpiry"_s,
+                                  u"allowedOrigins"_s,
                                   u"maxSessions"_s,
                                   u"maxHandshakes"_s,
                                   u"maxHandshakesPerAddress"_s,
@@ -78,6 +81,9 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"maxPayloadBytes"_s, QString::number(c.maxPayloadBytes)},
         {u"legacyRoutes"_s, boolText(c.legacyRoutes)},
         {u"adminAllowedOrigins"_s, c.adminAllowedOrigins.join(u',')},
+        {u"allowedOrigins"_s, c.allowedOrigins.entries().join(u',')},
+        {u"enforceTokenExpiry"_s, boolText(c.enforceTokenExpiry)},
+        {u"maxSessionsPerToken"_s, QString::number(c.maxSessionsPerToken)},
         {u"secretKids"_s,
          [&c] {
              QStringList kids;
@@ -345,6 +351,22 @@ void TestConfigLoader::eachSource_data()
         << UseConfig << Secrets
         << QStringList{u"h.conf:admin_allowed_origins = https://b.example:8443"_s}
         << u"adminAllowedOrigins"_s << u"https://b.example:8443"_s;
+    addSourceRows(u"allowed-origins"_s, u"HERALD_ALLOWED_ORIGINS"_s, u"allowed_origins"_s,
+                  u"https://App.Example.com:443, https://*.example.com:8443,"_s,
+                  u"allowedOrigins"_s, u"https://app.example.com,https://*.example.com:8443"_s);
+    QTest::newRow("allowed origins default")
+        << none << Secrets << none << u"allowedOrigins"_s << QString();
+    addSourceRows(u"max-sessions-per-token"_s, u"HERALD_MAX_SESSIONS_PER_TOKEN"_s,
+                  u"max_sessions_per_token"_s, u"3"_s, u"maxSessionsPerToken"_s, u"3"_s);
+    QTest::newRow("enforce-token-expiry flag")
+        << QStringList{u"--enforce-token-expiry"_s} << Secrets << none << u"enforceTokenExpiry"_s
+        << u"true"_s;
+    QTest::newRow("enforce-token-expiry env")
+        << none << withSecrets({u"HERALD_ENFORCE_TOKEN_EXPIRY=yes"_s}) << none
+        << u"enforceTokenExpiry"_s << u"true"_s;
+    QTest::newRow("enforce-token-expiry file")
+        << UseConfig << Secrets << QStringList{u"h.conf:enforce_token_expiry = on"_s}
+        << u"enforceTokenExpiry"_s << u"true"_s;
     QTest::newRow("admin origins default")
         << none << Secrets << none << u"adminAllowedOrigins"_s << QString();
     QTest::newRow("legacy-routes flag")
@@ -730,6 +752,26 @@ void TestConfigLoader::badInput_data()
                        origin)})
             << QString();
     }
+    // allowed_origins names the bad entry and what is wrong with it (tst_originpolicy has them
+    // all).
+    QTest::newRow("allowed origin with path")
+        << flag(u"--allowed-origins"_s, u"https://a.example.com, https://b.example.com/"_s)
+        << Secrets << none
+        << frags({u"--allowed-origins: 'https://b.example.com/' is not just an origin"_s})
+        << QString();
+    QTest::newRow("allowed origin null env")
+        << none << withSecrets({u"HERALD_ALLOWED_ORIGINS=null"_s}) << none
+        << frags({u"HERALD_ALLOWED_ORIGINS: 'null' cannot be allowed"_s}) << QString();
+    QTest::newRow("allowed origin bad pattern file")
+        << UseConfig << Secrets << file(u"allowed_origins = https://*.com"_s)
+        << frags({u"allowed_origins in"_s, u"'https://*.com' matches every host under 'com'"_s})
+        << QString();
+    QTest::newRow("max sessions per token negative")
+        << flag(u"--max-sessions-per-token"_s, u"-1"_s) << Secrets << none
+        << frags({u"--max-sessions-per-token: '-1' is not a whole number from 0"_s}) << QString();
+    QTest::newRow("enforce token expiry bad bool")
+        << none << withSecrets({u"HERALD_ENFORCE_TOKEN_EXPIRY=maybe"_s}) << none
+        << frags({u"HERALD_ENFORCE_TOKEN_EXPIRY: 'maybe' is not a boolean"_s}) << QString();
     QTest::newRow("api min body rate too low")
         << flag(u"--api-min-body-rate"_s, u"10"_s) << Secrets << none
         << frags({u"--api-min-body-rate: '10' is not a whole number from 1024"_s}) << QString();
@@ -1065,6 +1107,16 @@ void TestConfigLoader::helpIsComplete()
         u"--admin-allowed-origins <origins>"_s,
         u"HERALD_ADMIN_ALLOWED_ORIGINS"_s,
         u"admin_allowed_origins"_s,
+        u"--allowed-origins <origins>"_s,
+        u"HERALD_ALLOWED_ORIGINS"_s,
+        u"allowed_origins"_s,
+        u"default none: any origin"_s,
+        u"--enforce-token-expiry"_s,
+        u"HERALD_ENFORCE_TOKEN_EXPIRY"_s,
+        u"enforce_token_expiry"_s,
+        u"--max-sessions-per-token <count>"_s,
+        u"HERALD_MAX_SESSIONS_PER_TOKEN"_s,
+        u"max_sessions_per_token"_s,
         u"--legacy-routes"_s,
         u"HERALD_LEGACY_ROUTES"_s,
         u"legacy_routes"_s,

@@ -4,8 +4,12 @@
 #include "tokensigner.h"
 #include "wsclient.h"
 
+#include "config/originpolicy.h"
+#include "serverstats.h"
+
 #include <QDateTime>
 #include <QFile>
+#include <QJsonDocument>
 #include <QTest>
 
 #include <memory>
@@ -32,11 +36,15 @@ private Q_SLOTS:
     void servesTheBrowserClient();
     void heartbeatReapsSilentClient();
     void legacyRoutes();
+    void allowedOrigins_data();
+    void allowedOrigins();
+    void originRefusalsAreCounted();
 
 private:
     static QByteArray craft(const QByteArray &header, const QJsonObject &claims,
                             const QByteArray &secret = ServerFixture::defaultConfig().secret);
     std::unique_ptr<ServerFixture> m_fixture;
+    std::unique_ptr<ServerFixture> m_origins; // allowed_origins set
 };
 
 QByteArray TestWsGate::craft(const QByteArray &header, const QJsonObject &claims,
@@ -52,10 +60,19 @@ void TestWsGate::initTestCase()
     // that no other test here races a heartbeat or a handshake deadline.
     m_fixture = std::make_unique<ServerFixture>();
     QVERIFY(m_fixture->start());
+    ServerConfig config = ServerFixture::defaultConfig();
+    QString error;
+    const auto origins = OriginPolicy::parse(
+        u"https://app.example.com, http://localhost:3000, https://*.example.org"_s, &error);
+    QVERIFY2(origins, qPrintable(error));
+    config.allowedOrigins = *origins;
+    m_origins = std::make_unique<ServerFixture>(config);
+    QVERIFY(m_origins->start());
 }
 
 void TestWsGate::cleanupTestCase()
 {
+    m_origins.reset();
     m_fixture.reset();
 }
 
@@ -241,6 +258,95 @@ void TestWsGate::legacyRoutes()
     // The authenticated route keeps working beside the legacy one.
     WsClient modern;
     QVERIFY(modern.connectAndWelcome(legacy.wsUrl(u"8"_s)));
+}
+
+// allowed_origins on a real server: the Origin header of a /ws request, upgrade or not, is
+// checked before the token; no Origin header (not a browser) passes; other routes ignore it.
+void TestWsGate::allowedOrigins_data()
+{
+    QTest::addColumn<QByteArray>("origin"); // empty: no Origin header
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<bool>("upgrade");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+
+    const QByteArray ws = "/ws";
+    const QString refused = u"origin_not_allowed"_s;
+    QTest::newRow("exact") << "https://app.example.com"_ba << ws << true << 101 << QString();
+    QTest::newRow("exact, other case")
+        << "HTTPS://App.Example.com:443"_ba << ws << true << 101 << QString();
+    QTest::newRow("with port") << "http://localhost:3000"_ba << ws << true << 101 << QString();
+    QTest::newRow("pattern") << "https://eu.app.example.org"_ba << ws << true << 101 << QString();
+    QTest::newRow("no Origin header") << QByteArray() << ws << true << 101 << QString();
+    QTest::newRow("other site") << "https://evil.example.net"_ba << ws << true << 403 << refused;
+    QTest::newRow("lookalike") << "https://evil-example.org"_ba << ws << true << 403 << refused;
+    QTest::newRow("pattern's own domain")
+        << "https://example.org"_ba << ws << true << 403 << refused;
+    QTest::newRow("other port") << "http://localhost:3001"_ba << ws << true << 403 << refused;
+    QTest::newRow("null") << "null"_ba << ws << true << 403 << refused;
+    QTest::newRow("plain GET, other site")
+        << "https://evil.example.net"_ba << ws << false << 403 << refused;
+    QTest::newRow("plain GET, allowed")
+        << "https://app.example.com"_ba << ws << false << 426 << u"upgrade_required"_s;
+    QTest::newRow("healthz from any origin") << "https://evil.example.net"_ba
+                                             << "/healthz"_ba << false << 200 << QString();
+}
+
+void TestWsGate::allowedOrigins()
+{
+    QFETCH(QByteArray, origin);
+    QFETCH(QByteArray, path);
+    QFETCH(bool, upgrade);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+
+    const QByteArray header = origin.isEmpty() ? QByteArray() : "Origin: " + origin + "\r\n";
+    const QString user = u"origin-user"_s;
+    RawClient raw;
+    QVERIFY(raw.connectTo(m_origins->server().wsPort()));
+    if (upgrade)
+        raw.sendUpgrade(path + "?token=" + m_origins->tokenFor(user), header);
+    else
+        raw.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + header + "\r\n");
+    if (status == 101) {
+        QCOMPARE(RawClient::statusOf(raw.readHead()), 101);
+        QTRY_COMPARE(m_origins->server().directory().sessionsOf(user).size(), 1);
+        raw.socket().abort();
+        QTRY_COMPARE(m_origins->server().directory().sessionsOf(user).size(), 0);
+        return;
+    }
+    const QByteArray response = raw.readUntilClosed();
+    QCOMPARE(RawClient::statusOf(response), status);
+    if (code.isEmpty())
+        return;
+    const QJsonObject error = RawClient::bodyOf(response).value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"code"_s).toString(), code);
+    QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+}
+
+// Counted apart from the other refusals, in /api/v1/stats and in /metrics.
+void TestWsGate::originRefusalsAreCounted()
+{
+    const ServerStats &stats = m_origins->server().stats();
+    const quint64 refusedBefore = stats.originRefusals;
+    const quint64 rejectedBefore = stats.rejectedHandshakes;
+    for (int i = 0; i < 2; ++i) {
+        RawClient raw;
+        QVERIFY(raw.connectTo(m_origins->server().wsPort()));
+        raw.sendUpgrade("/ws?token=" + m_origins->tokenFor(u"x"_s),
+                        "Origin: https://evil.example.net\r\n");
+        QCOMPARE(RawClient::statusOf(raw.readUntilClosed()), 403);
+    }
+    QCOMPARE(stats.originRefusals.load(), refusedBefore + 2);
+    QCOMPARE(stats.rejectedHandshakes.load(), rejectedBefore);
+
+    const QJsonObject json
+        = QJsonDocument::fromJson(m_origins->api().get(u"/api/v1/stats"_s).body).object();
+    QCOMPARE(json.value(u"origin_refusals"_s).toDouble(), double(refusedBefore + 2));
+    const QByteArray metrics = m_origins->api().get(u"/metrics"_s).body;
+    QVERIFY2(metrics.contains("\nherald_handshakes_total{result=\"origin_not_allowed\"} "
+                              + QByteArray::number(refusedBefore + 2) + '\n'),
+             metrics.constData());
 }
 
 HERALD_SERVER_TEST_MAIN(TestWsGate)

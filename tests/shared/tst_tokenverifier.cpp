@@ -213,6 +213,8 @@ void TestTokenVerifier::addClaimRows()
         << token(R"({"sub":"alice","iat":true,"exp":)" + exp + '}') << 0 << bad;
     QTest::newRow("jti wrong type")
         << token(R"({"sub":"alice","jti":7,"exp":)" + exp + '}') << 0 << bad;
+    QTest::newRow("sid wrong type")
+        << token(R"({"sub":"alice","sid":["a"],"exp":)" + exp + '}') << 0 << bad;
 }
 
 void TestTokenVerifier::addTimeRows()

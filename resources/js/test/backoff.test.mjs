@@ -123,6 +123,42 @@ test('1001 and 1008 closes are retried', async () => {
     client.herald.close();
 });
 
+test('4002 asks getToken for a renewed token at once: no backoff step, a jitter of initialMs',
+     async () => {
+    const calls = [];
+    const client = makeClient({
+        token: undefined, random: () => 0.5, backoff: { initialMs: 1000 },
+        getToken: async (info) => { calls.push(info); return `tok${calls.length}`; },
+    });
+    await flush();
+    FakeSocket.last().drop(1006); // one failure first: attempt 1
+    await client.clock.advance(500);
+    FakeSocket.last().welcome();
+    FakeSocket.last().drop(4002, 'token expired');
+    assert.deepEqual(client.lastStatus(),
+                     { state: 'closed', code: 4002, reason: 'token expired', attempt: 1, delayMs: 500 });
+    await client.clock.advance(499);
+    assert.equal(FakeSocket.made.length, 2);
+    await client.clock.advance(1);
+    assert.equal(FakeSocket.made.length, 3);
+    assert.match(FakeSocket.last().url, /\?token=tok3&since=0&epoch=e1$/);
+    assert.deepEqual(calls[2], { attempt: 1, rejected: false, reason: 'expired' });
+    // Once welcomed again, the next token is asked for an ordinary reason.
+    FakeSocket.last().welcome();
+    await dropAndExpectRetry(client, 1000);
+    assert.deepEqual(calls[3], { attempt: 2, rejected: false });
+    client.herald.close();
+});
+
+test('4002 with only a static token stops: the token cannot get better', async () => {
+    const client = makeClient({ token: 'static' });
+    await flush();
+    FakeSocket.last().welcome();
+    FakeSocket.last().drop(4002, 'token expired');
+    assert.deepEqual(client.lastStatus(), { state: 'stopped', code: 4002, reason: 'token expired' });
+    assert.deepEqual(client.clock.pending(), []);
+});
+
 test('getToken is asked before every attempt and told when the last one was refused', async () => {
     const calls = [];
     const client = makeClient({

@@ -1,5 +1,5 @@
 // herald.js against a real herald-server (HERALD_SERVER_BINARY, default
-// build/server/herald-server): delivery, reads, token refresh, 4003, resume.
+// build/server/herald-server): delivery, reads, token refresh, 4003, resume, 4002.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
@@ -135,4 +135,52 @@ test('after a server crash and restart the client resumes and gets what it misse
     assert.equal(herald.seq, 6);
     // 0, 1, 2 on the first session; 5 from the second welcome; 6 for the live one
     assert.deepEqual(log.of('unread'), [0, 1, 2, 5, 6]);
+});
+
+test('a token that expires closes with 4002; getToken renews it and the client resumes, losing nothing',
+     async (t) => {
+    const server = await startServer(t, { extraArgs: ['--enforce-token-expiry'] });
+    const log = new EventLog();
+    const clock = new FakeClock(); // the test decides when the client reconnects
+    const { Recording, urls } = recordingWebSocket();
+    const calls = [];
+    const herald = connect(t, server.wsUrl, log, {
+        WebSocket: Recording, random: () => 0.5,
+        setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+        // Three to four seconds (exp is whole seconds): time for a busy machine to open the
+        // first session before it expires.
+        getToken: async (info) => {
+            calls.push(info);
+            return signToken('erin', calls.length === 1 ? 4 : 3600);
+        },
+    });
+    await log.until(() => herald.state === 'open', 'open');
+    const ids = [(await server.push(['erin'], { i: 1 })).id];
+    await log.until(() => log.of('notification').length === 1, 'the first notification');
+    const epoch = herald.epoch;
+
+    await log.until(() => herald.state === 'closed', 'closed at exp');
+    const closed = log.of('status').at(-1);
+    assert.equal(closed.code, 4002);
+    assert.equal(closed.reason, 'token expired');
+    assert.equal(closed.attempt, 0); // not a failure: no backoff step
+    assert.equal(closed.delayMs, 250); // random() * initialMs
+    ids.push((await server.push(['erin'], { i: 2 })).id); // while the client is away
+    await clock.advance(250);
+    await log.until(() => log.of('notification').length === 2, 'the missed one, replayed');
+    assert.equal(herald.state, 'open');
+    assert.deepEqual(calls, [{ attempt: 0, rejected: false },
+                             { attempt: 0, rejected: false, reason: 'expired' }]);
+    assert.equal(urls.length, 2);
+    assert.equal(urls[1].searchParams.get('since'), '1');
+    assert.equal(urls[1].searchParams.get('epoch'), epoch);
+
+    ids.push((await server.push(['erin'], { i: 3 })).id); // live, on the renewed session
+    await log.until(() => log.of('notification').length === 3, 'the live one');
+    const received = log.of('notification');
+    assert.deepEqual(received.map((n) => n.id), ids);
+    assert.deepEqual(received.map((n) => n.seq), [1, 2, 3]);
+    assert.ok(!states(log).includes('reset'));
+    assert.equal(herald.unread, 3);
+    assert.deepEqual(states(log), ['connecting', 'open', 'closed', 'connecting', 'open']);
 });

@@ -73,7 +73,8 @@ QByteArray MetricsExporter::render() const
              load(s.sessionsClosed));
     w.family("herald_handshakes_total", "counter", "WebSocket handshakes by result.",
              {{"{result=\"accepted\"}", load(s.sessionsOpened)},
-              {"{result=\"rejected\"}", load(s.rejectedHandshakes)}});
+              {"{result=\"rejected\"}", load(s.rejectedHandshakes)},
+              {"{result=\"origin_not_allowed\"}", load(s.originRefusals)}});
     w.family("herald_pushes_total", "counter", "Accepted pushes by kind.",
              {{"{kind=\"notify\"}", load(s.notifications)},
               {"{kind=\"broadcast\"}", load(s.broadcasts)}});
@@ -104,8 +105,12 @@ QByteArray MetricsExporter::render() const
              "Connections and sessions refused or closed by a limit, by limit.",
              {{"{limit=\"client_rate\"}", load(s.rateLimitCloses)},
               {"{limit=\"max_sessions_per_user\"}", load(s.userSessionRefusals)},
+              {"{limit=\"max_sessions_per_token\"}", load(s.tokenSessionRefusals)},
               {"{limit=\"max_sessions\"}", load(s.serverFullRefusals)},
               {"{limit=\"max_handshakes\"}", load(s.handshakeLimitCloses)}});
+    w.single("herald_token_expiry_closes_total", "counter",
+             "Sessions closed with 4002 as their token expired (enforce_token_expiry).",
+             load(s.tokenExpiryCloses));
     w.single("herald_protocol_error_closes_total", "counter",
              "Sessions closed with 1002 for unmasked client frames.", load(s.protocolErrorCloses));
     w.single("herald_accept_pauses_total", "counter",

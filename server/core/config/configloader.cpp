@@ -3,6 +3,7 @@
 #include "config/configoptions.h"
 #include "config/configvalueparser.h"
 #include "config/inifile.h"
+#include "config/originpolicy.h"
 #include "logtext.h"
 
 #include <QCommandLineParser>
@@ -117,7 +118,7 @@ public:
         ServerConfig config;
         if (!setListeners(config) || !setLimits(config) || !setStore(config) || !setSecrets(config))
             return std::nullopt;
-        if (!setEventLoop(config))
+        if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
         return config;
     }
@@ -234,6 +235,23 @@ private:
     {
         const auto kind = [](const QString &s) { return Parse::choice(s, Options::EventLoops); };
         return set(Options::table().eventLoop, c.eventLoop, kind);
+    }
+
+    // allowed_origins says which entry is wrong and why; enforce_token_expiry and
+    // max_sessions_per_token are the limits a token carries.
+    bool setTokenRules(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        if (const auto raw = m_sources.find(o.allowedOrigins)) {
+            QString why;
+            const auto policy = OriginPolicy::parse(raw->text, &why);
+            if (!policy)
+                return fail(u"%1: %2"_s.arg(raw->origin, why));
+            c.allowedOrigins = *policy;
+        }
+        return set(o.enforceTokenExpiry, c.enforceTokenExpiry, Parse::boolean)
+            && set(o.maxSessionsPerToken, c.maxSessionsPerToken,
+                   [](const QString &s) { return Parse::integer(s, 0, Options::MaxCount); });
     }
 
     static constexpr int MinAdminTokenBytes = 16;

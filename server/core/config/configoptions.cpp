@@ -205,6 +205,26 @@ ConfigOptions makeTable()
             u"to the ready sockets) or 'qt' (Qt's own, which polls every socket of a thread on "
             u"each wake-up; a fallback)."_s,
             Parse::choiceName(d.eventLoop, ConfigOptions::EventLoops)},
+        .allowedOrigins = {u"allowed-origins"_s, {u"HERALD_ALLOWED_ORIGINS"_s},
+            u"allowed_origins"_s, u"origins"_s, u"a comma-separated list of origins"_s,
+            u"Web origins whose pages may open /ws: exact ones (https://app.example.com, "
+            u"scheme://host[:port]) and patterns (https://*.example.com: every subdomain, not "
+            u"example.com itself). A WebSocket request whose Origin header matches none gets 403 "
+            u"origin_not_allowed before the upgrade; one without an Origin header (not a "
+            u"browser) is let through, as its token is what authenticates it."_s,
+            u"none: any origin"_s},
+        .enforceTokenExpiry = {u"enforce-token-expiry"_s, {u"HERALD_ENFORCE_TOKEN_EXPIRY"_s},
+            u"enforce_token_expiry"_s, QString(), boolean,
+            u"Close a session with code 4002 'token expired' when its token's exp passes "
+            u"(herald.js then asks getToken for a new one and resumes). Off: exp is checked at "
+            u"the handshake only."_s,
+            d.enforceTokenExpiry ? u"on"_s : u"off"_s},
+        .maxSessionsPerToken = {u"max-sessions-per-token"_s, {u"HERALD_MAX_SESSIONS_PER_TOKEN"_s},
+            u"max_sessions_per_token"_s, u"count"_s, wholeNumber(0, ConfigOptions::MaxCount),
+            u"Open sessions one token may have, told apart by its sid claim, or jti without "
+            u"sid (tokens with neither are not limited); a further one is closed with code "
+            u"4008 'too many sessions for this token'. 0: no limit."_s,
+            QString::number(d.maxSessionsPerToken)},
     };
 }
 // clang-format on
@@ -235,6 +255,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &maxSessionBuffer,
             &unreadCoalesce,
             &maxSessionsPerUser,
+            &maxSessionsPerToken,
             &maxSessions,
             &maxHandshakes,
             &maxHandshakesPerAddress,
@@ -252,6 +273,8 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &apiKeyFile,
             &secretsFile,
             &adminTokenFile,
+            &allowedOrigins,
+            &enforceTokenExpiry,
             &adminAllowedOrigins,
             &config};
 }

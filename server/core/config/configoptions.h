@@ -69,7 +69,7 @@ struct ConfigOptions
         maxAdminBuffer, store, dataDir, synchronous, historySize, historyTtl, trimInterval,
         idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile, secretsFile, adminTokenFile,
         adminAllowedOrigins, config;
-    OptionSpec eventLoop;
+    OptionSpec eventLoop, allowedOrigins, enforceTokenExpiry, maxSessionsPerToken;
 };
 
 } // namespace Herald

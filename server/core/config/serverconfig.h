@@ -4,6 +4,8 @@
 // secret files. Includes only config/ and shared/ (tests/structure/includes.cmake
 // checks it); every other folder may include it.
 
+#include "config/originpolicy.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QString>
@@ -54,6 +56,7 @@ struct ServerConfig
     qint64 maxSessionBufferBytes = 1024 * 1024; // queued for one session; past it: 1008
     int unreadCoalesceMs = 250; // at most one unread frame per session per interval; 0: none
     int maxSessionsPerUser = 32; // a further session of the user is closed with 4008
+    int maxSessionsPerToken = 0; // sessions per token "sid" (else "jti"); 0: no limit. 4008
     int maxSessions = 0; // WebSocket connections in all; 0: RLIMIT_NOFILE minus a reserve
     int maxHandshakes = 1024; // connections still sending their request head, in all
     int maxHandshakesPerAddress = 128; // the same, from one source address
@@ -64,6 +67,9 @@ struct ServerConfig
     QByteArray secret; // HS256 key for browser tokens; never logged
     // More secrets that verify tokens (rotation): a token's "kid" picks one by id.
     QList<std::pair<QByteArray, QByteArray>> extraSecrets; // (kid, secret)
+    // Browser pages whose Origin may open /ws; empty: any. No Origin header: allowed.
+    OriginPolicy allowedOrigins;
+    bool enforceTokenExpiry = false; // close a session with 4002 when its token's exp passes
     QByteArray apiKey; // bearer key for /api/; never logged
     QByteArray adminToken; // bearer token for /admin (herald-monitor); empty: admin channel off
     QStringList adminAllowedOrigins; // pages that may open /admin; empty: none (only non-browsers)

@@ -1,6 +1,7 @@
 #include "ws/handshakegate.h"
 
 #include "apierror.h"
+#include "logtext.h"
 #include "tokenverifier.h"
 
 #include <QFile>
@@ -35,8 +36,8 @@ QByteArray bearerToken(const HandshakeRequest &request, const QString &queryName
 
 } // namespace
 
-HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes)
-    : m_verifier(verifier), m_legacyRoutes(legacyRoutes)
+HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes, OriginPolicy origins)
+    : m_verifier(verifier), m_legacyRoutes(legacyRoutes), m_origins(std::move(origins))
 {
     // The browser client, compiled in (resources/js), so a page needs nothing else.
     initBrowserClientResource();
@@ -80,6 +81,8 @@ GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
             = QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact);
         return health;
     }
+    if (auto refusal = checkOrigin(request))
+        return *refusal;
     if (!request.isWebSocketUpgrade()) {
         return error(
             426, u"upgrade_required"_s,
@@ -95,12 +98,30 @@ GateDecision HandshakeGate::authenticate(const HandshakeRequest &request) const
         return error(401, TokenVerifier::errorCode(*failure),
                      TokenVerifier::errorMessage(*failure));
     }
+    const auto &claims = std::get<TokenClaims>(result);
     GateDecision decision;
     decision.upgrade = true;
-    decision.user = std::get<TokenClaims>(result).user;
+    decision.user = claims.user;
+    decision.tokenExpiresAtMs = claims.expires.toMSecsSinceEpoch();
+    if (!claims.sessionId.isEmpty())
+        decision.tokenKey = u"sid:"_s + claims.sessionId;
+    else if (!claims.tokenId.isEmpty())
+        decision.tokenKey = u"jti:"_s + claims.tokenId;
     if (auto refusal = readResume(request, decision))
         return *refusal;
     return decision;
+}
+
+std::optional<GateDecision> HandshakeGate::checkOrigin(const HandshakeRequest &request) const
+{
+    const auto origin = request.headers.constFind("origin");
+    if (origin == request.headers.cend() || m_origins.allows(*origin))
+        return std::nullopt;
+    GateDecision refusal = error(403, u"origin_not_allowed"_s,
+                                 u"Pages of origin %1 may not open %2 (allowed_origins)"_s.arg(
+                                     LogText::escaped(QByteArrayView(*origin), 100), request.path));
+    refusal.originRefused = true;
+    return refusal;
 }
 
 GateDecision HandshakeGate::legacyClient(const HandshakeRequest &request) const

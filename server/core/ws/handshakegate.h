@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/originpolicy.h"
 #include "resumepoint.h"
 #include "ws/handshakerequest.h"
 
@@ -18,30 +19,37 @@ struct GateDecision
     bool upgrade = false; // true: hand the connection to the user's worker
     QString user;
     std::optional<ResumePoint> resume;
+    qint64 tokenExpiresAtMs = 0; // the token's exp, ms since the epoch; 0: none (legacy route)
+    QString tokenKey; // "sid:<sid>", else "jti:<jti>", else empty (max_sessions_per_token)
     int status = 200; // the answer when !upgrade
     QByteArray contentType;
     QByteArray body;
     QByteArray cacheControl = "no-store";
     bool crossOrigin = false; // Access-Control-Allow-Origin: * (ES module imports)
     QString code; // the error code of a refusal, for the log
+    bool originRefused = false; // 403 origin_not_allowed, counted apart from other refusals
 };
 
 class HandshakeGate
 {
 public:
-    HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes);
+    HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes, OriginPolicy origins = {});
 
     // Routes: GET /healthz; GET /herald.js and /herald.mjs (the browser client); GET
     // /ws?token=<JWT> (or Authorization: Bearer)
     // [&since=<seq>&epoch=<epoch>, both or neither];
     // GET /client?user_id= when legacy routes are on. Anything else is answered
-    // with the matching error (404, 405, 426, 401 with the token's reason).
+    // with the matching error (404, 405, 403 origin_not_allowed, 426, 401 with the
+    // token's reason). The origin check covers the WebSocket routes only, upgrade or
+    // not, and lets a request without an Origin header through: browsers always send
+    // one there, and for other clients the token is the authentication.
     GateDecision decide(const HandshakeRequest &request) const;
 
     static GateDecision error(int status, const QString &code, const QString &message);
 
 private:
     GateDecision authenticate(const HandshakeRequest &request) const;
+    std::optional<GateDecision> checkOrigin(const HandshakeRequest &request) const;
     GateDecision legacyClient(const HandshakeRequest &request) const;
     // Reads ?since=&epoch=; returns an error decision when they are malformed.
     static std::optional<GateDecision> readResume(const HandshakeRequest &request,
@@ -49,6 +57,7 @@ private:
 
     const TokenVerifier &m_verifier;
     bool m_legacyRoutes;
+    OriginPolicy m_origins;
     QHash<QString, GateDecision> m_files; // path -> the answer serving it
 };
 

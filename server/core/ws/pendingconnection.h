@@ -19,6 +19,8 @@ struct PendingConnection
     quint16 remotePort = 0;
     QString userAgent;
     std::optional<ResumePoint> resume; // ?since=&epoch= of a reconnecting client
+    qint64 tokenExpiresAtMs = 0; // the token's exp, ms since the epoch; 0: none
+    QString tokenKey; // the token's sid or jti, for max_sessions_per_token; empty: none
     QByteArray received; // what the acceptor read: the request head and anything after it
     qsizetype headLength = 0;
 };

@@ -51,6 +51,16 @@ public:
     bool isClosing() const { return m_closing; }
     void markClosing() { m_closing = true; }
 
+    // What its token says (PendingConnection): the key max_sessions_per_token counts by, and
+    // when it expires (ms since the epoch; 0: never).
+    void setToken(const QString &key, qint64 expiresAtMs)
+    {
+        m_tokenKey = key;
+        m_tokenExpiresAtMs = expiresAtMs;
+    }
+    const QString &tokenKey() const { return m_tokenKey; }
+    qint64 tokenExpiresAtMs() const { return m_tokenExpiresAtMs; }
+
     // seq > 0: a stored notification of the user's stream; 0: any other frame.
     bool deliver(qint64 seq, const QString &frame);
     // Sends at once, even while opening (welcome, replay, resumed).
@@ -101,6 +111,8 @@ private:
     ClientSocket *m_raw;
     SessionInfo m_info;
     Limits m_limits;
+    QString m_tokenKey;
+    qint64 m_tokenExpiresAtMs = 0;
     QList<Held> m_held;
     qint64 m_heldBytes = 0;
     qint64 m_lastSeq = 0;

@@ -15,11 +15,13 @@
 #include "ws/sessionslots.h"
 #include "ws/unreadcoalescer.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <algorithm>
 #include <cmath>
 #include <unistd.h>
 
@@ -30,6 +32,8 @@ namespace Herald {
 namespace {
 
 constexpr qint64 ReplayLowWaterBytes = 64 * 1024;
+// A far expiry is waited for in steps: a QTimer counts in int milliseconds.
+constexpr qint64 MaxExpiryWaitMs = 3600 * 1000;
 
 QString escaped(const QString &value)
 {
@@ -78,6 +82,10 @@ void Worker::start()
     m_maintenance->setInterval(
         std::clamp(std::min(m_settings.handshakeTimeoutMs, m_settings.closeGraceMs) / 4, 50, 1000));
     connect(m_maintenance, &QTimer::timeout, this, &Worker::maintain);
+    m_expiry = new QTimer(this);
+    m_expiry->setSingleShot(true);
+    m_expiry->setTimerType(Qt::PreciseTimer); // a coarse one may be 5% late: minutes on a day
+    connect(m_expiry, &QTimer::timeout, this, &Worker::closeExpired);
     m_unread = new UnreadCoalescer(
         m_settings.unreadCoalesceMs, m_stats,
         [this](Session *session, const QString &frame) { sendTo(session, 0, frame); }, this);
@@ -135,6 +143,7 @@ void Worker::openSession(QWebSocket *socket, const Handshake &handshake)
         = new Session(socket, handshake.socket, info,
                       {m_settings.maxSessionBufferBytes, m_settings.clientFramesPerSecond}, this);
     session->raw()->lingerOnClose();
+    session->setToken(connection.tokenKey, connection.tokenExpiresAtMs);
     connect(socket, &QWebSocket::disconnected, session, [this, session] { closeSession(session); });
     if (m_sessionsByUser.value(info.user).size() >= m_settings.maxSessionsPerUser) {
         m_stats.userSessionRefusals.fetch_add(1, std::memory_order_relaxed);
@@ -143,7 +152,16 @@ void Worker::openSession(QWebSocket *socket, const Handshake &handshake)
                                    << "(too many sessions)" << pass.suppressedNote();
         return terminate(session, 4008, u"too many sessions"_s, Linger::Grace);
     }
+    if (overTokenLimit(session)) {
+        m_stats.tokenSessionRefusals.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine())
+            qCInfo(lcWs).noquote() << "refusing session of user" << escaped(info.user)
+                                   << "(too many sessions for token" << escaped(session->tokenKey())
+                                   << ")" << pass.suppressedNote();
+        return terminate(session, 4008, u"too many sessions for this token"_s, Linger::Grace);
+    }
     watch(session);
+    scheduleExpiry(session);
     // Registered at once, so pushes from now on reach it (held until it is live).
     m_sessions.insert(info.id, session);
     m_sessionsByUser[info.user].append(session);
@@ -331,6 +349,7 @@ void Worker::shutdown()
 {
     m_shuttingDown = true;
     m_heartbeat->stop();
+    m_expiry->stop();
     if (m_sessions.isEmpty()) {
         Q_EMIT drained();
         return;
@@ -420,6 +439,53 @@ void Worker::sweepHeartbeats()
             session->ping();
         }
     }
+}
+
+// max_sessions_per_token: the user's open sessions with the same token key. They are few
+// (max_sessions_per_user), so counting them costs less than keeping an index.
+bool Worker::overTokenLimit(const Session *session) const
+{
+    if (m_settings.maxSessionsPerToken <= 0 || session->tokenKey().isEmpty())
+        return false;
+    const QList<Session *> sessions = m_sessionsByUser.value(session->info().user);
+    const auto sameToken = std::count_if(sessions.cbegin(), sessions.cend(), [&](Session *other) {
+        return other->tokenKey() == session->tokenKey();
+    });
+    return sameToken >= m_settings.maxSessionsPerToken;
+}
+
+void Worker::scheduleExpiry(Session *session)
+{
+    if (!m_settings.enforceTokenExpiry || session->tokenExpiresAtMs() <= 0)
+        return;
+    m_expiries.add(session->tokenExpiresAtMs(), session);
+    armExpiryTimer();
+}
+
+// The timer waits for the earliest expiry; a later one added meanwhile changes nothing.
+void Worker::armExpiryTimer()
+{
+    const std::optional<qint64> next = m_expiries.next();
+    if (!next) {
+        m_expiry->stop();
+        return;
+    }
+    if (m_expiry->isActive() && m_expiryArmedAtMs <= *next)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 wait = std::clamp<qint64>(*next - now, 0, MaxExpiryWaitMs);
+    m_expiryArmedAtMs = now + wait;
+    m_expiry->start(int(wait));
+}
+
+// exp is wall-clock time: what is due is decided by the clock, not by the timer having
+// fired (which a clock step may make early or late).
+void Worker::closeExpired()
+{
+    const QList<Session *> due = m_expiries.takeDue(QDateTime::currentMSecsSinceEpoch());
+    for (Session *session : due)
+        cut(session, 4002, u"token expired"_s, m_stats.tokenExpiryCloses);
+    armExpiryTimer();
 }
 
 // Handshakes past their deadline, and closed sessions whose close frame is
@@ -513,6 +579,7 @@ void Worker::terminate(Session *session, int code, const QString &reason, Linger
 bool Worker::retire(Session *session)
 {
     session->markClosing();
+    m_expiries.remove(session->tokenExpiresAtMs(), session);
     m_unread->forget(session);
     const SessionInfo &info = session->info();
     if (!m_sessions.remove(info.id))

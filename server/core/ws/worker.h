@@ -1,6 +1,7 @@
 #pragma once
 
 #include "loglimiter.h"
+#include "ws/expiryschedule.h"
 #include "ws/pendingconnection.h"
 #include "ws/readcursors.h"
 
@@ -50,6 +51,8 @@ public:
         int clientFramesPerSecond = 20;
         int unreadCoalesceMs = 250;
         int maxSessionsPerUser = 32;
+        int maxSessionsPerToken = 0; // by the token's sid or jti; 0: no limit
+        bool enforceTokenExpiry = false; // close with 4002 when the token's exp passes
         int closeGraceMs = 3000; // a closed session's socket is aborted after this
         int replayPageSize = 16; // notifications fetched per replay page
     };
@@ -103,6 +106,10 @@ private:
     void onClientFrame(Session *session, const QString &text);
     void handleClientFrame(Session *session, const ClientFrame &frame);
     void sweepHeartbeats();
+    bool overTokenLimit(const Session *session) const;
+    void scheduleExpiry(Session *session);
+    void armExpiryTimer();
+    void closeExpired();
     void maintain();
     void keepMaintaining();
     void cut(Session *session, int code, const QString &reason, std::atomic<quint64> &counter);
@@ -123,6 +130,9 @@ private:
     QWebSocketServer *m_server = nullptr;
     QTimer *m_heartbeat = nullptr;
     QTimer *m_maintenance = nullptr; // handshake deadlines and lingering closes
+    QTimer *m_expiry = nullptr; // single shot, at the earliest token expiry
+    qint64 m_expiryArmedAtMs = 0; // when m_expiry fires, ms since the epoch
+    ExpirySchedule m_expiries;
     UnreadCoalescer *m_unread = nullptr;
     QHash<QString, Handshake> m_handshaking; // by peer address:port
     QHash<QString, Session *> m_sessions;

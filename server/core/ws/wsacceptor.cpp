@@ -167,7 +167,8 @@ void WsAcceptor::answer(qintptr descriptor, const GateDecision &decision,
 {
     const Pending pending = release(descriptor);
     if (decision.status >= 400) {
-        m_stats.rejectedHandshakes.fetch_add(1, std::memory_order_relaxed);
+        (decision.originRefused ? m_stats.originRefusals : m_stats.rejectedHandshakes)
+            .fetch_add(1, std::memory_order_relaxed);
         if (const auto pass = admitLogLine()) {
             qCInfo(lcWs).noquote() << "refused" << decision.status << decision.code
                                    << (request ? LogText::escaped(request->method) : QString())
@@ -205,7 +206,8 @@ void WsAcceptor::handOff(qintptr descriptor, const GateDecision &decision,
     Pending pending = release(descriptor);
     m_pool.adopt({descriptor, decision.user, pending.address.toString(), pending.port,
                   QString::fromUtf8(request.header("user-agent")), decision.resume,
-                  std::move(pending.received), headLength});
+                  decision.tokenExpiresAtMs, decision.tokenKey, std::move(pending.received),
+                  headLength});
 }
 
 void WsAcceptor::drop(qintptr descriptor)
