@@ -119,6 +119,8 @@ public:
             return std::nullopt;
         if (!setEventLoop(config))
             return std::nullopt;
+        if (!setDrain(config))
+            return std::nullopt;
         return config;
     }
 
@@ -234,6 +236,18 @@ private:
     {
         const auto kind = [](const QString &s) { return Parse::choice(s, Options::EventLoops); };
         return set(Options::table().eventLoop, c.eventLoop, kind);
+    }
+
+    // Unlike the other durations, 0 is allowed: no pacing.
+    bool setDrain(ServerConfig &c)
+    {
+        const auto ms = [](const QString &s) -> std::optional<int> {
+            bool ok = false;
+            if (s.toDouble(&ok) == 0 && ok)
+                return 0;
+            return Parse::seconds(s, Options::MaxSeconds);
+        };
+        return set(Options::table().drain, c.drainMs, ms);
     }
 
     static constexpr int MinAdminTokenBytes = 16;

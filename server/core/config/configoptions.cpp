@@ -205,6 +205,12 @@ ConfigOptions makeTable()
             u"to the ready sockets) or 'qt' (Qt's own, which polls every socket of a thread on "
             u"each wake-up; a fallback)."_s,
             Parse::choiceName(d.eventLoop, ConfigOptions::EventLoops)},
+        .drain = {u"drain-s"_s, {u"HERALD_DRAIN_S"_s}, u"drain_s"_s, u"seconds"_s,
+            u"a number of seconds from 0 to 3600"_s,
+            u"On SIGTERM or SIGINT: seconds over which open sessions are closed with 1012 "
+            u"'service restart', evenly, so that clients reconnect spread out. 0 closes them all "
+            u"at once; a second signal too. Decimals allowed."_s,
+            seconds(d.drainMs)},
     };
 }
 // clang-format on
@@ -246,6 +252,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &historyTtl,
             &trimInterval,
             &idempotencyTtl,
+            &drain,
             &legacyRoutes,
             &dev,
             &secretFile,
