@@ -40,8 +40,9 @@
  * A refused handshake (HTTP 401) reaches a browser as close 1006 without open, so getToken is
  * asked before every attempt after the first; info.rejected tells that the last attempt
  * ended before its welcome. A static token is reused.
- * Only 4003 ("disconnected by server") is terminal. 1001 (shutdown, heartbeat timeout) and
- * 1008 (slow consumer, too many messages) are passing conditions: those retry with backoff.
+ * Only 4003 ("disconnected by server") is terminal. 1001 (heartbeat timeout), 1008 (slow
+ * consumer, too many messages) and 1012 (service restart: a server draining) are passing
+ * conditions: those retry with backoff.
  */
 (function (root, factory) {
     'use strict';
