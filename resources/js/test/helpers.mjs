@@ -53,12 +53,13 @@ process.on('exit', () => {
 /**
  * Starts herald-server on port 0 (or the given ports) and resolves once its
  * "listening" log line names the ports. Registers a kill with t.after().
+ * extraArgs: further command-line options.
  */
-export async function startServer(t, { dataDir, wsPort = 0, apiPort = 0 } = {}) {
+export async function startServer(t, { dataDir, wsPort = 0, apiPort = 0, extraArgs = [] } = {}) {
     // No test here is about reaping: a heartbeat far above how long a busy
     // machine may take to answer a ping keeps every session alive.
     const args = ['--ws-port', String(wsPort), '--api-port', String(apiPort),
-                  '--data-dir', dataDir || tempDir(t), '--heartbeat-s', '30'];
+                  '--data-dir', dataDir || tempDir(t), '--heartbeat-s', '30', ...extraArgs];
     const env = { PATH: process.env.PATH, QT_NO_GLIB: '1', HERALD_SECRET: SECRET,
                   HERALD_API_KEY: API_KEY };
     if (process.env.HERALD_EVENT_LOOP) // CI runs the suites once per event dispatcher
