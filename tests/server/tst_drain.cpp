@@ -391,7 +391,8 @@ void TestDrain::zeroDrainClosesAtOnce()
 }
 
 // New WebSocket and API connections are refused (the listeners are closed); a
-// push on an API connection opened before the signal gets 503 shutting_down.
+// push on an API connection opened before the signal gets 503 shutting_down,
+// and its other requests are answered as before.
 void TestDrain::refusesNewConnectionsWhileDraining()
 {
     QTemporaryDir data;
@@ -428,7 +429,17 @@ void TestDrain::refusesNewConnectionsWhileDraining()
     QTRY_COMPARE_WITH_TIMEOUT(wsErrors.size(), 1, 15000);
     QCOMPARE(browser.error(), QAbstractSocket::ConnectionRefusedError);
 
+    // Closes of the drain are ordinary closes: no error counter moves.
+    QTRY_VERIFY_WITH_TIMEOUT(sessions.closed() >= 1, 30000);
     QVERIFY(sessions.closed() < 20); // still draining all along
+    kept.write(request("GET", "/api/v1/stats"));
+    const QJsonObject stats = RawClient::bodyOf(kept.readResponse());
+    QVERIFY(stats.value(u"sessions_closed"_s).toInt() >= 1);
+    for (const QString &counter : {u"slow_consumer_closes"_s, u"heartbeat_reaps"_s,
+                                   u"rate_limit_closes"_s, u"protocol_error_closes"_s}) {
+        QVERIFY2(stats.contains(counter), qPrintable(counter));
+        QCOMPARE(stats.value(counter).toInt(), 0);
+    }
     QVERIFY(server.terminate()); // the second SIGTERM
 }
 
