@@ -45,8 +45,9 @@
  * asked at once with info.reason 'expired', and the client reconnects after a short jitter
  * (random() * initialMs) and resumes from its seq, so nothing is lost; with only a static
  * token, which cannot get better, it stops.
- * Only 4003 ("disconnected by server") is terminal. 1001 (shutdown, heartbeat timeout) and
- * 1008 (slow consumer, too many messages) are passing conditions: those retry with backoff.
+ * Only 4003 ("disconnected by server") is terminal. 1001 (shutdown, heartbeat timeout), 1008
+ * (slow consumer, too many messages) and 1012 (service restart: a server draining) are
+ * passing conditions: those retry with backoff.
  */
 (function (root, factory) {
     'use strict';

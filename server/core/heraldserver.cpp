@@ -28,8 +28,9 @@ using namespace Qt::Literals::StringLiterals;
 namespace Herald {
 
 namespace {
+// How much longer than drain_s plus the close grace a drain may take.
 constexpr int ShutdownGraceMs = 3000;
-}
+} // namespace
 
 HeraldServer::HeraldServer(QObject *parent) : QObject(parent)
 { }
@@ -50,6 +51,8 @@ HeraldServer::~HeraldServer()
 
 bool HeraldServer::start(const ServerConfig &config)
 {
+    m_drainMs = config.drainMs;
+    m_closeGraceMs = config.closeGraceMs;
     const int workers = config.workers > 0 ? config.workers : QThread::idealThreadCount();
     QList<TokenVerifier::Key> keys{{QByteArray(), config.secret}};
     for (const auto &[kid, secret] : config.extraSecrets)
@@ -210,14 +213,55 @@ quint16 HeraldServer::apiPort() const
 
 void HeraldServer::stop()
 {
-    if (m_stopping || !m_pool)
+    if (!m_pool)
         return;
+    if (m_stopping)
+        return hurry();
     m_stopping = true;
-    qCInfo(lcServer) << "shutting down: closing sessions";
+    m_drainClock.start();
     m_acceptor->stop();
     m_api->stop();
-    m_pool->shutdown();
-    QTimer::singleShot(ShutdownGraceMs, this, &HeraldServer::finishStop);
+    m_service->refusePushes();
+    qCInfo(lcServer).noquote() << "draining:" << m_directory.sessionCount()
+                               << "sessions to close with 1012 over" << m_drainMs / 1000.0
+                               << "s (drain_s); new connections refused";
+    // Pushes answered 202 are on disk and handed to the workers before any
+    // session closes: its worker gets them first.
+    m_store->settle(this, [this] { startDrain(); });
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, &HeraldServer::onDeadline);
+    m_deadline.start(m_drainMs + m_closeGraceMs + ShutdownGraceMs);
+}
+
+void HeraldServer::startDrain()
+{
+    if (m_draining || m_stopped)
+        return;
+    m_draining = true;
+    m_pool->shutdown(m_drainMs);
+}
+
+void HeraldServer::hurry()
+{
+    if (m_stopped || m_drainMs == 0)
+        return;
+    qCInfo(lcServer) << "second stop signal: closing the remaining" << m_directory.sessionCount()
+                     << "sessions at once";
+    m_drainMs = 0; // for startDrain(), if the store has not settled yet
+    if (m_draining)
+        m_pool->hurry();
+    const int bound = m_closeGraceMs + ShutdownGraceMs;
+    if (m_deadline.remainingTime() > bound)
+        m_deadline.start(bound);
+}
+
+// The process must end even if a worker or a peer does not: the sockets
+// still open are reset when it exits.
+void HeraldServer::onDeadline()
+{
+    qCWarning(lcServer) << "drain deadline passed after" << m_drainClock.elapsed() << "ms with"
+                        << m_directory.sessionCount() << "sessions open; resetting them";
+    finishStop();
 }
 
 void HeraldServer::finishStop()
@@ -225,6 +269,8 @@ void HeraldServer::finishStop()
     if (!m_stopping || m_stopped)
         return;
     m_stopped = true;
+    m_deadline.stop();
+    qCInfo(lcServer) << "drain over after" << m_drainClock.elapsed() << "ms";
     m_store->stop();
     qCInfo(lcServer) << "stopped";
     Q_EMIT stopped();

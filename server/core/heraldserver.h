@@ -6,6 +6,7 @@
 #include "ws/sessiondirectory.h"
 #include "ws/sessionslots.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
@@ -48,8 +49,12 @@ public:
     const SessionDirectory &directory() const { return m_directory; }
     const ServerStats &stats() const { return m_stats; }
 
-    // Stops accepting, closes every session with 1001 "server shutting down",
-    // and emits stopped() once they are gone (or after a grace period).
+    // The paced drain. Stops accepting WebSocket and push API connections
+    // (pushes on open API connections get 503 shutting_down), lets the store
+    // commit and answer what it was given, then closes every session with 1012
+    // "service restart", spread evenly over drain_s. Emits stopped() once they
+    // are gone, or at the latest drain_s + close grace + a few seconds later.
+    // A second call closes the rest at once.
     void stop();
 
 Q_SIGNALS:
@@ -60,6 +65,9 @@ private:
     QJsonObject health();
     void limitSessions(const ServerConfig &config);
     void startWorkers(const ServerConfig &config, int workers);
+    void startDrain();
+    void hurry();
+    void onDeadline();
     void finishStop();
 
     QString m_errorString;
@@ -81,6 +89,11 @@ private:
     std::unique_ptr<AdminHub> m_admin; // null when no admin token is configured
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<WsAcceptor> m_acceptor;
+    int m_drainMs = 0;
+    int m_closeGraceMs = 0;
+    QTimer m_deadline; // stops the drain that takes too long
+    QElapsedTimer m_drainClock;
+    bool m_draining = false; // the workers close sessions
     bool m_stopping = false;
     bool m_stopped = false;
 };

@@ -58,7 +58,8 @@ const QStringList DefaultedFields{u"wsPort"_s,
                                   u"maxHandshakes"_s,
                                   u"maxHandshakesPerAddress"_s,
                                   u"maxAdminBufferBytes"_s,
-                                  u"eventLoop"_s};
+                                  u"eventLoop"_s,
+                                  u"drainMs"_s};
 
 // The field a table row checks, as text so that a mismatch prints readably.
 QString fieldText(const ServerConfig &c, const QString &field)
@@ -108,6 +109,7 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"maxHandshakes"_s, QString::number(c.maxHandshakes)},
         {u"maxHandshakesPerAddress"_s, QString::number(c.maxHandshakesPerAddress)},
         {u"maxAdminBufferBytes"_s, QString::number(c.maxAdminBufferBytes)},
+        {u"drainMs"_s, QString::number(c.drainMs)},
     };
     return fields.value(field, u"<no such field>"_s);
 }
@@ -471,6 +473,15 @@ void TestConfigLoader::eachSource_data()
     duration(u"0.5d"_s, u"historyTtlMs"_s, u"43200000"_s);
     duration(u"36500d"_s, u"historyTtlMs"_s, u"3153600000000"_s);
     duration(u"007s"_s, u"historyTtlMs"_s, u"7000"_s);
+
+    addSourceRows(u"drain-s"_s, u"HERALD_DRAIN_S"_s, u"drain_s"_s, u"2.5"_s, u"drainMs"_s,
+                  u"2500"_s);
+    QTest::newRow("drain zero") << QStringList{u"--drain-s"_s, u"0"_s} << Secrets << none
+                                << u"drainMs"_s << u"0"_s;
+    QTest::newRow("drain zero file")
+        << UseConfig << Secrets << QStringList{u"h.conf:drain_s = 0.0"_s} << u"drainMs"_s << u"0"_s;
+    QTest::newRow("drain an hour")
+        << QStringList{u"--drain-s=3600"_s} << Secrets << none << u"drainMs"_s << u"3600000"_s;
 }
 
 void TestConfigLoader::eachSource()
@@ -866,6 +877,15 @@ void TestConfigLoader::badInput_data()
                                         << frags({u"--workers: '6\\n5' is not"_s}) << QString();
     QTest::newRow("newline in an unknown flag") << QStringList{u"--col\r\nour"_s} << Secrets << none
                                                 << frags({u"'col\\r\\nour'"_s}) << QString();
+    QTest::newRow("drain negative")
+        << flag(u"--drain-s"_s, u"-1"_s) << Secrets << none
+        << frags({u"--drain-s"_s, u"'-1'"_s, u"0 to 3600"_s}) << QString();
+    QTest::newRow("drain over an hour") << UseConfig << Secrets << file(u"drain_s = 3601"_s)
+                                        << frags({u"drain_s in"_s, u"'3601'"_s}) << QString();
+    QTest::newRow("drain nan") << none << withSecrets({u"HERALD_DRAIN_S=nan"_s}) << none
+                               << frags({u"HERALD_DRAIN_S"_s, u"'nan'"_s}) << QString();
+    QTest::newRow("drain under 1 ms") << flag(u"--drain-s"_s, u"0.0001"_s) << Secrets << none
+                                      << frags({u"'0.0001'"_s}) << QString();
 }
 
 void TestConfigLoader::badInput()
@@ -1132,6 +1152,10 @@ void TestConfigLoader::helpIsComplete()
         u"HERALD_API_KEY "_s,
         u"--config <file>"_s,
         u"HERALD_CONFIG"_s,
+        u"--drain-s <seconds>"_s,
+        u"HERALD_DRAIN_S"_s,
+        u"drain_s"_s,
+        u"default 10"_s,
         u"--help"_s,
         u"--version"_s,
     };

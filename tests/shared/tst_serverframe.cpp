@@ -121,16 +121,16 @@ void TestServerFrame::refuses_data()
     QTest::newRow("notification with a bad ts")
         << u"{\"seq\":1,\"type\":\"notification\",\"id\":\"n\",\"data\":1,\"ts\":\"monday\"}"_s
         << u"notification frame: 'ts' must be an RFC 3339 time"_s;
-    QTest::newRow("resumed without ok") << u"{\"type\":\"resumed\",\"seq\":3}"_s
-                                        << u"resumed frame: 'ok' must be true or false"_s;
+    QTest::newRow("resumed without ok")
+        << u"{\"type\":\"resumed\",\"seq\":3}"_s << u"resumed frame: 'ok' must be true or false"_s;
     QTest::newRow("resumed over a gap without epoch")
         << u"{\"type\":\"resumed\",\"ok\":false,\"seq\":3}"_s
         << u"resumed frame: 'epoch' must be a string"_s;
     QTest::newRow("unread with a negative count")
         << u"{\"type\":\"unread\",\"count\":-1,\"read_up_to\":0}"_s
         << u"unread frame: 'count' must be a whole number >= 0"_s;
-    QTest::newRow("error without code") << u"{\"type\":\"error\",\"message\":\"m\"}"_s
-                                        << u"error frame: 'code' must be a string"_s;
+    QTest::newRow("error without code")
+        << u"{\"type\":\"error\",\"message\":\"m\"}"_s << u"error frame: 'code' must be a string"_s;
 }
 
 void TestServerFrame::refuses()

@@ -54,6 +54,7 @@ process.on('exit', () => {
  * Starts herald-server on port 0 (or the given ports), with extraArgs after the others,
  * and resolves once its
  * "listening" log line names the ports. Registers a kill with t.after().
+ * extraArgs: further command-line options.
  */
 export async function startServer(t, { dataDir, wsPort = 0, apiPort = 0, extraArgs = [] } = {}) {
     // No test here is about reaping: a heartbeat far above how long a busy

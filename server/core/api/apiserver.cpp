@@ -212,7 +212,7 @@ quint16 ApiServer::port() const
 
 void ApiServer::stop()
 {
-    m_tcp->close();
+    m_tcp->stop();
 }
 
 } // namespace Herald

@@ -44,7 +44,7 @@ public:
     quint16 port() const;
     bool isListening() const;
     QString errorString() const { return m_errorString; }
-    void stop();
+    void stop(); // stops listening; connections already open are still served
 
 private:
     void addRoutes(bool legacyRoutes);

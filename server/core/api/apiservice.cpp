@@ -86,6 +86,11 @@ void ApiService::parseAndPush(const QHttpServerRequest &request, int kind, const
 
 void ApiService::submit(const PushRequest &request, const Reply &reply)
 {
+    if (m_refusingPushes) {
+        return reply->send(ApiGuard::errorResponse(
+            {503, u"shutting_down"_s,
+             u"The server is shutting down; push again once it is back (or to another one)"_s}));
+    }
     m_pushes.submit(request, [reply](const PushResult &result) {
         if (const auto *outcome = std::get_if<PushOutcome>(&result))
             return reply->send(ApiGuard::json(outcome->toBytes(), Status::Accepted));

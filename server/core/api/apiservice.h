@@ -40,6 +40,8 @@ public:
     QHttpServerResponse notFound(const QHttpServerRequest &request) const;
 
     const ApiGuard &guard() const { return m_guard; }
+    // From now on pushes are answered 503 shutting_down (the server is draining).
+    void refusePushes() { m_refusingPushes = true; }
 
 private:
     void parseAndPush(const QHttpServerRequest &request, int kind, const Reply &reply);
@@ -52,6 +54,7 @@ private:
     PushService &m_pushes;
     ServerStats &m_stats;
     HealthReport m_healthReport;
+    bool m_refusingPushes = false;
 };
 
 } // namespace Herald

@@ -46,6 +46,12 @@ bool ApiTcpServer::start(const QHostAddress &address, quint16 port)
     return true;
 }
 
+void ApiTcpServer::stop()
+{
+    m_accepting.stop();
+    close();
+}
+
 QTcpSocket *ApiTcpServer::nextPendingConnection()
 {
     QTcpSocket *socket = QTcpServer::nextPendingConnection();

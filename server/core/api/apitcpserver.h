@@ -56,6 +56,8 @@ public:
 
     // Listens, and accepts with an AcceptLoop instead of QTcpServer's own loop.
     bool start(const QHostAddress &address, quint16 port);
+    // Stops listening (the AcceptLoop's descriptor too); open connections stay.
+    void stop();
     // QTcpServer's turns its own accept loop back on each time: turned off again.
     QTcpSocket *nextPendingConnection() override;
 

@@ -120,6 +120,8 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
+        if (!setDrain(config))
+            return std::nullopt;
         return config;
     }
 
@@ -252,6 +254,18 @@ private:
         return set(o.enforceTokenExpiry, c.enforceTokenExpiry, Parse::boolean)
             && set(o.maxSessionsPerToken, c.maxSessionsPerToken,
                    [](const QString &s) { return Parse::integer(s, 0, Options::MaxCount); });
+    }
+
+    // Unlike the other durations, 0 is allowed: no pacing.
+    bool setDrain(ServerConfig &c)
+    {
+        const auto ms = [](const QString &s) -> std::optional<int> {
+            bool ok = false;
+            if (s.toDouble(&ok) == 0 && ok)
+                return 0;
+            return Parse::seconds(s, Options::MaxSeconds);
+        };
+        return set(Options::table().drain, c.drainMs, ms);
     }
 
     static constexpr int MinAdminTokenBytes = 16;

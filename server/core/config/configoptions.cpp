@@ -225,6 +225,12 @@ ConfigOptions makeTable()
             u"sid (tokens with neither are not limited); a further one is closed with code "
             u"4008 'too many sessions for this token'. 0: no limit."_s,
             QString::number(d.maxSessionsPerToken)},
+        .drain = {u"drain-s"_s, {u"HERALD_DRAIN_S"_s}, u"drain_s"_s, u"seconds"_s,
+            u"a number of seconds from 0 to 3600"_s,
+            u"On SIGTERM or SIGINT: seconds over which open sessions are closed with 1012 "
+            u"'service restart', evenly, so that clients reconnect spread out. 0 closes them all "
+            u"at once; a second signal too. Decimals allowed."_s,
+            seconds(d.drainMs)},
     };
 }
 // clang-format on
@@ -267,6 +273,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &historyTtl,
             &trimInterval,
             &idempotencyTtl,
+            &drain,
             &legacyRoutes,
             &dev,
             &secretFile,

@@ -70,6 +70,7 @@ struct ConfigOptions
         idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile, secretsFile, adminTokenFile,
         adminAllowedOrigins, config;
     OptionSpec eventLoop, allowedOrigins, enforceTokenExpiry, maxSessionsPerToken;
+    OptionSpec drain;
 };
 
 } // namespace Herald

@@ -63,6 +63,7 @@ struct ServerConfig
     qint64 maxAdminBufferBytes = 8 * 1024 * 1024; // queued for one admin client; past it: 1008
     int closeGraceMs = 3000; // a closed session's socket is aborted if its close frame is
                              // still unsent by then (tests lengthen it)
+    int drainMs = 10000; // on SIGTERM sessions are closed with 1012 spread over this; 0: at once
 
     QByteArray secret; // HS256 key for browser tokens; never logged
     // More secrets that verify tokens (rotation): a token's "kid" picks one by id.

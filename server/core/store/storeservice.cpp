@@ -95,6 +95,14 @@ void StoreService::push(const Push &push, QObject *context, PushDone done)
     });
 }
 
+void StoreService::settle(QObject *context, std::function<void()> done)
+{
+    run([this, context, done = std::move(done)] {
+        flush();
+        reply(context, done);
+    });
+}
+
 void StoreService::enqueue(Pending pending)
 {
     m_batch.append(std::move(pending));

@@ -74,6 +74,11 @@ public:
         = std::function<void(const std::optional<PushOutcome> &outcome, const QString &error)>;
     void push(const Push &push, QObject *context, PushDone done);
 
+    // Runs \a done in \a context's thread once every push queued before this
+    // call is committed and answered: what a drain waits for before closing
+    // sessions. Never runs once the store has stopped.
+    void settle(QObject *context, std::function<void()> done);
+
     void openSession(const QString &user, const std::optional<ResumePoint> &resume,
                      QObject *context, std::function<void(const SessionStart &)> done);
 

@@ -34,6 +34,8 @@ namespace {
 constexpr qint64 ReplayLowWaterBytes = 64 * 1024;
 // A far expiry is waited for in steps: a QTimer counts in int milliseconds.
 constexpr qint64 MaxExpiryWaitMs = 3600 * 1000;
+constexpr int DrainTickMs = 50;
+constexpr int ServiceRestart = 1012; // RFC 6455 7.4.1: clients come back later
 
 QString escaped(const QString &value)
 {
@@ -121,7 +123,7 @@ void Worker::onHandshakeDone()
         const QString key = peerKey(socket->peerAddress().toString(), socket->peerPort());
         const auto it = m_handshaking.constFind(key);
         if (it == m_handshaking.cend() || !it->socket || m_shuttingDown) {
-            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+            socket->close(QWebSocketProtocol::CloseCode(ServiceRestart), u"service restart"_s);
             socket->deleteLater();
             continue;
         }
@@ -345,18 +347,64 @@ void Worker::disconnectUser(const QString &user)
         session->socket()->close(QWebSocketProtocol::CloseCode(4003), u"disconnected by server"_s);
 }
 
-void Worker::shutdown()
+void Worker::shutdown(int drainMs)
 {
+    if (m_shuttingDown)
+        return;
     m_shuttingDown = true;
     m_heartbeat->stop();
     m_expiry->stop();
-    if (m_sessions.isEmpty()) {
-        Q_EMIT drained();
+    m_drainEnd = QDeadlineTimer(drainMs, Qt::PreciseTimer);
+    m_sinceSlice.start();
+    m_drainTimer = new QTimer(this);
+    m_drainTimer->setInterval(DrainTickMs);
+    connect(m_drainTimer, &QTimer::timeout, this, &Worker::drainSlice);
+    drainSlice();
+    if (!m_sessions.isEmpty())
+        m_drainTimer->start();
+    reportIfDrained();
+}
+
+void Worker::hurry()
+{
+    if (!m_shuttingDown)
         return;
+    m_drainEnd = QDeadlineTimer(0);
+    drainSlice();
+}
+
+// Closes open * elapsed / (time left + elapsed) sessions, fractions carried
+// over: an even pace to the end of the drain, whatever the count, that
+// catches up when a tick comes late; once the drain time is over, the rest.
+// Each close is a terminate(): out of presence now, its socket gone once the
+// close frame is out or the close grace is over.
+void Worker::drainSlice()
+{
+    const qint64 left = m_drainEnd.remainingTime();
+    const qint64 elapsed = m_sinceSlice.restart();
+    qsizetype count = m_sessions.size();
+    if (left > 0) {
+        m_drainShare += double(count) * double(elapsed) / double(left + elapsed);
+        count = std::min(count, qsizetype(m_drainShare));
+        m_drainShare -= double(count);
     }
-    const QList<Session *> sessions = m_sessions.values();
-    for (Session *session : sessions)
-        session->socket()->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+    QList<Session *> slice;
+    slice.reserve(count);
+    for (auto it = m_sessions.cbegin(); slice.size() < count; ++it)
+        slice.append(it.value());
+    for (Session *session : std::as_const(slice))
+        terminate(session, ServiceRestart, u"service restart"_s, Linger::Grace);
+    if (m_sessions.isEmpty())
+        m_drainTimer->stop();
+}
+
+// drained(), once: no session open and no close frame still waiting to go out.
+void Worker::reportIfDrained()
+{
+    if (!m_shuttingDown || m_drainReported || !m_sessions.isEmpty() || !m_lingering.isEmpty())
+        return;
+    m_drainReported = true;
+    Q_EMIT drained();
 }
 
 // Runs before QtWebSockets handles the frames: every frame counts against
@@ -566,7 +614,7 @@ void Worker::terminate(Session *session, int code, const QString &reason, Linger
     socket->close(QWebSocketProtocol::CloseCode(code), reason);
     retire(session);
     if (socket->state() == QAbstractSocket::UnconnectedState)
-        return;
+        return reportIfDrained();
     if (linger == Linger::None) {
         session->raw()->resetConnection();
         return closeSession(session);
@@ -596,8 +644,6 @@ bool Worker::retire(Session *session)
     m_stats.sessionsClosed.fetch_add(1, std::memory_order_relaxed);
     qCInfo(lcWs).noquote() << "disconnect session" << info.id << "user" << escaped(info.user)
                            << "code" << code << "frames" << session->framesSent();
-    if (m_shuttingDown && m_sessions.isEmpty())
-        Q_EMIT drained();
     return true;
 }
 
@@ -606,6 +652,7 @@ void Worker::closeSession(Session *session)
     retire(session);
     m_lingering.remove(session);
     session->deleteLater();
+    reportIfDrained();
 }
 
 QString Worker::peerKey(const QString &address, quint16 port)

@@ -6,6 +6,7 @@
 #include "ws/readcursors.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -75,8 +76,12 @@ public:
     void broadcast(const QString &frame);
     void disconnectSession(const QString &sessionId);
     void disconnectUser(const QString &user);
-    // Closes every session with 1001 and refuses new ones; drained() follows.
-    void shutdown();
+    // Refuses new sessions and closes the open ones with 1012 "service restart",
+    // in even slices over \a drainMs (0: all at once). drained() follows once
+    // every session is closed and its close frame is out (or its grace is over).
+    void shutdown(int drainMs = 0);
+    // During a drain: closes the sessions still open at once.
+    void hurry();
 
 Q_SIGNALS:
     void drained();
@@ -118,6 +123,8 @@ private:
     LogLimiter::Pass admitLogLine();
     bool retire(Session *session);
     void closeSession(Session *session);
+    void drainSlice();
+    void reportIfDrained();
     static QString peerKey(const QString &address, quint16 port);
 
     int m_index;
@@ -141,6 +148,11 @@ private:
     ReadCursors m_cursors;
     LogLimiter m_cutLog; // lines about sessions a client can make the server cut
     bool m_shuttingDown = false;
+    QTimer *m_drainTimer = nullptr; // closes a slice of the sessions each tick
+    QDeadlineTimer m_drainEnd;
+    QElapsedTimer m_sinceSlice;
+    double m_drainShare = 0.5; // sessions due to close, not yet closed: rounds, not truncates
+    bool m_drainReported = false;
 };
 
 } // namespace Herald

@@ -113,12 +113,20 @@ void WorkerPool::disconnectUser(const QString &user)
     post(indexFor(user), [worker, user] { worker->disconnectUser(user); });
 }
 
-void WorkerPool::shutdown()
+void WorkerPool::shutdown(int drainMs)
 {
     m_draining = size();
     for (size_t i = 0; i < m_workers.size(); ++i) {
         Worker *worker = m_workers[i];
-        post(int(i), [worker] { worker->shutdown(); });
+        post(int(i), [worker, drainMs] { worker->shutdown(drainMs); });
+    }
+}
+
+void WorkerPool::hurry()
+{
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers[i];
+        post(int(i), [worker] { worker->hurry(); });
     }
 }
 

@@ -45,8 +45,10 @@ public:
     void broadcast(const QString &frame);
     void disconnectSession(const QString &user, const QString &sessionId);
     void disconnectUser(const QString &user);
-    // Every worker closes its sessions with 1001; drained() once all are gone.
-    void shutdown();
+    // Every worker closes its sessions with 1012, spread over \a drainMs
+    // (Worker::shutdown); drained() once all are gone.
+    void shutdown(int drainMs = 0);
+    void hurry(); // during shutdown: every worker closes the rest at once
 
 Q_SIGNALS:
     void drained();
