@@ -276,6 +276,11 @@ void TestHostileLimits::halfOpenConnectionsCostNothing()
 // and accepts again once descriptors are free.
 void TestHostileLimits::acceptPausesAtTheDescriptorLimit()
 {
+#ifdef HERALD_SANITIZED
+    // UBSan's vptr check probes memory through a pipe: out of descriptors, it
+    // reports every virtual call in the sanitized server as undefined behaviour.
+    QSKIP("the sanitizers need descriptors of their own at the descriptor limit");
+#endif
     ServerProcess server;
     server.setOpenFileLimit(96);
     QVERIFY(server.start({u"--heartbeat-s"_s, u"1"_s, u"--store"_s, u"memory"_s,
