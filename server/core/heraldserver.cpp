@@ -94,6 +94,16 @@ bool HeraldServer::start(const ServerConfig &config)
                                                                  config.maxHandshakes,
                                                                  config.maxHandshakesPerAddress});
 
+    if (config.tls) {
+        m_tls.setConfiguration(*config.tls);
+        m_pool->enableTls(*m_gate, m_tls, m_slots, m_stats, config.handshakeTimeoutMs,
+                          Worker::Settings().maxIncomingMessageBytes);
+        m_acceptor->requireTls();
+    }
+    if (config.apiTls) {
+        m_apiTls.setConfiguration(*config.apiTls);
+        m_api->requireTls(m_apiTls);
+    }
     if (!m_api->listen(config.apiBind, config.apiPort)) {
         m_errorString = m_api->errorString();
         return false;
@@ -106,9 +116,11 @@ bool HeraldServer::start(const ServerConfig &config)
         return false;
     }
     qCInfo(lcServer).noquote() << "listening: WebSocket" << config.wsBind.toString() << wsPort()
-                               << "(path /ws), push API" << config.apiBind.toString() << apiPort()
-                               << "-" << workers << "workers, heartbeat" << config.heartbeatMs
-                               << "ms, event loop"
+                               << (config.tls ? "(wss://, path /ws), push API"
+                                              : "(path /ws), push API")
+                               << config.apiBind.toString() << apiPort()
+                               << (config.apiTls ? "(https://)" : "") << "-" << workers
+                               << "workers, heartbeat" << config.heartbeatMs << "ms, event loop"
                                << ConfigValueParser::choiceName(config.eventLoop,
                                                                 ConfigOptions::EventLoops);
     if (config.legacyRoutes) {

@@ -3,6 +3,7 @@
 #include "admin/adminfeed.h"
 #include "config/serverconfig.h"
 #include "serverstats.h"
+#include "tlscontext.h"
 #include "ws/sessiondirectory.h"
 #include "ws/sessionslots.h"
 
@@ -75,6 +76,8 @@ private:
     ServerStats m_stats;
     AdminFeed m_feed;
     SessionSlots m_slots; // outlives the workers, which give slots back
+    TlsContext m_tls; // the public listener's certificate; outlives the workers' TLS intakes
+    TlsContext m_apiTls;
     std::unique_ptr<TokenVerifier> m_verifier;
     std::unique_ptr<HandshakeGate> m_gate;
     std::unique_ptr<StoreService> m_store;

@@ -51,6 +51,7 @@ public:
     std::atomic<quint64> serverFullRefusals{0}; // 503 server_full: max_sessions reached
     std::atomic<quint64> handshakeLimitCloses{0}; // over max_handshakes(_per_address)
     std::atomic<quint64> acceptPauses{0}; // accept() ran out of descriptors
+    std::atomic<quint64> tlsHandshakeFailures{0}; // TLS handshake failed or timed out
     std::atomic<quint64> unreadFramesMerged{0}; // unread frames not sent: unchanged or coalesced
     std::atomic<quint64> adminSlowConsumerCloses{0};
     std::atomic<quint64> logLinesSuppressed{0}; // rate-limited log lines of refused requests

@@ -1,5 +1,7 @@
+#include "config/tlscredentials.h"
 #include "rawclient.h"
 #include "serverfixture.h"
+#include "testcertificate.h"
 
 #include <QTest>
 
@@ -14,6 +16,12 @@ namespace {
 const QByteArray AdminToken = "admin-token-0123456789abcdef";
 const QByteArray AllowedOrigin = "https://ops.example.com";
 constexpr int AnswerMs = 15000; // generous: a busy machine
+// tst_upgrades_tls: the same table with TLS on both listeners.
+#ifdef HERALD_UPGRADES_OVER_TLS
+constexpr bool OverTls = true;
+#else
+constexpr bool OverTls = false;
+#endif
 
 enum class Credential { None, Wrong, ApiKey, AdminToken };
 
@@ -45,6 +53,7 @@ QString credentialName(Credential credential)
 // credentials. Only /admin with the admin token (API listener) and /ws with a
 // valid token or legacy /client (public listener) answer 101; everything else
 // gets its HTTP answer, the connection closes, and no frame ever follows.
+// Built twice: plain, and over TLS (wss:// and https://).
 class TestUpgrades : public QObject
 {
     Q_OBJECT
@@ -63,8 +72,10 @@ private Q_SLOTS:
 
 private:
     static void addColumns();
+    bool connect(RawClient &raw, quint16 port) const;
     void checkUpgrade(quint16 port, const QByteArray &target, const QByteArray &headers, int status,
                       const QByteArray &firstFrame);
+    std::unique_ptr<TestCertificate> m_certificate;
     std::unique_ptr<ServerFixture> m_fixture;
 };
 
@@ -74,8 +85,25 @@ void TestUpgrades::initTestCase()
     config.adminToken = AdminToken;
     config.adminAllowedOrigins = {QString::fromLatin1(AllowedOrigin)};
     config.legacyRoutes = true;
+    if (OverTls) {
+        m_certificate = std::make_unique<TestCertificate>();
+        QVERIFY2(m_certificate->isValid(), qPrintable(m_certificate->errorString()));
+        QString error;
+        config.tls = TlsCredentials::load(m_certificate->certificateFile(),
+                                          m_certificate->keyFile(), &error);
+        QVERIFY2(config.tls, qPrintable(error));
+        config.apiTls = config.tls;
+    }
     m_fixture = std::make_unique<ServerFixture>(config);
     QVERIFY(m_fixture->start());
+    if (OverTls)
+        m_fixture->api().setSslConfiguration(m_certificate->clientConfiguration());
+}
+
+bool TestUpgrades::connect(RawClient &raw, quint16 port) const
+{
+    return OverTls ? raw.connectEncrypted(port, m_certificate->clientConfiguration())
+                   : raw.connectTo(port);
 }
 
 void TestUpgrades::cleanupTestCase()
@@ -193,7 +221,7 @@ void TestUpgrades::checkUpgrade(quint16 port, const QByteArray &target, const QB
                                 int status, const QByteArray &firstFrame)
 {
     RawClient raw;
-    QVERIFY(raw.connectTo(port));
+    QVERIFY(connect(raw, port));
     raw.sendUpgrade(target, headers);
     if (status == 101) {
         QCOMPARE(RawClient::statusOf(raw.readHead(AnswerMs)), 101);
@@ -221,7 +249,7 @@ void TestUpgrades::checkUpgrade(quint16 port, const QByteArray &target, const QB
 void TestUpgrades::adminUpgradeHasNoCorsHeaders()
 {
     RawClient raw;
-    QVERIFY(raw.connectTo(m_fixture->server().apiPort()));
+    QVERIFY(connect(raw, m_fixture->server().apiPort()));
     raw.sendUpgrade("/admin", authorization(Credential::AdminToken));
     const QByteArray head = raw.readHead(AnswerMs);
     QCOMPARE(RawClient::statusOf(head), 101);
@@ -249,7 +277,7 @@ void TestUpgrades::upgradeLaterOnAKeptAliveConnection()
     QFETCH(QByteArray, headers);
     QFETCH(int, status);
     RawClient raw;
-    QVERIFY(raw.connectTo(m_fixture->server().apiPort()));
+    QVERIFY(connect(raw, m_fixture->server().apiPort()));
     raw.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     QCOMPARE(RawClient::statusOf(raw.readResponse(AnswerMs)), 200);
     raw.sendUpgrade(target, headers);
@@ -265,7 +293,7 @@ void TestUpgrades::upgradeLaterOnAKeptAliveConnection()
 void TestUpgrades::legacyPushAsUpgradeChangesNothing()
 {
     RawClient raw;
-    QVERIFY(raw.connectTo(m_fixture->server().apiPort()));
+    QVERIFY(connect(raw, m_fixture->server().apiPort()));
     raw.sendUpgrade("/new/upgrade-victim");
     QCOMPARE(RawClient::statusOf(raw.readUntilClosed(AnswerMs)), 400);
     const ApiClient::Reply unread = m_fixture->api().get(u"/api/v1/users/upgrade-victim/unread"_s);

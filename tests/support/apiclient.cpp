@@ -38,6 +38,7 @@ ApiClient::Reply ApiClient::send(const QByteArray &method, const QString &path,
                                  const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QNetworkRequest request(m_base.resolved(QUrl(path)));
+    request.setSslConfiguration(m_ssl);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
     QBuffer buffer;

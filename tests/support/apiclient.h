@@ -6,6 +6,7 @@
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QPair>
+#include <QSslConfiguration>
 #include <QUrl>
 
 namespace Herald::Test {
@@ -33,12 +34,16 @@ public:
     Reply send(const QByteArray &method, const QString &path, const QByteArray &body,
                const QList<QPair<QByteArray, QByteArray>> &headers);
 
+    // https://: requests verify the server with \a configuration.
+    void setSslConfiguration(const QSslConfiguration &configuration) { m_ssl = configuration; }
+
     QByteArray authorization() const { return "Bearer " + m_apiKey; }
 
 private:
     QNetworkAccessManager m_network;
     QUrl m_base;
     QByteArray m_apiKey;
+    QSslConfiguration m_ssl = QSslConfiguration::defaultConfiguration();
 };
 
 } // namespace Herald::Test

@@ -15,6 +15,15 @@ bool RawClient::connectTo(quint16 port, int timeoutMs)
     return m_socket.waitForConnected(timeoutMs);
 }
 
+bool RawClient::connectEncrypted(quint16 port, const QSslConfiguration &configuration,
+                                 int timeoutMs)
+{
+    m_socket.setSslConfiguration(configuration);
+    m_socket.connectToHostEncrypted(u"localhost"_s, port);
+    // Not waitForEncrypted(): an in-process server needs this thread's event loop.
+    return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, timeoutMs);
+}
+
 void RawClient::write(const QByteArray &bytes)
 {
     m_socket.write(bytes);

@@ -2,17 +2,21 @@
 
 #include <QByteArray>
 #include <QJsonObject>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 namespace Herald::Test {
 
 // A bare TCP client that speaks just enough HTTP and WebSocket to do what a
 // browser library hides: read the HTTP status of a refused upgrade, or finish
-// a handshake and then never answer a ping (a dead peer).
+// a handshake and then never answer a ping (a dead peer). Plain TCP, or TLS
+// after connectEncrypted().
 class RawClient
 {
 public:
     bool connectTo(quint16 port, int timeoutMs = 15000);
+    // TLS to localhost, verified with \a configuration; true once encrypted.
+    bool connectEncrypted(quint16 port, const QSslConfiguration &configuration,
+                          int timeoutMs = 15000);
     void write(const QByteArray &bytes);
     // Sends "GET <target>" as a WebSocket upgrade request.
     void sendUpgrade(const QByteArray &target, const QByteArray &extraHeaders = {});
@@ -34,7 +38,7 @@ public:
     QTcpSocket &socket() { return m_socket; }
 
 private:
-    QTcpSocket m_socket;
+    QSslSocket m_socket;
     QByteArray m_buffer;
 };
 

@@ -68,12 +68,15 @@ QUrl ServerFixture::wsUrl(const QString &user) const
 
 QUrl ServerFixture::wsUrlRaw(const QString &pathAndQuery) const
 {
-    return QUrl(u"ws://127.0.0.1:%1%2"_s.arg(m_server.wsPort()).arg(pathAndQuery));
+    return QUrl(u"%1://127.0.0.1:%2%3"_s.arg(m_config.tls ? u"wss"_s : u"ws"_s)
+                    .arg(m_server.wsPort())
+                    .arg(pathAndQuery));
 }
 
 QUrl ServerFixture::apiUrl() const
 {
-    return QUrl(u"http://127.0.0.1:%1/"_s.arg(m_server.apiPort()));
+    return QUrl(u"%1://127.0.0.1:%2/"_s.arg(m_config.apiTls ? u"https"_s : u"http"_s)
+                    .arg(m_server.apiPort()));
 }
 
 } // namespace Herald::Test

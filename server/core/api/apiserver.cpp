@@ -188,6 +188,11 @@ void ApiServer::adoptAdminSockets()
     }
 }
 
+void ApiServer::requireTls(const TlsContext &tls)
+{
+    m_tcp->requireTls(tls);
+}
+
 bool ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     if (!m_tcp->start(address, port)) {

@@ -17,6 +17,8 @@
 
 namespace Herald {
 
+class TlsContext;
+
 class AdminHub;
 class ApiSocket;
 class ApiTcpServer;
@@ -40,6 +42,8 @@ public:
     ApiServer(const ServerConfig &config, ApiService &service, InboxApi &inbox, AdminHub *admin,
               ServerStats &stats, QObject *parent = nullptr);
 
+    // https:// only (ApiTcpServer::requireTls); call before listen().
+    void requireTls(const TlsContext &tls);
     bool listen(const QHostAddress &address, quint16 port);
     quint16 port() const;
     bool isListening() const;

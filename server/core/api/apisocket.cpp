@@ -9,7 +9,7 @@ constexpr qsizetype MaxHeadBytes = 16 * 1024;
 qint64 ApiSocket::writeData(const char *data, qint64 size)
 {
     if (!m_filtering)
-        return QTcpSocket::writeData(data, size);
+        return TlsSocket::writeData(data, size);
     m_head.append(data, size);
     qsizetype end = m_head.indexOf("\r\n\r\n");
     if (end < 0 && m_head.size() < MaxHeadBytes)
@@ -25,7 +25,7 @@ qint64 ApiSocket::writeData(const char *data, qint64 size)
     filtered += m_head.sliced(end);
     m_filtering = false;
     m_head.clear();
-    if (QTcpSocket::writeData(filtered.constData(), filtered.size()) < 0)
+    if (TlsSocket::writeData(filtered.constData(), filtered.size()) < 0)
         return -1;
     return size;
 }

@@ -1,19 +1,19 @@
 #pragma once
 
-#include <QTcpSocket>
+#include "tlssocket.h"
 
 namespace Herald {
 
-// A push-API connection. When one is handed to the admin channel's WebSocket
-// server, stripCorsHeaders() takes the CORS headers out of the 101 answer that
+// A push-API connection, plain or TLS (TlsSocket). When one is handed to the admin channel's
+// WebSocket server, stripCorsHeaders() takes the CORS headers out of the 101 answer that
 // QtWebSockets 6.4 writes on every upgrade (Access-Control-Allow-Origin: <origin
 // or *>): no answer on this listener invites a web page in.
-class ApiSocket : public QTcpSocket
+class ApiSocket : public TlsSocket
 {
     Q_OBJECT
 
 public:
-    using QTcpSocket::QTcpSocket;
+    using TlsSocket::TlsSocket;
 
     // Filters the next response head written to this socket.
     void stripCorsHeaders() { m_filtering = true; }

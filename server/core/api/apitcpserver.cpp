@@ -5,6 +5,10 @@
 #include "logging.h"
 #include "loglimiter.h"
 #include "serverstats.h"
+#include "tlscontext.h"
+#include "tlsrecord.h"
+
+#include <QSocketNotifier>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,6 +54,12 @@ void ApiTcpServer::stop()
 {
     m_accepting.stop();
     close();
+    for (auto it = m_sniffing.cbegin(); it != m_sniffing.cend(); ++it) {
+        it->first->setEnabled(false);
+        it->first->deleteLater();
+        ::close(int(it.key()));
+    }
+    m_sniffing.clear();
 }
 
 QTcpSocket *ApiTcpServer::nextPendingConnection()
@@ -92,11 +102,65 @@ void ApiTcpServer::refuse(QTcpSocket *socket, const QByteArray &answer)
 
 void ApiTcpServer::incomingConnection(qintptr descriptor)
 {
+    if (m_tls)
+        return sniffTls(descriptor);
+    open(descriptor);
+}
+
+// Waits for the first byte (TlsRecord::peek).
+void ApiTcpServer::sniffTls(qintptr descriptor)
+{
+    auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this,
+            [this, descriptor] { onFirstBytes(descriptor); });
+    m_sniffing.insert(descriptor, {notifier, QDeadlineTimer(m_limits.headTimeoutMs)});
+}
+
+void ApiTcpServer::onFirstBytes(qintptr descriptor)
+{
+    const TlsRecord::Start start = TlsRecord::peek(descriptor);
+    if (start == TlsRecord::Start::NotYet)
+        return;
+    QSocketNotifier *notifier = m_sniffing.take(descriptor).first;
+    notifier->setEnabled(false);
+    notifier->deleteLater();
+    if (start == TlsRecord::Start::Closed) {
+        ::close(int(descriptor));
+        return;
+    }
+    ApiSocket *socket = open(descriptor);
+    if (!socket)
+        return;
+    if (start == TlsRecord::Start::Other) {
+        return reject(
+            socket,
+            {400, u"tls_required"_s, u"This port speaks TLS only: connect with https://"_s});
+    }
+    socket->setSslConfiguration(m_tls->configuration());
+    connect(socket, &QAbstractSocket::errorOccurred, this,
+            [this, socket](QAbstractSocket::SocketError error) {
+                if (error != QAbstractSocket::SslHandshakeFailedError
+                    && error != QAbstractSocket::SslInternalError)
+                    return;
+                m_stats.tlsHandshakeFailures.fetch_add(1, std::memory_order_relaxed);
+                if (const LogLimiter::Pass pass = refusalLog.admit()) {
+                    qCInfo(lcApi).noquote()
+                        << "TLS handshake failed with" << socket->peerAddress().toString() << ":"
+                        << socket->errorString() << pass.suppressedNote();
+                }
+                forget(socket);
+                socket->abort();
+            });
+    socket->startServerEncryption();
+}
+
+ApiSocket *ApiTcpServer::open(qintptr descriptor)
+{
     auto *socket = new ApiSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         ::close(int(descriptor));
-        return;
+        return nullptr;
     }
     Guard &guard = m_guards.insert(socket, Guard(m_limits.maxBodyBytes)).value();
     guard.deadline = QDeadlineTimer(m_limits.idleTimeoutMs);
@@ -111,6 +175,7 @@ void ApiTcpServer::incomingConnection(qintptr descriptor)
     // A socket whose answer was pending had its signals blocked and may miss
     // disconnected(): forget it when it goes, however it goes.
     connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
+    return socket;
 }
 
 void ApiTcpServer::forget(QTcpSocket *socket)
@@ -228,6 +293,16 @@ void ApiTcpServer::reject(QTcpSocket *socket, const ApiError &error)
 
 void ApiTcpServer::sweep()
 {
+    for (auto it = m_sniffing.begin(); it != m_sniffing.end();) {
+        if (!it->second.hasExpired()) {
+            ++it;
+            continue;
+        }
+        it->first->setEnabled(false);
+        it->first->deleteLater();
+        ::close(int(it.key()));
+        it = m_sniffing.erase(it);
+    }
     QList<QTcpSocket *> expired;
     for (auto it = m_guards.cbegin(); it != m_guards.cend(); ++it) {
         if (it->deadline.hasExpired())

@@ -10,12 +10,14 @@
 
 #include <functional>
 
+class QSocketNotifier;
 class QTcpSocket;
 
 namespace Herald {
 
 class ApiSocket;
 class ServerStats;
+class TlsContext;
 
 // The push API's listening socket, handed to QHttpServer with bind(). Adds
 // what QHttpServer 6.4 lacks. Every byte a client sends passes a
@@ -53,6 +55,11 @@ public:
     using UpgradeHandler = std::function<void(ApiSocket *, const HttpRequestHead &)>;
 
     ApiTcpServer(const Limits &limits, ServerStats &stats, QObject *parent = nullptr);
+
+    // https://: a connection whose first byte opens a TLS record is encrypted
+    // with \a tls (re-read for each one); any other is answered 400
+    // tls_required in plain HTTP. Call before start().
+    void requireTls(const TlsContext &tls) { m_tls = &tls; }
 
     // Listens, and accepts with an AcceptLoop instead of QTcpServer's own loop.
     bool start(const QHostAddress &address, quint16 port);
@@ -92,6 +99,9 @@ private:
     };
 
     void acceptPaused(int error);
+    void sniffTls(qintptr descriptor);
+    void onFirstBytes(qintptr descriptor);
+    ApiSocket *open(qintptr descriptor);
     void onReadyRead(ApiSocket *socket);
     void afterHttpRead(QTcpSocket *socket);
     bool scan(ApiSocket *socket, Guard &guard);
@@ -107,6 +117,9 @@ private:
     QString m_upgradePath;
     UpgradeHandler m_upgradeHandler;
     QHash<QTcpSocket *, Guard> m_guards;
+    const TlsContext *m_tls = nullptr;
+    // Connections whose first byte has not come yet (with TLS), and their deadlines.
+    QHash<qintptr, std::pair<QSocketNotifier *, QDeadlineTimer>> m_sniffing;
     QTimer m_sweep;
     AcceptLoop m_accepting;
     QTcpSocket *m_current = nullptr;

@@ -116,6 +116,9 @@ QByteArray MetricsExporter::render() const
     w.single("herald_accept_pauses_total", "counter",
              "Times accept() ran out of descriptors and the listener paused.",
              load(s.acceptPauses));
+    w.single("herald_tls_handshake_failures_total", "counter",
+             "TLS connections closed before their request: the handshake failed or timed out.",
+             load(s.tlsHandshakeFailures));
     w.single("herald_unread_frames_merged_total", "counter",
              "Unread frames not sent because unchanged or coalesced.", load(s.unreadFramesMerged));
     w.single("herald_log_lines_suppressed_total", "counter",

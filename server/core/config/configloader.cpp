@@ -4,6 +4,7 @@
 #include "config/configvalueparser.h"
 #include "config/inifile.h"
 #include "config/originpolicy.h"
+#include "config/tlscredentials.h"
 #include "logtext.h"
 
 #include <QCommandLineParser>
@@ -120,7 +121,7 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
-        if (!setDrain(config))
+        if (!setDrain(config) || !setTls(config))
             return std::nullopt;
         return config;
     }
@@ -254,6 +255,33 @@ private:
         return set(o.enforceTokenExpiry, c.enforceTokenExpiry, Parse::boolean)
             && set(o.maxSessionsPerToken, c.maxSessionsPerToken,
                    [](const QString &s) { return Parse::integer(s, 0, Options::MaxCount); });
+    }
+
+    // Both files of a listener, or neither; read and checked now, so that a bad
+    // pair stops the start (or a reload) with a message naming the option.
+    bool setTls(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        return setTlsPair(o.tlsCert, o.tlsKey, c.tlsCertFile, c.tlsKeyFile, c.tls)
+            && setTlsPair(o.apiTlsCert, o.apiTlsKey, c.apiTlsCertFile, c.apiTlsKeyFile, c.apiTls);
+    }
+
+    bool setTlsPair(const OptionSpec &certSpec, const OptionSpec &keySpec, QString &certFile,
+                    QString &keyFile, std::optional<QSslConfiguration> &target)
+    {
+        if (!setPath(certSpec, certFile) || !setPath(keySpec, keyFile))
+            return false;
+        if (certFile.isEmpty() != keyFile.isEmpty()) {
+            return fail(u"--%1 and --%2 go together: give both or neither"_s.arg(certSpec.flag,
+                                                                                 keySpec.flag));
+        }
+        if (certFile.isEmpty())
+            return true;
+        QString why;
+        target = TlsCredentials::load(certFile, keyFile, &why);
+        if (!target)
+            return fail(u"--%1/--%2: %3"_s.arg(certSpec.flag, keySpec.flag, why));
+        return true;
     }
 
     // Unlike the other durations, 0 is allowed: no pacing.

@@ -231,6 +231,23 @@ ConfigOptions makeTable()
             u"'service restart', evenly, so that clients reconnect spread out. 0 closes them all "
             u"at once; a second signal too. Decimals allowed."_s,
             seconds(d.drainMs)},
+        .tlsCert = {u"tls-cert"_s, {u"HERALD_TLS_CERT"_s}, u"tls_cert"_s, u"file"_s,
+            u"a file name"_s,
+            u"PEM certificate chain of the public listener, its own certificate first. With "
+            u"--tls-key, the listener serves wss:// and https:// only; plain HTTP there is "
+            u"answered 400 tls_required. Re-read on reload: new handshakes use the new one."_s,
+            u"none (plain ws://)"_s},
+        .tlsKey = {u"tls-key"_s, {u"HERALD_TLS_KEY"_s}, u"tls_key"_s, u"file"_s,
+            u"a file name"_s, u"PEM private key (RSA or EC, unencrypted) of --tls-cert."_s,
+            u"none"_s},
+        .apiTlsCert = {u"api-tls-cert"_s, {u"HERALD_API_TLS_CERT"_s}, u"api_tls_cert"_s,
+            u"file"_s, u"a file name"_s,
+            u"PEM certificate chain of the push API; with --api-tls-key it serves https:// "
+            u"only (and wss:// for /admin)."_s,
+            u"none (plain http://)"_s},
+        .apiTlsKey = {u"api-tls-key"_s, {u"HERALD_API_TLS_KEY"_s}, u"api_tls_key"_s, u"file"_s,
+            u"a file name"_s, u"PEM private key (RSA or EC, unencrypted) of --api-tls-cert."_s,
+            u"none"_s},
     };
 }
 // clang-format on
@@ -274,6 +291,10 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &trimInterval,
             &idempotencyTtl,
             &drain,
+            &tlsCert,
+            &tlsKey,
+            &apiTlsCert,
+            &apiTlsKey,
             &legacyRoutes,
             &dev,
             &secretFile,

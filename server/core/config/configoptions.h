@@ -71,6 +71,7 @@ struct ConfigOptions
         adminAllowedOrigins, config;
     OptionSpec eventLoop, allowedOrigins, enforceTokenExpiry, maxSessionsPerToken;
     OptionSpec drain;
+    OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
 };
 
 } // namespace Herald

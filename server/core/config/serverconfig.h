@@ -8,9 +8,11 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <utility>
 
 namespace Herald {
@@ -25,6 +27,11 @@ struct ServerConfig
     // Push API listener, for the application's backend only.
     QHostAddress apiBind = QHostAddress::LocalHost;
     quint16 apiPort = 8081;
+
+    // TLS, from PEM files (config/tlscredentials.h): with tls the public listener
+    // serves wss:// and https:// only; with apiTls the push API serves https:// only.
+    QString tlsCertFile, tlsKeyFile, apiTlsCertFile, apiTlsKeyFile;
+    std::optional<QSslConfiguration> tls, apiTls;
 
     int workers = 0; // 0: one per core
     int heartbeatMs = 30000; // ping interval; a session missing one pong is reaped

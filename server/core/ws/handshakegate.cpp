@@ -1,6 +1,7 @@
 #include "ws/handshakegate.h"
 
 #include "apierror.h"
+#include "httpanswer.h"
 #include "logtext.h"
 #include "tokenverifier.h"
 
@@ -52,6 +53,19 @@ HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes, O
         answer.crossOrigin = true;
         m_files.insert(u"/"_s + name, answer);
     }
+}
+
+QByteArray GateDecision::httpResponse() const
+{
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' '
+        + HttpAnswer::reasonPhrase(status) + "\r\nContent-Type: " + contentType
+        + "\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nCache-Control: " + cacheControl + "\r\nConnection: close\r\n";
+    if (crossOrigin)
+        response += "Access-Control-Allow-Origin: *\r\n";
+    if (status == 426)
+        response += "Upgrade: websocket\r\n";
+    return response + "\r\n" + body;
 }
 
 GateDecision HandshakeGate::error(int status, const QString &code, const QString &message)

@@ -28,6 +28,10 @@ struct GateDecision
     bool crossOrigin = false; // Access-Control-Allow-Origin: * (ES module imports)
     QString code; // the error code of a refusal, for the log
     bool originRefused = false; // 403 origin_not_allowed, counted apart from other refusals
+
+    // The whole HTTP/1.1 answer of a decision that is not an upgrade, with
+    // "Connection: close".
+    QByteArray httpResponse() const;
 };
 
 class HandshakeGate

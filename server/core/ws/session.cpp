@@ -1,16 +1,17 @@
 #include "ws/session.h"
 
-#include "ws/clientsocket.h"
+#include "ws/clientconnection.h"
 #include "ws/replay.h"
 
 #include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QWebSocket>
 
 #include <algorithm>
 
 namespace Herald {
 
-Session::Session(QWebSocket *socket, ClientSocket *raw, SessionInfo info, Limits limits,
+Session::Session(QWebSocket *socket, ClientConnection *raw, SessionInfo info, Limits limits,
                  QObject *parent)
     : QObject(parent),
       m_socket(socket),
@@ -24,7 +25,7 @@ Session::Session(QWebSocket *socket, ClientSocket *raw, SessionInfo info, Limits
     // Deleted with the session, after the QWebSocket: ~QWebSocket cuts every
     // connection of the raw socket, so nothing else could be relied on to.
     m_socket->setParent(this);
-    m_raw->setParent(this);
+    m_raw->tcp().setParent(this);
     if (!m_info.counters)
         m_info.counters = std::make_shared<SessionLiveCounters>();
     connect(m_socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) {

@@ -13,7 +13,7 @@ class QWebSocket;
 
 namespace Herald {
 
-class ClientSocket;
+class ClientConnection;
 class Replay;
 
 // One live browser connection, owned by its worker thread. Knows its socket,
@@ -40,13 +40,13 @@ public:
         int framesPerSecond = 20;
     };
 
-    Session(QWebSocket *socket, ClientSocket *raw, SessionInfo info, Limits limits,
+    Session(QWebSocket *socket, ClientConnection *raw, SessionInfo info, Limits limits,
             QObject *parent = nullptr);
     ~Session() override;
 
     const SessionInfo &info() const { return m_info; }
     QWebSocket *socket() const { return m_socket; }
-    ClientSocket *raw() const { return m_raw; }
+    ClientConnection *raw() const { return m_raw; }
     bool isLive() const { return m_live; }
     bool isClosing() const { return m_closing; }
     void markClosing() { m_closing = true; }
@@ -108,7 +108,7 @@ private:
     };
 
     QWebSocket *m_socket;
-    ClientSocket *m_raw;
+    ClientConnection *m_raw;
     SessionInfo m_info;
     Limits m_limits;
     QString m_tokenKey;

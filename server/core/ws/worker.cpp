@@ -13,6 +13,7 @@
 #include "ws/session.h"
 #include "ws/sessiondirectory.h"
 #include "ws/sessionslots.h"
+#include "ws/tlsclientsocket.h"
 #include "ws/unreadcoalescer.h"
 
 #include <QDateTime>
@@ -105,8 +106,28 @@ void Worker::adopt(const PendingConnection &connection)
         delete socket;
         return;
     }
+    beginHandshake(socket, socket, connection);
+}
+
+void Worker::adoptEncrypted(TlsClientSocket *socket, const PendingConnection &connection)
+{
+    socket->setParent(this);
+    if (m_shuttingDown || socket->state() != QAbstractSocket::ConnectedState) {
+        qCInfo(lcWs).noquote() << "worker" << m_index << "dropped TLS connection from"
+                               << escaped(connection.remoteAddress)
+                               << (m_shuttingDown ? "(shutting down)" : "(it closed)");
+        delete socket;
+        return;
+    }
+    beginHandshake(socket, socket, connection);
+}
+
+void Worker::beginHandshake(QTcpSocket *socket, ClientConnection *client,
+                            const PendingConnection &connection)
+{
     const QString key = peerKey(connection.remoteAddress, connection.remotePort);
-    m_handshaking.insert(key, {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket});
+    m_handshaking.insert(
+        key, {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket, client});
     connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
         const auto it = m_handshaking.constFind(key);
         if (it != m_handshaking.cend() && it->socket == socket)
@@ -142,7 +163,7 @@ void Worker::openSession(QWebSocket *socket, const Handshake &handshake)
     socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxIncomingMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxIncomingMessageBytes));
     auto *session
-        = new Session(socket, handshake.socket, info,
+        = new Session(socket, handshake.client, info,
                       {m_settings.maxSessionBufferBytes, m_settings.clientFramesPerSecond}, this);
     session->raw()->lingerOnClose();
     session->setToken(connection.tokenKey, connection.tokenExpiresAtMs);
@@ -193,9 +214,8 @@ void Worker::watch(Session *session)
     connect(socket, &QWebSocket::binaryMessageReceived, session, [this, session] {
         sendTo(session, 0, Frames::error(u"binary_not_supported"_s, u"Send JSON text frames"_s));
     });
-    connect(session->raw(), &ClientSocket::scanned, session,
-            [this, session] { onFramesScanned(session); });
-    connect(session->raw(), &QIODevice::readyRead, session,
+    session->raw()->onScanned([this, session] { onFramesScanned(session); });
+    connect(&session->raw()->tcp(), &QIODevice::readyRead, session,
             [this, session] { afterRead(session); });
     connect(socket, &QWebSocket::bytesWritten, session, [this, session] { pumpReplay(session); });
 }
@@ -540,7 +560,7 @@ void Worker::closeExpired()
 // not out after the grace period: their sockets are aborted.
 void Worker::maintain()
 {
-    QList<QPointer<ClientSocket>> lateHandshakes;
+    QList<QPointer<QTcpSocket>> lateHandshakes;
     for (auto it = m_handshaking.begin(); it != m_handshaking.end();) {
         if (!it->deadline.hasExpired()) {
             ++it;
@@ -550,7 +570,7 @@ void Worker::maintain()
         lateHandshakes.append(it->socket);
         it = m_handshaking.erase(it);
     }
-    for (const QPointer<ClientSocket> &socket : std::as_const(lateHandshakes)) {
+    for (const QPointer<QTcpSocket> &socket : std::as_const(lateHandshakes)) {
         if (socket)
             socket->abort();
     }

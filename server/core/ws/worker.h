@@ -16,6 +16,7 @@
 #include <atomic>
 #include <optional>
 
+class QTcpSocket;
 class QTimer;
 class QWebSocket;
 class QWebSocketServer;
@@ -23,7 +24,8 @@ class QWebSocketServer;
 namespace Herald {
 
 class AdminFeed;
-class ClientSocket;
+class ClientConnection;
+class TlsClientSocket;
 class Session;
 class SessionDirectory;
 class SessionSlots;
@@ -66,6 +68,9 @@ public:
     // Takes over a connection that holds a session slot; gives the slot back
     // when its socket is gone.
     void adopt(const PendingConnection &connection);
+    // Takes over a TLS connection whose handshake and request head a TlsIntake
+    // has done (in any worker's thread; \a socket was moved to this one).
+    void adoptEncrypted(TlsClientSocket *socket, const PendingConnection &connection);
     // Stored notifications: each user's frame gets that user's seq.
     void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
     // Frames outside the stream (live-only pushes).
@@ -91,10 +96,13 @@ private:
     {
         PendingConnection connection;
         QDeadlineTimer deadline;
-        QPointer<ClientSocket> socket;
+        QPointer<QTcpSocket> socket;
+        ClientConnection *client = nullptr; // the same object as socket, while that lives
     };
     enum class Linger { Grace, None };
 
+    void beginHandshake(QTcpSocket *socket, ClientConnection *client,
+                        const PendingConnection &connection);
     void onHandshakeDone();
     void openSession(QWebSocket *socket, const Handshake &handshake);
     void watch(Session *session);

@@ -1,6 +1,8 @@
 #include "ws/workerpool.h"
 
 #include "eventloopinstaller.h"
+#include "ws/tlsclientsocket.h"
+#include "ws/tlsintake.h"
 
 #include <QThread>
 
@@ -54,6 +56,38 @@ void WorkerPool::adopt(const PendingConnection &connection)
 {
     Worker *worker = m_workers[size_t(indexFor(connection.user))];
     post(indexFor(connection.user), [worker, connection] { worker->adopt(connection); });
+}
+
+void WorkerPool::enableTls(const HandshakeGate &gate, const TlsContext &tls, SessionSlots &slots,
+                           ServerStats &stats, int handshakeTimeoutMs,
+                           qint64 maxIncomingMessageBytes)
+{
+    // The intakes move sockets to other workers' threads: they die before the workers.
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        auto *intake
+            = new TlsIntake(gate, tls, slots, stats, {handshakeTimeoutMs, maxIncomingMessageBytes},
+                            [this](TlsClientSocket *socket, const PendingConnection &connection) {
+                                const int index = indexFor(connection.user);
+                                Worker *worker = m_workers[size_t(index)];
+                                socket->moveToThread(m_threads[size_t(index)]);
+                                post(index, [worker, socket, connection] {
+                                    worker->adoptEncrypted(socket, connection);
+                                });
+                            });
+        intake->moveToThread(m_threads[i]);
+        connect(m_threads[i], &QThread::finished, intake, &QObject::deleteLater);
+        connect(intake, &TlsIntake::finished, this, &WorkerPool::tlsIntakeFinished);
+        m_intakes.push_back(intake);
+    }
+}
+
+void WorkerPool::takeTls(qintptr descriptor, const QHostAddress &address, quint16 port)
+{
+    TlsIntake *intake = m_intakes[m_nextIntake];
+    m_nextIntake = (m_nextIntake + 1) % m_intakes.size();
+    QMetaObject::invokeMethod(
+        intake, [intake, descriptor, address, port] { intake->take(descriptor, address, port); },
+        Qt::QueuedConnection);
 }
 
 void WorkerPool::deliver(const QStringList &users, const QString &frame)

@@ -7,6 +7,7 @@
 #include "config/serverconfig.h"
 #include "ws/worker.h"
 
+#include <QHostAddress>
 #include <QObject>
 #include <QStringList>
 
@@ -16,6 +17,10 @@
 class QThread;
 
 namespace Herald {
+
+class HandshakeGate;
+class TlsContext;
+class TlsIntake;
 
 // N worker threads, each with one Worker. A user always maps to the same
 // worker, so all of one user's sessions live in one thread and a push to a
@@ -35,6 +40,13 @@ public:
     int indexFor(const QString &user) const;
 
     void adopt(const PendingConnection &connection);
+
+    // wss://: gives every worker thread a TlsIntake (call once, before takeTls).
+    void enableTls(const HandshakeGate &gate, const TlsContext &tls, SessionSlots &slots,
+                   ServerStats &stats, int handshakeTimeoutMs, qint64 maxIncomingMessageBytes);
+    // Deals a connection whose first byte is a TLS record to the next worker
+    // thread in turn; its upgrade then goes to the user's worker.
+    void takeTls(qintptr descriptor, const QHostAddress &address, quint16 port);
     // Stored notifications, each target with its own seq; posted in call order,
     // so every user's frames reach its worker in seq order.
     void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
@@ -52,12 +64,16 @@ public:
 
 Q_SIGNALS:
     void drained();
+    // A connection given to takeTls() is no longer being read (TlsIntake::finished).
+    void tlsIntakeFinished(const QHostAddress &address);
 
 private:
     template<typename Function> void post(int index, Function &&function);
 
     std::vector<QThread *> m_threads;
     std::vector<Worker *> m_workers;
+    std::vector<TlsIntake *> m_intakes; // one per worker thread, with wss://
+    size_t m_nextIntake = 0;
     int m_draining = 0;
 };
 

@@ -1,9 +1,9 @@
 #include "ws/wsacceptor.h"
 
-#include "httpanswer.h"
 #include "logging.h"
 #include "logtext.h"
 #include "serverstats.h"
+#include "tlsrecord.h"
 #include "ws/handshakegate.h"
 #include "ws/pendingconnection.h"
 #include "ws/sessionslots.h"
@@ -22,19 +22,6 @@ namespace Herald {
 namespace {
 
 constexpr qsizetype MaxHeadBytes = 16 * 1024;
-
-QByteArray httpResponse(const GateDecision &decision)
-{
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(decision.status) + ' '
-        + HttpAnswer::reasonPhrase(decision.status) + "\r\nContent-Type: " + decision.contentType
-        + "\r\nContent-Length: " + QByteArray::number(decision.body.size())
-        + "\r\nCache-Control: " + decision.cacheControl + "\r\nConnection: close\r\n";
-    if (decision.crossOrigin)
-        response += "Access-Control-Allow-Origin: *\r\n";
-    if (decision.status == 426)
-        response += "Upgrade: websocket\r\n";
-    return response + "\r\n" + decision.body;
-}
 
 } // namespace
 
@@ -56,6 +43,7 @@ WsAcceptor::WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, SessionSlots
     m_sweep.setInterval(std::clamp(limits.handshakeTimeoutMs / 4, 50, 1000));
     connect(&m_sweep, &QTimer::timeout, this, &WsAcceptor::sweep);
     m_scratch.resize(MaxHeadBytes);
+    connect(&m_pool, &WorkerPool::tlsIntakeFinished, this, &WsAcceptor::onTlsIntakeFinished);
 }
 
 WsAcceptor::~WsAcceptor()
@@ -96,7 +84,7 @@ void WsAcceptor::acceptPaused(int error)
 
 void WsAcceptor::admit(int descriptor, const QHostAddress &address, quint16 port)
 {
-    if (m_pending.size() >= m_limits.maxHandshakes)
+    if (m_pending.size() + m_tlsInFlight >= m_limits.maxHandshakes)
         return refuseAtOnce(descriptor, address, "too many connections sending their request");
     int &fromAddress = m_pendingPerAddress[address];
     if (fromAddress >= m_limits.maxHandshakesPerAddress)
@@ -129,6 +117,8 @@ void WsAcceptor::onReadable(qintptr descriptor)
     const auto it = m_pending.find(descriptor);
     if (it == m_pending.end())
         return;
+    if (m_tls)
+        return sniffTls(descriptor);
     QByteArray &received = it->received;
     const qsizetype before = received.size();
     const ssize_t n = ::recv(int(descriptor), m_scratch.data(), size_t(MaxHeadBytes - before), 0);
@@ -145,6 +135,44 @@ void WsAcceptor::onReadable(qintptr descriptor)
             descriptor,
             HandshakeGate::error(431, u"header_too_large"_s, u"The request head exceeds 16 KiB"_s));
     }
+}
+
+// A TLS ClientHello goes to an intake. Anything else is most likely plain
+// HTTP sent to the wss:// port: read it (so that closing does not reset the
+// connection under the answer) and answer in plain HTTP.
+void WsAcceptor::sniffTls(qintptr descriptor)
+{
+    const TlsRecord::Start start = TlsRecord::peek(descriptor);
+    if (start == TlsRecord::Start::NotYet)
+        return;
+    if (start == TlsRecord::Start::Closed)
+        return drop(descriptor);
+    if (start == TlsRecord::Start::Handshake) {
+        Pending pending = m_pending.take(descriptor);
+        pending.notifier->setEnabled(false);
+        pending.notifier->deleteLater();
+        ++m_tlsInFlight; // its address keeps its count until the intake is done
+        m_pool.takeTls(descriptor, pending.address, pending.port);
+        return;
+    }
+    [[maybe_unused]] const ssize_t read
+        = ::recv(int(descriptor), m_scratch.data(), size_t(m_scratch.size()), 0);
+    answer(descriptor,
+           HandshakeGate::error(400, u"tls_required"_s,
+                                u"This port speaks TLS only: connect with wss:// or https://"_s));
+}
+
+void WsAcceptor::onTlsIntakeFinished(const QHostAddress &address)
+{
+    --m_tlsInFlight;
+    forgetAddress(address);
+}
+
+void WsAcceptor::forgetAddress(const QHostAddress &address)
+{
+    auto count = m_pendingPerAddress.find(address);
+    if (count != m_pendingPerAddress.end() && --*count <= 0)
+        m_pendingPerAddress.erase(count);
 }
 
 void WsAcceptor::decide(qintptr descriptor, qsizetype headLength)
@@ -188,7 +216,7 @@ void WsAcceptor::answer(qintptr descriptor, const GateDecision &decision,
     m_answering.emplace_back(QDeadlineTimer(m_limits.handshakeTimeoutMs), socket);
     if (!m_sweep.isActive())
         m_sweep.start();
-    socket->write(httpResponse(decision));
+    socket->write(decision.httpResponse());
     socket->disconnectFromHost();
 }
 
@@ -222,9 +250,7 @@ WsAcceptor::Pending WsAcceptor::release(qintptr descriptor)
     if (pending.notifier) {
         pending.notifier->setEnabled(false);
         pending.notifier->deleteLater();
-        auto count = m_pendingPerAddress.find(pending.address);
-        if (count != m_pendingPerAddress.end() && --*count <= 0)
-            m_pendingPerAddress.erase(count);
+        forgetAddress(pending.address);
     }
     return pending;
 }

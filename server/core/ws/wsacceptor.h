@@ -51,6 +51,12 @@ public:
                Limits limits, QObject *parent = nullptr);
     ~WsAcceptor() override;
 
+    // wss://: a connection whose first byte opens a TLS record goes to the
+    // pool's TLS intakes; any other is answered 400 tls_required in plain HTTP.
+    // It still counts against max_handshakes(_per_address) until the intake is
+    // done with it. Call before listen().
+    void requireTls() { m_tls = true; }
+
     bool listen(const QHostAddress &address, quint16 port);
     bool isListening() const { return m_listener.isListening(); }
     quint16 serverPort() const { return m_listener.serverPort(); }
@@ -77,6 +83,9 @@ private:
     void admit(int descriptor, const QHostAddress &address, quint16 port);
     void refuseAtOnce(int descriptor, const QHostAddress &address, const char *why);
     void onReadable(qintptr descriptor);
+    void sniffTls(qintptr descriptor);
+    void onTlsIntakeFinished(const QHostAddress &address);
+    void forgetAddress(const QHostAddress &address);
     void decide(qintptr descriptor, qsizetype headLength);
     void answer(qintptr descriptor, const GateDecision &decision,
                 const HandshakeRequest *request = nullptr);
@@ -99,6 +108,8 @@ private:
     std::deque<Deadline> m_deadlines; // in arrival order: all have the same timeout
     std::deque<std::pair<QDeadlineTimer, QPointer<QTcpSocket>>> m_answering;
     quint64 m_serial = 0;
+    bool m_tls = false;
+    int m_tlsInFlight = 0; // given to a TLS intake, which has not finished with them yet
     QByteArray m_scratch; // what one recv() may read
     QTimer m_sweep;
     LogLimiter m_refusalLog;
