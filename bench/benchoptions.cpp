@@ -37,6 +37,8 @@ void addOptions(QCommandLineParser &parser)
     parser.addOptions({
         {u"ws-url"_s, u"WebSocket endpoint (default ws://127.0.0.1:8080/ws)."_s, u"url"_s},
         {u"api-url"_s, u"Push API base URL (default http://127.0.0.1:8081)."_s, u"url"_s},
+        {u"tls-ca"_s, u"PEM certificate to trust for wss:// and https:// (self-signed)."_s,
+         u"file"_s},
         {u"secret"_s, u"Token secret (default: $HERALD_SECRET)."_s, u"secret"_s},
         {u"api-key"_s, u"API bearer key (default: $HERALD_API_KEY)."_s, u"key"_s},
         {u"scenario"_s, u"notify, fanout, broadcast or compare (default notify)."_s, u"name"_s},
@@ -97,6 +99,7 @@ QString readUrls(const QCommandLineParser &parser, BenchOptions &options)
         return u"--api-url must be an http:// or https:// URL"_s;
     if (options.wsUrl.path().isEmpty())
         options.wsUrl.setPath(u"/ws"_s);
+    options.tlsCaFile = parser.value(u"tls-ca"_s);
     return {};
 }
 

@@ -22,6 +22,7 @@ struct BenchOptions
 {
     QUrl wsUrl{QStringLiteral("ws://127.0.0.1:8080/ws")};
     QUrl apiUrl{QStringLiteral("http://127.0.0.1:8081")};
+    QString tlsCaFile; // PEM certificate trusted for wss:// and https:// (a self-signed server)
     QByteArray secret;
     QByteArray apiKey;
     Scenario scenario = Scenario::Notify;

@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 
 #include <sys/resource.h>
 
@@ -48,6 +50,21 @@ int main(int argc, char *argv[])
     }
 
     const BenchOptions &options = result.options;
+    if (!options.tlsCaFile.isEmpty()) {
+        // The only CA every socket of this process trusts: Qt loads the CA list
+        // into a new OpenSSL context per connection, so the system's would cost
+        // more than the handshake.
+        const QList<QSslCertificate> trusted = QSslCertificate::fromPath(options.tlsCaFile);
+        if (trusted.isEmpty()) {
+            std::fputs(qPrintable(u"herald-bench: --tls-ca: no PEM certificate in "_s
+                                  + options.tlsCaFile + u'\n'),
+                       stderr);
+            return 2;
+        }
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(trusted);
+        QSslConfiguration::setDefaultConfiguration(tls);
+    }
     if (options.scenario == Scenario::Compare) {
         CompareRunner::Settings settings;
         settings.sessions = options.users;
