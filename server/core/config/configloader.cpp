@@ -120,7 +120,7 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
-        if (!setDrain(config))
+        if (!setDrain(config) || !set(Options::table().logRules, config.logRules, Parse::logRules))
             return std::nullopt;
         return config;
     }
