@@ -63,6 +63,11 @@ public:
     ~Worker() override;
 
     void start(); // creates the per-thread objects; call in the worker thread
+    // A reload: limits apply to what happens from now on (sessions opened, frames sent);
+    // no open session is closed for them. A new heartbeat interval restarts the sweep.
+    // Turning enforce_token_expiry on covers the sessions opened from now on; turning it
+    // off spares the open ones too.
+    void reconfigure(const Settings &settings);
     // Takes over a connection that holds a session slot; gives the slot back
     // when its socket is gone.
     void adopt(const PendingConnection &connection);
@@ -95,6 +100,7 @@ private:
     };
     enum class Linger { Grace, None };
 
+    int maintenanceIntervalMs() const;
     void onHandshakeDone();
     void openSession(QWebSocket *socket, const Handshake &handshake);
     void watch(Session *session);
