@@ -43,7 +43,9 @@ int ApiTcpServer::sweepIntervalMs(const Limits &limits)
 void ApiTcpServer::setLimits(const Limits &limits)
 {
     m_limits = limits;
-    m_sweep.setInterval(sweepIntervalMs(limits));
+    // Setting an active timer's interval restarts it: only when it changes.
+    if (m_sweep.interval() != sweepIntervalMs(limits))
+        m_sweep.setInterval(sweepIntervalMs(limits));
 }
 
 // QTcpServer binds and listens; its own accept loop is paused for good (see AcceptLoop).

@@ -98,8 +98,10 @@ void Worker::reconfigure(const Settings &settings)
     const Settings old = std::exchange(m_settings, settings);
     if (settings.heartbeatMs != old.heartbeatMs)
         m_heartbeat->setInterval(settings.heartbeatMs); // restarts it, unless drained
-    m_maintenance->setInterval(maintenanceIntervalMs());
-    m_unread->setInterval(settings.unreadCoalesceMs);
+    if (m_maintenance->interval() != maintenanceIntervalMs())
+        m_maintenance->setInterval(maintenanceIntervalMs());
+    if (settings.unreadCoalesceMs != old.unreadCoalesceMs)
+        m_unread->setInterval(settings.unreadCoalesceMs);
     if (old.enforceTokenExpiry && !settings.enforceTokenExpiry) {
         m_expiries = ExpirySchedule();
         m_expiry->stop();

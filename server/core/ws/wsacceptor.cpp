@@ -66,7 +66,10 @@ int WsAcceptor::sweepIntervalMs(const Limits &limits)
 void WsAcceptor::setLimits(Limits limits)
 {
     m_limits = limits;
-    m_sweep.setInterval(sweepIntervalMs(limits));
+    // Setting an active timer's interval restarts it: only when it changes, so that
+    // reloads in quick succession cannot hold the sweep off.
+    if (m_sweep.interval() != sweepIntervalMs(limits))
+        m_sweep.setInterval(sweepIntervalMs(limits));
 }
 
 WsAcceptor::~WsAcceptor()
