@@ -2,7 +2,9 @@
 #include "adminwsclient.h"
 #include "apiclient.h"
 #include "rawclient.h"
+#include "serverfixture.h"
 #include "serverprocess.h"
+#include "servertestmain.h"
 #include "tokensigner.h"
 #include "wsclient.h"
 
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void rotatedSecretTakesOverNewSessions();
     void heartbeatChangeReachesNewSessions();
     void adminCommandReloads();
+    void inProcessReloadLimitsSessionsAndOrigins();
 };
 
 namespace {
@@ -389,5 +392,36 @@ void TestReload::adminCommandReloads()
     QVERIFY(server.process().terminate());
 }
 
-QTEST_GUILESS_MAIN(TestReload)
+// HeraldServer::reload() in-process: max_sessions and allowed_origins, both checked
+// before a session exists, hold for the next upgrade; the open session stays.
+void TestReload::inProcessReloadLimitsSessionsAndOrigins()
+{
+    ServerFixture fixture;
+    QVERIFY(fixture.start());
+    WsClient open;
+    QVERIFY(open.connectAndWelcome(fixture.wsUrl(u"alice"_s)));
+
+    ServerConfig next = fixture.config();
+    next.maxSessions = 1;
+    QString error;
+    next.allowedOrigins = *OriginPolicy::parse(u"https://app.example"_s, &error);
+    const ReloadReport report = fixture.server().reload(next);
+    QVERIFY(report.ok);
+    QCOMPARE(report.applied, (QStringList{u"max_sessions"_s, u"allowed_origins"_s}));
+    QVERIFY(report.needsRestart.isEmpty());
+
+    const auto status = [&](const QByteArray &extraHeaders) {
+        RawClient raw;
+        if (!raw.connectTo(fixture.server().wsPort()))
+            return -1;
+        raw.sendUpgrade("/ws?token=" + fixture.tokenFor(u"bob"_s), extraHeaders);
+        return RawClient::statusOf(raw.readHead(WaitMs));
+    };
+    QCOMPARE(status("Origin: https://evil.example\r\n"), 403);
+    QCOMPARE(status("Origin: https://app.example\r\n"), 503); // server_full: one slot, taken
+    QCOMPARE(fixture.server().stats().configReloadsApplied.load(), quint64(1));
+    QVERIFY(!open.isClosed());
+}
+
+HERALD_SERVER_TEST_MAIN(TestReload)
 #include "tst_reload.moc"
