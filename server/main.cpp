@@ -77,9 +77,13 @@ int main(int argc, char *argv[])
                      &SystemdNotifier::stopping);
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, &HeraldServer::stop);
     QObject::connect(&server, &HeraldServer::stopped, &app, &QCoreApplication::quit);
-    QObject::connect(&signals, &SignalWatcher::reloadRequested, &app, [] {
-        qCWarning(lcServer) << "SIGHUP: reloading the configuration is not supported yet; "
-                               "keeping the running one (restart to apply changes)";
+    // SIGHUP: the INI file and the secret files are read again, with the same arguments and
+    // environment (which cannot change under a running process).
+    server.setConfigSource(
+        [arguments = app.arguments(), env] { return ConfigLoader::load(arguments, env); });
+    QObject::connect(&signals, &SignalWatcher::reloadRequested, &server, [&server] {
+        qCInfo(lcServer) << "SIGHUP: reading the configuration again";
+        server.reloadFromSource();
     });
     return app.exec();
 }

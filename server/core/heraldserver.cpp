@@ -54,12 +54,10 @@ bool HeraldServer::start(const ServerConfig &config)
     m_drainMs = config.drainMs;
     m_closeGraceMs = config.closeGraceMs;
     const int workers = config.workers > 0 ? config.workers : QThread::idealThreadCount();
-    QList<TokenVerifier::Key> keys{{QByteArray(), config.secret}};
-    for (const auto &[kid, secret] : config.extraSecrets)
-        keys.append({kid, secret});
-    m_verifier = std::make_unique<TokenVerifier>(keys);
-    m_gate
-        = std::make_unique<HandshakeGate>(*m_verifier, config.legacyRoutes, config.allowedOrigins);
+    if (!config.logRules.isEmpty())
+        Reloader::applyLogRules(config.logRules);
+    m_gate = std::make_unique<HandshakeGate>(Reloader::tokenVerifier(config), config.legacyRoutes,
+                                             config.allowedOrigins);
     createStore(config);
     limitSessions(config);
     startWorkers(config, workers);
@@ -128,7 +126,40 @@ bool HeraldServer::start(const ServerConfig &config)
             << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
                "without authentication. Use only behind a trusted network while migrating.";
     }
+    startReloader(config);
     return true;
+}
+
+void HeraldServer::startReloader(const ServerConfig &config)
+{
+    m_reloader = std::make_unique<Reloader>(
+        config,
+        Reloader::Parts{*m_gate, *m_pool, *m_acceptor, *m_api, *m_service, *m_pushes, *m_store,
+                        m_admin.get(), m_slots, m_stats, m_tls, m_apiTls});
+    m_reloader->setSource(m_configSource);
+    if (m_adminCommands)
+        m_adminCommands->setReload([this] { return reloadFromSource(); });
+}
+
+void HeraldServer::setConfigSource(Reloader::Source source)
+{
+    m_configSource = std::move(source);
+    if (m_reloader)
+        m_reloader->setSource(m_configSource);
+}
+
+ReloadReport HeraldServer::reload(const ServerConfig &config)
+{
+    if (!m_reloader)
+        return {false, {}, {}, u"the server is not running"_s};
+    return m_reloader->reload(config);
+}
+
+ReloadReport HeraldServer::reloadFromSource()
+{
+    if (!m_reloader)
+        return {false, {}, {}, u"the server is not running"_s};
+    return m_reloader->reload();
 }
 
 // max_sessions 0: as many as the open-file limit allows, minus a reserve so
@@ -149,21 +180,8 @@ void HeraldServer::limitSessions(const ServerConfig &config)
 
 void HeraldServer::startWorkers(const ServerConfig &config, int workers)
 {
-    Worker::Settings settings;
-    settings.heartbeatMs = config.heartbeatMs;
-    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
-    settings.clientFramesPerSecond = config.clientFramesPerSecond;
-    settings.maxSessionBufferBytes = config.maxSessionBufferBytes;
-    settings.unreadCoalesceMs = config.unreadCoalesceMs;
-    settings.maxSessionsPerUser = config.maxSessionsPerUser;
-    settings.maxSessionsPerToken = config.maxSessionsPerToken;
-    settings.enforceTokenExpiry = config.enforceTokenExpiry;
-    settings.closeGraceMs = config.closeGraceMs;
-    // A replay page fits the session budget, give or take a notification.
-    settings.replayPageSize
-        = int(std::clamp<qint64>(config.maxSessionBufferBytes / config.maxPayloadBytes, 1, 100));
-    m_pool = std::make_unique<WorkerPool>(workers, settings, m_directory, m_stats, *m_store, m_feed,
-                                          m_slots, config.eventLoop);
+    m_pool = std::make_unique<WorkerPool>(workers, WorkerPool::settingsFor(config), m_directory,
+                                          m_stats, *m_store, m_feed, m_slots, config.eventLoop);
     connect(m_pool.get(), &WorkerPool::drained, this, &HeraldServer::finishStop);
 }
 
@@ -230,6 +248,8 @@ void HeraldServer::stop()
     if (m_stopping)
         return hurry();
     m_stopping = true;
+    if (m_reloader)
+        m_drainMs = m_reloader->config().drainMs; // drain_s may have been reloaded
     m_drainClock.start();
     m_acceptor->stop();
     m_api->stop();

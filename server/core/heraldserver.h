@@ -2,6 +2,7 @@
 
 #include "admin/adminfeed.h"
 #include "config/serverconfig.h"
+#include "reloader.h"
 #include "serverstats.h"
 #include "tlscontext.h"
 #include "ws/sessiondirectory.h"
@@ -26,7 +27,6 @@ class InboxApi;
 class PushService;
 class StoreFileGuard;
 class StoreService;
-class TokenVerifier;
 class WorkerPool;
 class WsAcceptor;
 
@@ -50,6 +50,16 @@ public:
     const SessionDirectory &directory() const { return m_directory; }
     const ServerStats &stats() const { return m_stats; }
 
+    // Where reloadFromSource() reads the configuration again (main: ConfigLoader::load()
+    // with the process's arguments and environment).
+    void setConfigSource(Reloader::Source source);
+    // Applies what can change live of \a config (see ConfigChange), keeps the rest as it
+    // runs, and drops no session. Valid after a successful start().
+    ReloadReport reload(const ServerConfig &config);
+    // SIGHUP and the admin command reload: reads the configuration again and reload()s it;
+    // a refused one is logged and counted and changes nothing.
+    ReloadReport reloadFromSource();
+
     // The paced drain. Stops accepting WebSocket and push API connections
     // (pushes on open API connections get 503 shutting_down), lets the store
     // commit and answer what it was given, then closes every session with 1012
@@ -66,6 +76,7 @@ private:
     QJsonObject health();
     void limitSessions(const ServerConfig &config);
     void startWorkers(const ServerConfig &config, int workers);
+    void startReloader(const ServerConfig &config);
     void startDrain();
     void hurry();
     void onDeadline();
@@ -78,7 +89,6 @@ private:
     SessionSlots m_slots; // outlives the workers, which give slots back
     TlsContext m_tls; // the public listener's certificate; outlives the workers' TLS intakes
     TlsContext m_apiTls;
-    std::unique_ptr<TokenVerifier> m_verifier;
     std::unique_ptr<HandshakeGate> m_gate;
     std::unique_ptr<StoreService> m_store;
     std::unique_ptr<StoreFileGuard> m_fileGuard;
@@ -92,6 +102,8 @@ private:
     std::unique_ptr<AdminHub> m_admin; // null when no admin token is configured
     std::unique_ptr<ApiServer> m_api;
     std::unique_ptr<WsAcceptor> m_acceptor;
+    std::unique_ptr<Reloader> m_reloader; // once started
+    Reloader::Source m_configSource;
     int m_drainMs = 0;
     int m_closeGraceMs = 0;
     QTimer m_deadline; // stops the drain that takes too long

@@ -55,6 +55,8 @@ public:
     std::atomic<quint64> unreadFramesMerged{0}; // unread frames not sent: unchanged or coalesced
     std::atomic<quint64> adminSlowConsumerCloses{0};
     std::atomic<quint64> logLinesSuppressed{0}; // rate-limited log lines of refused requests
+    std::atomic<quint64> configReloadsApplied{0}; // SIGHUP or admin reload with a valid file
+    std::atomic<quint64> configReloadsInvalid{0}; // ... whose file was refused: nothing changed
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;

@@ -77,6 +77,9 @@ inline constexpr QLatin1StringView Ok{"ok"};
 inline constexpr QLatin1StringView Result{"result"};
 inline constexpr QLatin1StringView Error{"error"};
 inline constexpr QLatin1StringView Message{"message"};
+// the reload command's result
+inline constexpr QLatin1StringView Applied{"applied"};
+inline constexpr QLatin1StringView NeedsRestart{"needs_restart"};
 } // namespace AdminKey
 
 //! For the decoders: sets *\a error (when not null) to \a message and returns nullopt.

@@ -8,7 +8,10 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <atomic>
 #include <limits>
+#include <thread>
+#include <vector>
 
 using namespace Herald;
 using namespace Qt::Literals::StringLiterals;
@@ -93,6 +96,8 @@ private Q_SLOTS:
     void headLength();
     void errorAnswers_data();
     void errorAnswers();
+    void reconfigureSwapsSecretsAndOrigins();
+    void reconfigureWhileDecidingInOtherThreads();
 };
 
 void TestHandshakeGate::refusals_data()
@@ -448,6 +453,60 @@ void TestHandshakeGate::errorAnswers()
     QCOMPARE(body.keys(), QStringList{u"error"_s});
     QCOMPARE(body[u"error"_s][u"code"_s].toString(), code);
     QCOMPARE(body[u"error"_s][u"message"_s].toString(), u"Because."_s);
+}
+
+// A reload: the requests decided afterwards use the new secret and origins.
+void TestHandshakeGate::reconfigureSwapsSecretsAndOrigins()
+{
+    HandshakeGate gate(TokenVerifier(Secret1), false);
+    const auto decide
+        = [&](const QByteArray &head) { return gate.decide(*HandshakeRequest::parse(head)); };
+    const QByteArray fromApp = "Origin: https://app.example\r\n";
+    QVERIFY(decide(withToken(validToken(u"alice"_s, Secret1))).upgrade);
+    QCOMPARE(decide(withToken(validToken(u"alice"_s, Secret2))).code, u"token_signature"_s);
+
+    QString error;
+    gate.reconfigure(TokenVerifier(Secret2),
+                     *OriginPolicy::parse(u"https://app.example"_s, &error));
+    QCOMPARE(decide(withToken(validToken(u"alice"_s, Secret1))).code, u"token_signature"_s);
+    QVERIFY(decide(withToken(validToken(u"alice"_s, Secret2))).upgrade);
+    QVERIFY(decide(upgrade("/ws?token=" + validToken(u"alice"_s, Secret2), fromApp)).upgrade);
+    QCOMPARE(decide(upgrade("/ws?token=" + validToken(u"alice"_s, Secret2),
+                            "Origin: https://evil.example\r\n"))
+                 .code,
+             u"origin_not_allowed"_s);
+}
+
+// decide() runs in several threads while the rules are swapped: every decision sees one
+// whole set of rules, the old or the new (run under the sanitizers in CI).
+void TestHandshakeGate::reconfigureWhileDecidingInOtherThreads()
+{
+    HandshakeGate gate(TokenVerifier(Secret1), false);
+    const std::optional<HandshakeRequest> first = HandshakeRequest::parse(withToken(validToken()));
+    const std::optional<HandshakeRequest> second
+        = HandshakeRequest::parse(withToken(validToken(u"alice"_s, Secret2)));
+    std::atomic<bool> done{false};
+    std::atomic<int> wrong{0}; // decisions that are neither an upgrade nor a signature refusal
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+        threads.emplace_back([&] {
+            while (!done.load()) {
+                for (const HandshakeRequest &request : {*first, *second}) {
+                    const GateDecision decision = gate.decide(request);
+                    if (!decision.upgrade && decision.code != u"token_signature"_s)
+                        wrong.fetch_add(1);
+                }
+            }
+        });
+    }
+    for (int i = 0; i < 500; ++i)
+        gate.reconfigure(TokenVerifier(i % 2 ? Secret1 : Secret2), OriginPolicy());
+    done.store(true);
+    for (std::thread &thread : threads)
+        thread.join();
+    QCOMPARE(wrong.load(), 0);
+    QVERIFY(gate.decide(*first).upgrade); // the last swap (i = 499) put Secret1 back
+    QVERIFY(!gate.decide(*second).upgrade);
 }
 
 QTEST_GUILESS_MAIN(TestHandshakeGate)

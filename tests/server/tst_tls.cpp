@@ -39,6 +39,7 @@ private Q_SLOTS:
     void stalledHandshakeTimesOut();
     void handshakesInProgressCountAgainstTheAddressLimit();
     void sessionThatStopsReadingIsCutByItsBudget();
+    void reloadedCertificateServesNewHandshakes();
     void badCertificateOptionsStopTheStart_data();
     void badCertificateOptionsStopTheStart();
 
@@ -275,6 +276,51 @@ void TestTls::sessionThatStopsReadingIsCutByItsBudget()
     QCOMPARE(metric(*fixture, cut), 1.0);
     qInfo() << "cut after" << pushes << "pushes of 60 kB";
     QTRY_COMPARE_WITH_TIMEOUT(fixture->server().directory().sessionCount(), 0, AnswerMs);
+}
+
+// Certificate rotation by reload: a session opened before stays; new
+// handshakes present the new certificate; turning TLS off needs a restart.
+void TestTls::reloadedCertificateServesNewHandshakes()
+{
+    const auto fixture = start(tlsConfig());
+    QVERIFY(fixture);
+    ServerConfig config = fixture->config();
+    const QString path = u"/ws?token="_s + QString::fromLatin1(fixture->tokenFor(u"erin"_s));
+    const auto before = connectAs(*fixture, path);
+    QVERIFY(before);
+
+    TestCertificate next;
+    QVERIFY2(next.isValid(), qPrintable(next.errorString()));
+    QString error;
+    config.tlsCertFile = next.certificateFile();
+    config.tlsKeyFile = next.keyFile();
+    config.tls = TlsCredentials::load(next.certificateFile(), next.keyFile(), &error);
+    QVERIFY2(config.tls, qPrintable(error));
+    const ReloadReport report = fixture->server().reload(config);
+    QVERIFY(report.ok);
+    QVERIFY2(report.applied.contains(u"tls_cert"_s), qPrintable(report.applied.join(u' ')));
+    QVERIFY2(report.needsRestart.isEmpty(), qPrintable(report.needsRestart.join(u' ')));
+
+    WsClient trustsNext;
+    trustsNext.socket().setSslConfiguration(next.clientConfiguration());
+    QVERIFY(trustsNext.connectAndWelcome(fixture->wsUrlRaw(path)));
+    WsClient trustsOld;
+    trustsOld.socket().setSslConfiguration(m_certificate->clientConfiguration());
+    trustsOld.open(fixture->wsUrlRaw(path));
+    QTRY_VERIFY_WITH_TIMEOUT(trustsOld.isClosed(), AnswerMs);
+    QVERIFY(trustsOld.framesOfType(ServerFrame::Type::Welcome).isEmpty());
+    QVERIFY(before->isConnected());
+
+    ServerConfig plain = config;
+    plain.tls.reset();
+    plain.tlsCertFile.clear();
+    plain.tlsKeyFile.clear();
+    const ReloadReport off = fixture->server().reload(plain);
+    QVERIFY(off.ok);
+    QVERIFY(off.needsRestart.contains(u"tls_cert"_s));
+    WsClient stillTls;
+    stillTls.socket().setSslConfiguration(next.clientConfiguration());
+    QVERIFY(stillTls.connectAndWelcome(fixture->wsUrlRaw(path)));
 }
 
 void TestTls::badCertificateOptionsStopTheStart_data()

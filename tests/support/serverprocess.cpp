@@ -43,12 +43,12 @@ ServerProcess::~ServerProcess()
     }
 }
 
-bool ServerProcess::start(const QStringList &arguments, const QProcessEnvironment &env)
+bool ServerProcess::start(const QStringList &arguments, const QProcessEnvironment &env, Ports ports)
 {
     m_log.clear();
     m_process.setProcessEnvironment(env);
-    m_process.start(binary(),
-                    QStringList{u"--ws-port"_s, u"0"_s, u"--api-port"_s, u"0"_s} + arguments);
+    const QStringList free{u"--ws-port"_s, u"0"_s, u"--api-port"_s, u"0"_s};
+    m_process.start(binary(), (ports == Ports::Free ? free : QStringList()) + arguments);
     static const QRegularExpression listening(
         uR"(listening: WebSocket \S+ (\d+) .*push API \S+ (\d+))"_s);
     QRegularExpressionMatch match;

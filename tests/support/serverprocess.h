@@ -22,9 +22,14 @@ public:
 
     ~ServerProcess();
 
-    // Starts the binary with --ws-port 0 --api-port 0 and \a arguments, and
-    // reads the ports from its start-up log line. False if it did not start.
-    bool start(const QStringList &arguments, const QProcessEnvironment &env);
+    // Free: --ws-port 0 --api-port 0 come first; Configured: the ports come from
+    // the arguments, the environment or the INI file (flags would beat the file).
+    enum class Ports { Free, Configured };
+
+    // Starts the binary with --ws-port 0 --api-port 0 (Ports::Free) and \a arguments,
+    // and reads the ports from its start-up log line. False if it did not start.
+    bool start(const QStringList &arguments, const QProcessEnvironment &env,
+               Ports ports = Ports::Free);
     // The next start() runs the server with RLIMIT_NOFILE at \a descriptors (soft and hard).
     void setOpenFileLimit(int descriptors);
     void kill(); // SIGKILL: no shutdown at all

@@ -1,5 +1,6 @@
 #include "admincommands.h"
 
+#include "admin/adminkeys.h"
 #include "push/pushservice.h"
 #include "pushrequest.h"
 #include "store/storeservice.h"
@@ -42,6 +43,8 @@ void AdminCommands::run(const QJsonObject &command, const Done &done)
         return disconnectUser(command, done);
     if (name == u"history"_s)
         return history(command, done);
+    if (name == u"reload"_s)
+        return reload(done);
     done(failure(u"unknown_command"_s, u"Unknown command '%1'"_s.arg(name)));
 }
 
@@ -110,6 +113,21 @@ void AdminCommands::history(const QJsonObject &command, const Done &done)
                                   {u"notifications"_s, list}}));
                 });
         });
+}
+
+// {"applied":[keys],"needs_restart":[keys]}, or config_invalid with the loader's message.
+void AdminCommands::reload(const Done &done)
+{
+    if (!m_reload)
+        return done(
+            failure(u"config_invalid"_s, u"This server cannot re-read its configuration"_s));
+    const ReloadReport report = m_reload();
+    if (!report.ok)
+        return done(failure(u"config_invalid"_s, report.error));
+    QJsonObject result;
+    result.insert(AdminKey::Applied, QJsonArray::fromStringList(report.applied));
+    result.insert(AdminKey::NeedsRestart, QJsonArray::fromStringList(report.needsRestart));
+    done(success(result));
 }
 
 } // namespace Herald

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "admin/admincommandresult.h"
+#include "config/reloadreport.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -29,6 +30,11 @@ public:
     // at once or later.
     void run(const QJsonObject &command, const Done &done);
 
+    // What the reload command runs: re-reads the configuration and applies it (set by the
+    // server, which owns the reload; without one the command fails).
+    using Reload = std::function<ReloadReport()>;
+    void setReload(Reload reload) { m_reload = std::move(reload); }
+
     static AdminCommandResult failure(const QString &code, const QString &message);
     static AdminCommandResult success(const QJsonObject &result);
 
@@ -37,12 +43,14 @@ private:
     void disconnectSession(const QJsonObject &command, const Done &done);
     void disconnectUser(const QJsonObject &command, const Done &done);
     void history(const QJsonObject &command, const Done &done);
+    void reload(const Done &done);
 
     PushService &m_pushes;
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
     StoreService &m_store;
     int m_maxUsersPerPush;
+    Reload m_reload;
     QObject m_callbacks; // context of the store's answers, in this (the main) thread
 };
 

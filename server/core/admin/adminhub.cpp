@@ -52,6 +52,12 @@ AdminHub::~AdminHub()
     qDeleteAll(m_clients);
 }
 
+void AdminHub::reconfigure(const ServerConfig &config)
+{
+    m_hello.heartbeatSeconds = config.heartbeatMs / 1000.0;
+    m_settings.maxBufferBytes = config.maxAdminBufferBytes;
+}
+
 void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
 {
     QWebSocket *socket = owned.release();

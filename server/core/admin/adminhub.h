@@ -54,6 +54,9 @@ public:
     ~AdminHub() override;
 
     void adopt(std::unique_ptr<QWebSocket> socket);
+    // A reload: heartbeat_s in the hello of clients connecting from now on, and
+    // max_admin_buffer for every client's next frame.
+    void reconfigure(const ServerConfig &config);
     qsizetype clientCount() const { return m_clients.size(); }
 
 private:

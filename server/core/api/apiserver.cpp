@@ -54,9 +54,7 @@ ApiServer::ApiServer(const ServerConfig &config, ApiService &service, InboxApi &
       m_admin(admin),
       m_adminGate(config.adminToken, config.adminAllowedOrigins),
       m_adminSockets(u"herald-admin"_s, QWebSocketServer::NonSecureMode),
-      m_tcp(new ApiTcpServer({config.apiIdleTimeoutMs, config.apiHeadTimeoutMs,
-                              config.apiMinBodyRate, config.maxBodyBytes()},
-                             stats, this))
+      m_tcp(new ApiTcpServer(limitsFor(config), stats, this))
 {
     addRoutes(config.legacyRoutes);
     addInboxRoutes();
@@ -67,6 +65,18 @@ ApiServer::ApiServer(const ServerConfig &config, ApiService &service, InboxApi &
                                      takeUpgrade(socket, request);
                                  });
     }
+}
+
+ApiTcpServer::Limits ApiServer::limitsFor(const ServerConfig &config)
+{
+    return {config.apiIdleTimeoutMs, config.apiHeadTimeoutMs, config.apiMinBodyRate,
+            config.maxBodyBytes()};
+}
+
+void ApiServer::reconfigure(const ServerConfig &config)
+{
+    m_tcp->setLimits(limitsFor(config));
+    m_adminGate = AdminGate(config.adminToken, config.adminAllowedOrigins);
 }
 
 Reply ApiServer::reply(QHttpServerResponder &&responder) const

@@ -7,6 +7,7 @@
 #include "admin/admingate.h"
 #include "api/apireply.h"
 #include "api/apiservice.h"
+#include "api/apitcpserver.h"
 #include "api/inboxapi.h"
 
 #include <QHostAddress>
@@ -21,7 +22,6 @@ class TlsContext;
 
 class AdminHub;
 class ApiSocket;
-class ApiTcpServer;
 class ServerStats;
 struct HttpRequestHead;
 
@@ -49,8 +49,12 @@ public:
     bool isListening() const;
     QString errorString() const { return m_errorString; }
     void stop(); // stops listening; connections already open are still served
+    // A reload: the listener's limits and the admin gate's token and origins, for what
+    // comes from now on; admin clients already connected stay.
+    void reconfigure(const ServerConfig &config);
 
 private:
+    static ApiTcpServer::Limits limitsFor(const ServerConfig &config);
     void addRoutes(bool legacyRoutes);
     void addInboxRoutes();
     void addAdminRoute();

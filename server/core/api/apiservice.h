@@ -40,6 +40,12 @@ public:
     QHttpServerResponse notFound(const QHttpServerRequest &request) const;
 
     const ApiGuard &guard() const { return m_guard; }
+    // A reload: the API key and body limit, for requests from now on (InboxApi shares the
+    // guard, so it follows).
+    void reconfigure(const ServerConfig &config)
+    {
+        m_guard = ApiGuard(config.apiKey, config.maxBodyBytes());
+    }
     // From now on pushes are answered 503 shutting_down (the server is draining).
     void refusePushes() { m_refusingPushes = true; }
 

@@ -34,10 +34,22 @@ ApiTcpServer::ApiTcpServer(const Limits &limits, ServerStats &stats, QObject *pa
           [this](int error) { acceptPaused(error); }, this)
 {
     setListenBacklogSize(1024);
-    m_sweep.setInterval(
-        std::clamp(std::min(limits.idleTimeoutMs, limits.headTimeoutMs) / 4, 50, 1000));
+    m_sweep.setInterval(sweepIntervalMs(limits));
     connect(&m_sweep, &QTimer::timeout, this, &ApiTcpServer::sweep);
     m_sweep.start();
+}
+
+int ApiTcpServer::sweepIntervalMs(const Limits &limits)
+{
+    return std::clamp(std::min(limits.idleTimeoutMs, limits.headTimeoutMs) / 4, 50, 1000);
+}
+
+void ApiTcpServer::setLimits(const Limits &limits)
+{
+    m_limits = limits;
+    // Setting an active timer's interval restarts it: only when it changes.
+    if (m_sweep.interval() != sweepIntervalMs(limits))
+        m_sweep.setInterval(sweepIntervalMs(limits));
 }
 
 // QTcpServer binds and listens; its own accept loop is paused for good (see AcceptLoop).

@@ -65,6 +65,9 @@ public:
     bool start(const QHostAddress &address, quint16 port);
     // Stops listening (the AcceptLoop's descriptor too); open connections stay.
     void stop();
+    // A reload: timeouts apply to the next deadline each connection gets; the body limit to
+    // connections accepted from now on.
+    void setLimits(const Limits &limits);
     // QTcpServer's turns its own accept loop back on each time: turned off again.
     QTcpSocket *nextPendingConnection() override;
 
@@ -98,6 +101,7 @@ private:
         bool http = false; // handed to QHttpServer
     };
 
+    static int sweepIntervalMs(const Limits &limits);
     void acceptPaused(int error);
     void sniffTls(qintptr descriptor);
     void onFirstBytes(qintptr descriptor);

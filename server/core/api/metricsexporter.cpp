@@ -124,6 +124,11 @@ QByteArray MetricsExporter::render() const
     w.single("herald_log_lines_suppressed_total", "counter",
              "Log lines about refused clients dropped by the rate limit.",
              load(s.logLinesSuppressed));
+    w.family("herald_config_reloads_total", "counter",
+             "Configuration reloads (SIGHUP, admin command reload) by result; invalid: the "
+             "file was refused and the running configuration kept.",
+             {{"{result=\"applied\"}", load(s.configReloadsApplied)},
+              {"{result=\"invalid\"}", load(s.configReloadsInvalid)}});
     w.histogram("herald_store_commit_seconds", "Time one store transaction took.",
                 s.storeCommitSeconds.snapshot());
     w.histogram("herald_store_batch_size", "Pushes per store transaction (group commit).",

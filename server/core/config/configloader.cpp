@@ -121,7 +121,8 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
-        if (!setDrain(config) || !setTls(config))
+        if (!setDrain(config) || !setTls(config)
+            || !set(Options::table().logRules, config.logRules, Parse::logRules))
             return std::nullopt;
         return config;
     }

@@ -231,6 +231,14 @@ ConfigOptions makeTable()
             u"'service restart', evenly, so that clients reconnect spread out. 0 closes them all "
             u"at once; a second signal too. Decimals allowed."_s,
             seconds(d.drainMs)},
+        .logRules = {u"log-rules"_s, {u"HERALD_LOG_RULES"_s}, u"log_rules"_s, u"rules"_s,
+            u"QLoggingCategory filter rules separated by ';' or ',', each "
+            u"<category>[.<type>]=true|false, e.g. herald.server.ws.debug=true"_s,
+            u"Log filter rules, e.g. 'herald.server.ws.debug=true; herald.server.api.info=false'. "
+            u"Categories: herald.server, herald.server.ws, .api, .heartbeat, .store, .admin; "
+            u"types: debug, info, warning, critical. QT_LOGGING_RULES still overrides them. "
+            u"Re-read on SIGHUP."_s,
+            u"none: info and above"_s},
         .tlsCert = {u"tls-cert"_s, {u"HERALD_TLS_CERT"_s}, u"tls_cert"_s, u"file"_s,
             u"a file name"_s,
             u"PEM certificate chain of the public listener, its own certificate first. With "
@@ -295,6 +303,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &tlsKey,
             &apiTlsCert,
             &apiTlsKey,
+            &logRules,
             &legacyRoutes,
             &dev,
             &secretFile,

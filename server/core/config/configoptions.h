@@ -70,7 +70,7 @@ struct ConfigOptions
         idempotencyTtl, legacyRoutes, dev, secretFile, apiKeyFile, secretsFile, adminTokenFile,
         adminAllowedOrigins, config;
     OptionSpec eventLoop, allowedOrigins, enforceTokenExpiry, maxSessionsPerToken;
-    OptionSpec drain;
+    OptionSpec drain, logRules;
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
 };
 

@@ -130,4 +130,20 @@ std::optional<QStringList> ConfigValueParser::origins(const QString &text)
     return origins;
 }
 
+std::optional<QString> ConfigValueParser::logRules(const QString &text)
+{
+    static const QRegularExpression rule(
+        u"^[A-Za-z0-9_*-]+(\\.[A-Za-z0-9_*-]+)*\\s*=\\s*(true|false)$"_s);
+    QStringList rules;
+    for (const QString &part : text.split(QRegularExpression(u"[;,]"_s))) {
+        const QString trimmed = part.trimmed();
+        if (trimmed.isEmpty())
+            continue;
+        if (!rule.match(trimmed).hasMatch())
+            return std::nullopt;
+        rules.append(trimmed);
+    }
+    return rules.join(u'\n');
+}
+
 } // namespace Herald

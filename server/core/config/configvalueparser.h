@@ -27,6 +27,11 @@ public:
     // Comma-separated web origins, each scheme://host[:port] with scheme http or https and
     // nothing else (no path, query, user info), lower-cased; an empty text is an empty list.
     static std::optional<QStringList> origins(const QString &text);
+    // QLoggingCategory filter rules separated by ';' or ',', each "<category>[.<type>]=<bool>"
+    // (category may hold '*' wildcards; type debug, info, warning or critical; bool true or
+    // false), e.g. "herald.server.ws.debug=true; qt.*=false". Returns them one per line, as
+    // QLoggingCategory::setFilterRules() takes them; an empty text gives an empty string.
+    static std::optional<QString> logRules(const QString &text);
     // 1/true/yes/on or 0/false/no/off, in any case.
     static std::optional<bool> boolean(const QString &text);
     // "<number>[unit]" with unit ms, s, m, h or d (none: seconds) and decimals allowed, e.g.

@@ -71,6 +71,8 @@ struct ServerConfig
     int closeGraceMs = 3000; // a closed session's socket is aborted if its close frame is
                              // still unsent by then (tests lengthen it)
     int drainMs = 10000; // on SIGTERM sessions are closed with 1012 spread over this; 0: at once
+    // QLoggingCategory filter rules, one per line (log_rules); empty: the categories' defaults.
+    QString logRules;
 
     QByteArray secret; // HS256 key for browser tokens; never logged
     // More secrets that verify tokens (rotation): a token's "kid" picks one by id.

@@ -31,6 +31,8 @@ public:
     PushService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
                 StoreService &store, ServerStats &stats, AdminFeed &feed);
 
+    // A reload: pushes submitted from now on are held to \a bytes.
+    void setMaxPayloadBytes(qsizetype bytes) { m_maxPayloadBytes = bytes; }
     // Stored pushes are refused with store_unavailable once this says no.
     void setStoreFileGuard(const StoreFileGuard *guard) { m_fileGuard = guard; }
 
@@ -43,7 +45,7 @@ private:
     PushOutcome pushLive(const PushRequest &request, const QString &id, const QString &frame);
     void accepted(const PushRequest &request, const PushOutcome &outcome, qsizetype payloadBytes);
 
-    const qsizetype m_maxPayloadBytes;
+    qsizetype m_maxPayloadBytes;
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
     StoreService &m_store;

@@ -88,6 +88,17 @@ void StoreService::stop()
     m_thread = nullptr;
 }
 
+void StoreService::setRetention(const Settings &settings)
+{
+    run([this, settings] {
+        const int oldInterval = m_settings.trimIntervalMs;
+        m_settings = {settings.historySize, settings.historyTtlMs, settings.idempotencyTtlMs,
+                      settings.trimIntervalMs, m_settings.eventLoop};
+        if (m_trimTimer && settings.trimIntervalMs != oldInterval)
+            m_trimTimer->setInterval(settings.trimIntervalMs);
+    });
+}
+
 void StoreService::push(const Push &push, QObject *context, PushDone done)
 {
     run([this, pending = Pending{push, context, std::move(done)}]() mutable {

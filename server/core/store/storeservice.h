@@ -57,6 +57,9 @@ public:
     // Blocking: commits what is queued, closes the store and joins the thread.
     void stop();
     QString epoch() const { return m_epoch; } // valid after start()
+    // A reload: history_size, history_ttl, idempotency_ttl and trim_interval (which restarts
+    // the trim timer) from the next trim on; the event loop stays.
+    void setRetention(const Settings &settings);
 
     struct Push
     {

@@ -38,7 +38,8 @@ QByteArray bearerToken(const HandshakeRequest &request, const QString &queryName
 } // namespace
 
 HandshakeGate::HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes, OriginPolicy origins)
-    : m_verifier(verifier), m_legacyRoutes(legacyRoutes), m_origins(std::move(origins))
+    : m_rules(std::make_shared<const Rules>(Rules{verifier, std::move(origins)})),
+      m_legacyRoutes(legacyRoutes)
 {
     // The browser client, compiled in (resources/js), so a page needs nothing else.
     initBrowserClientResource();
@@ -68,6 +69,11 @@ QByteArray GateDecision::httpResponse() const
     return response + "\r\n" + body;
 }
 
+void HandshakeGate::reconfigure(const TokenVerifier &verifier, OriginPolicy origins)
+{
+    m_rules.store(std::make_shared<const Rules>(Rules{verifier, std::move(origins)}));
+}
+
 GateDecision HandshakeGate::error(int status, const QString &code, const QString &message)
 {
     GateDecision decision;
@@ -95,19 +101,20 @@ GateDecision HandshakeGate::decide(const HandshakeRequest &request) const
             = QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s}}).toJson(QJsonDocument::Compact);
         return health;
     }
-    if (auto refusal = checkOrigin(request))
+    const std::shared_ptr<const Rules> rules = m_rules.load();
+    if (auto refusal = checkOrigin(request, *rules))
         return *refusal;
     if (!request.isWebSocketUpgrade()) {
         return error(
             426, u"upgrade_required"_s,
             u"%1 is a WebSocket endpoint; send an Upgrade: websocket request"_s.arg(request.path));
     }
-    return request.path == u"/ws"_s ? authenticate(request) : legacyClient(request);
+    return request.path == u"/ws"_s ? authenticate(request, *rules) : legacyClient(request);
 }
 
-GateDecision HandshakeGate::authenticate(const HandshakeRequest &request) const
+GateDecision HandshakeGate::authenticate(const HandshakeRequest &request, const Rules &rules) const
 {
-    const TokenVerifier::Result result = m_verifier.verify(bearerToken(request, u"token"_s));
+    const TokenVerifier::Result result = rules.verifier.verify(bearerToken(request, u"token"_s));
     if (const auto *failure = std::get_if<TokenError>(&result)) {
         return error(401, TokenVerifier::errorCode(*failure),
                      TokenVerifier::errorMessage(*failure));
@@ -126,10 +133,11 @@ GateDecision HandshakeGate::authenticate(const HandshakeRequest &request) const
     return decision;
 }
 
-std::optional<GateDecision> HandshakeGate::checkOrigin(const HandshakeRequest &request) const
+std::optional<GateDecision> HandshakeGate::checkOrigin(const HandshakeRequest &request,
+                                                       const Rules &rules)
 {
     const auto origin = request.headers.constFind("origin");
-    if (origin == request.headers.cend() || m_origins.allows(*origin))
+    if (origin == request.headers.cend() || rules.origins.allows(*origin))
         return std::nullopt;
     GateDecision refusal = error(403, u"origin_not_allowed"_s,
                                  u"Pages of origin %1 may not open %2 (allowed_origins)"_s.arg(

@@ -4,12 +4,15 @@
 #include "resumepoint.h"
 #include "ws/handshakerequest.h"
 
+#include "tokenverifier.h"
+
 #include <QByteArray>
 #include <QString>
 
-namespace Herald {
+#include <atomic>
+#include <memory>
 
-class TokenVerifier;
+namespace Herald {
 
 // What the public listener does with a request head, decided before any
 // WebSocket handshake so a refused client sees a real HTTP status and a JSON
@@ -34,10 +37,17 @@ struct GateDecision
     QByteArray httpResponse() const;
 };
 
+// decide() may run in several threads at once, and reconfigure() in any thread meanwhile:
+// the verifier and the origins are one immutable value, swapped whole, and each decision
+// reads one of them from start to end.
 class HandshakeGate
 {
 public:
+    // Keeps a copy of \a verifier.
     HandshakeGate(const TokenVerifier &verifier, bool legacyRoutes, OriginPolicy origins = {});
+
+    // A reload: the requests decided from now on use \a verifier (its secrets) and \a origins.
+    void reconfigure(const TokenVerifier &verifier, OriginPolicy origins);
 
     // Routes: GET /healthz; GET /herald.js and /herald.mjs (the browser client); GET
     // /ws?token=<JWT> (or Authorization: Bearer)
@@ -52,16 +62,22 @@ public:
     static GateDecision error(int status, const QString &code, const QString &message);
 
 private:
-    GateDecision authenticate(const HandshakeRequest &request) const;
-    std::optional<GateDecision> checkOrigin(const HandshakeRequest &request) const;
+    struct Rules
+    {
+        TokenVerifier verifier;
+        OriginPolicy origins;
+    };
+
+    GateDecision authenticate(const HandshakeRequest &request, const Rules &rules) const;
+    static std::optional<GateDecision> checkOrigin(const HandshakeRequest &request,
+                                                   const Rules &rules);
     GateDecision legacyClient(const HandshakeRequest &request) const;
     // Reads ?since=&epoch=; returns an error decision when they are malformed.
     static std::optional<GateDecision> readResume(const HandshakeRequest &request,
                                                   GateDecision &decision);
 
-    const TokenVerifier &m_verifier;
+    std::atomic<std::shared_ptr<const Rules>> m_rules;
     bool m_legacyRoutes;
-    OriginPolicy m_origins;
     QHash<QString, GateDecision> m_files; // path -> the answer serving it
 };
 

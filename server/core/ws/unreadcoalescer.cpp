@@ -17,6 +17,12 @@ UnreadCoalescer::UnreadCoalescer(int intervalMs, ServerStats &stats, Send send, 
     m_clock.start();
 }
 
+void UnreadCoalescer::setInterval(int intervalMs)
+{
+    m_intervalMs = intervalMs;
+    m_timer.setInterval(std::max(intervalMs, MinTickMs));
+}
+
 void UnreadCoalescer::offer(Session *session, const QString &frame)
 {
     switch (session->offerUnread(frame, m_clock.elapsed(), m_intervalMs)) {

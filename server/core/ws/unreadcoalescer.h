@@ -28,6 +28,8 @@ public:
 
     void offer(Session *session, const QString &frame);
     void forget(Session *session) { m_due.remove(session); }
+    // A reload: frames held now wait for the new interval.
+    void setInterval(int intervalMs);
 
 private:
     void flush();

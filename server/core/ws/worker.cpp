@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unistd.h>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -82,8 +83,7 @@ void Worker::start()
     connect(m_heartbeat, &QTimer::timeout, this, &Worker::sweepHeartbeats);
     m_heartbeat->start();
     m_maintenance = new QTimer(this);
-    m_maintenance->setInterval(
-        std::clamp(std::min(m_settings.handshakeTimeoutMs, m_settings.closeGraceMs) / 4, 50, 1000));
+    m_maintenance->setInterval(maintenanceIntervalMs());
     connect(m_maintenance, &QTimer::timeout, this, &Worker::maintain);
     m_expiry = new QTimer(this);
     m_expiry->setSingleShot(true);
@@ -92,6 +92,28 @@ void Worker::start()
     m_unread = new UnreadCoalescer(
         m_settings.unreadCoalesceMs, m_stats,
         [this](Session *session, const QString &frame) { sendTo(session, 0, frame); }, this);
+}
+
+void Worker::reconfigure(const Settings &settings)
+{
+    const Settings old = std::exchange(m_settings, settings);
+    if (settings.heartbeatMs != old.heartbeatMs)
+        m_heartbeat->setInterval(settings.heartbeatMs); // restarts it, unless drained
+    if (m_maintenance->interval() != maintenanceIntervalMs())
+        m_maintenance->setInterval(maintenanceIntervalMs());
+    if (settings.unreadCoalesceMs != old.unreadCoalesceMs)
+        m_unread->setInterval(settings.unreadCoalesceMs);
+    if (old.enforceTokenExpiry && !settings.enforceTokenExpiry) {
+        m_expiries = ExpirySchedule();
+        m_expiry->stop();
+    }
+    qCDebug(lcWs) << "worker" << m_index << "reconfigured";
+}
+
+int Worker::maintenanceIntervalMs() const
+{
+    return std::clamp(std::min(m_settings.handshakeTimeoutMs, m_settings.closeGraceMs) / 4, 50,
+                      1000);
 }
 
 void Worker::adopt(const PendingConnection &connection)

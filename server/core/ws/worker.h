@@ -65,6 +65,11 @@ public:
     ~Worker() override;
 
     void start(); // creates the per-thread objects; call in the worker thread
+    // A reload: limits apply to what happens from now on (sessions opened, frames sent);
+    // no open session is closed for them. A new heartbeat interval restarts the sweep.
+    // Turning enforce_token_expiry on covers the sessions opened from now on; turning it
+    // off spares the open ones too.
+    void reconfigure(const Settings &settings);
     // Takes over a connection that holds a session slot; gives the slot back
     // when its socket is gone.
     void adopt(const PendingConnection &connection);
@@ -103,6 +108,7 @@ private:
 
     void beginHandshake(QTcpSocket *socket, ClientConnection *client,
                         const PendingConnection &connection);
+    int maintenanceIntervalMs() const;
     void onHandshakeDone();
     void openSession(QWebSocket *socket, const Handshake &handshake);
     void watch(Session *session);

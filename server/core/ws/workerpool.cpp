@@ -164,6 +164,32 @@ void WorkerPool::hurry()
     }
 }
 
+void WorkerPool::reconfigure(const Worker::Settings &settings)
+{
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, settings] { worker->reconfigure(settings); });
+    }
+}
+
+Worker::Settings WorkerPool::settingsFor(const ServerConfig &config)
+{
+    Worker::Settings settings;
+    settings.heartbeatMs = config.heartbeatMs;
+    settings.handshakeTimeoutMs = config.handshakeTimeoutMs;
+    settings.clientFramesPerSecond = config.clientFramesPerSecond;
+    settings.maxSessionBufferBytes = config.maxSessionBufferBytes;
+    settings.unreadCoalesceMs = config.unreadCoalesceMs;
+    settings.maxSessionsPerUser = config.maxSessionsPerUser;
+    settings.maxSessionsPerToken = config.maxSessionsPerToken;
+    settings.enforceTokenExpiry = config.enforceTokenExpiry;
+    settings.closeGraceMs = config.closeGraceMs;
+    // A replay page fits the session budget, give or take a notification.
+    settings.replayPageSize
+        = int(std::clamp<qint64>(config.maxSessionBufferBytes / config.maxPayloadBytes, 1, 100));
+    return settings;
+}
+
 bool WorkerPool::allRunning() const
 {
     return !m_threads.empty()

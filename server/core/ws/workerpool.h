@@ -35,6 +35,9 @@ public:
                ServerConfig::EventLoop eventLoop, QObject *parent = nullptr);
     ~WorkerPool() override; // stops and joins the threads
 
+    // The workers' settings from the server's configuration.
+    static Worker::Settings settingsFor(const ServerConfig &config);
+
     int size() const { return int(m_workers.size()); }
     bool allRunning() const; // every worker thread is up (for /healthz)
     int indexFor(const QString &user) const;
@@ -61,6 +64,8 @@ public:
     // (Worker::shutdown); drained() once all are gone.
     void shutdown(int drainMs = 0);
     void hurry(); // during shutdown: every worker closes the rest at once
+    // A reload: each worker takes \a settings in its own thread (Worker::reconfigure).
+    void reconfigure(const Worker::Settings &settings);
 
 Q_SIGNALS:
     void drained();

@@ -40,10 +40,24 @@ WsAcceptor::WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, SessionSlots
     // Qt's default backlog of 50 overflows when thousands of browsers reconnect
     // at once (after a deploy); the kernel caps this at net.core.somaxconn.
     m_listener.setListenBacklogSize(4096);
-    m_sweep.setInterval(std::clamp(limits.handshakeTimeoutMs / 4, 50, 1000));
+    m_sweep.setInterval(sweepIntervalMs(limits));
     connect(&m_sweep, &QTimer::timeout, this, &WsAcceptor::sweep);
     m_scratch.resize(MaxHeadBytes);
     connect(&m_pool, &WorkerPool::tlsIntakeFinished, this, &WsAcceptor::onTlsIntakeFinished);
+}
+
+int WsAcceptor::sweepIntervalMs(const Limits &limits)
+{
+    return std::clamp(limits.handshakeTimeoutMs / 4, 50, 1000);
+}
+
+void WsAcceptor::setLimits(Limits limits)
+{
+    m_limits = limits;
+    // Setting an active timer's interval restarts it: only when it changes, so that
+    // reloads in quick succession cannot hold the sweep off.
+    if (m_sweep.interval() != sweepIntervalMs(limits))
+        m_sweep.setInterval(sweepIntervalMs(limits));
 }
 
 WsAcceptor::~WsAcceptor()

@@ -62,6 +62,10 @@ public:
     quint16 serverPort() const { return m_listener.serverPort(); }
     QString errorString() const { return m_listener.errorString(); }
     void stop(); // stops listening and drops connections still being read
+    // A reload: the limits apply to connections accepted from now on. After a shorter
+    // timeout, a connection accepted earlier may keep the sweep from ones behind it until
+    // its own (older) deadline.
+    void setLimits(Limits limits);
 
 private:
     struct Pending
@@ -79,6 +83,7 @@ private:
         quint64 serial; // tells a reused descriptor number from the one that expired
     };
 
+    static int sweepIntervalMs(const Limits &limits);
     void acceptPaused(int error);
     void admit(int descriptor, const QHostAddress &address, quint16 port);
     void refuseAtOnce(int descriptor, const QHostAddress &address, const char *why);
