@@ -4,6 +4,7 @@
 #include "config/configvalueparser.h"
 #include "config/inifile.h"
 #include "config/originpolicy.h"
+#include "config/trustedproxies.h"
 #include "logtext.h"
 
 #include <QCommandLineParser>
@@ -120,7 +121,7 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
-        if (!setDrain(config))
+        if (!setDrain(config) || !setProxies(config))
             return std::nullopt;
         return config;
     }
@@ -254,6 +255,20 @@ private:
         return set(o.enforceTokenExpiry, c.enforceTokenExpiry, Parse::boolean)
             && set(o.maxSessionsPerToken, c.maxSessionsPerToken,
                    [](const QString &s) { return Parse::integer(s, 0, Options::MaxCount); });
+    }
+
+    // trusted_proxies says which entry is wrong and why.
+    bool setProxies(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        if (const auto raw = m_sources.find(o.trustedProxies)) {
+            QString why;
+            const auto proxies = TrustedProxies::parse(raw->text, &why);
+            if (!proxies)
+                return fail(u"%1: %2"_s.arg(raw->origin, why));
+            c.trustedProxies = *proxies;
+        }
+        return set(o.proxyProtocol, c.proxyProtocol, Parse::boolean);
     }
 
     // Unlike the other durations, 0 is allowed: no pacing.

@@ -71,6 +71,7 @@ struct ConfigOptions
         adminAllowedOrigins, config;
     OptionSpec eventLoop, allowedOrigins, enforceTokenExpiry, maxSessionsPerToken;
     OptionSpec drain;
+    OptionSpec trustedProxies, proxyProtocol;
 };
 
 } // namespace Herald
