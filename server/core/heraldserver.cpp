@@ -89,10 +89,11 @@ bool HeraldServer::start(const ServerConfig &config)
                                              *m_adminCommands, adminSettings);
     }
     m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get(), m_stats);
-    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_slots, m_stats,
-                                              WsAcceptor::Limits{config.handshakeTimeoutMs,
-                                                                 config.maxHandshakes,
-                                                                 config.maxHandshakesPerAddress});
+    m_acceptor = std::make_unique<WsAcceptor>(
+        *m_gate, *m_pool, m_slots, m_stats,
+        WsAcceptor::Limits{config.handshakeTimeoutMs, config.maxHandshakes,
+                           config.maxHandshakesPerAddress},
+        ProxyPolicy(config.trustedProxies, config.proxyProtocol));
 
     if (!m_api->listen(config.apiBind, config.apiPort)) {
         m_errorString = m_api->errorString();

@@ -54,6 +54,9 @@ public:
     std::atomic<quint64> unreadFramesMerged{0}; // unread frames not sent: unchanged or coalesced
     std::atomic<quint64> adminSlowConsumerCloses{0};
     std::atomic<quint64> logLinesSuppressed{0}; // rate-limited log lines of refused requests
+    // From trusted proxies (README "Behind a proxy or load balancer").
+    std::atomic<quint64> proxyHeaderErrors{0}; // missing or malformed PROXY headers: closed
+    std::atomic<quint64> forwardedHeaderErrors{0}; // malformed Forwarded / X-Forwarded-For: ignored
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;

@@ -121,6 +121,11 @@ QByteArray MetricsExporter::render() const
     w.single("herald_log_lines_suppressed_total", "counter",
              "Log lines about refused clients dropped by the rate limit.",
              load(s.logLinesSuppressed));
+    w.family("herald_proxy_header_errors_total", "counter",
+             "Headers from trusted proxies that could not be read, by header: a PROXY header "
+             "(the connection is closed) or Forwarded / X-Forwarded-For (ignored).",
+             {{"{header=\"proxy_protocol\"}", load(s.proxyHeaderErrors)},
+              {"{header=\"forwarded\"}", load(s.forwardedHeaderErrors)}});
     w.histogram("herald_store_commit_seconds", "Time one store transaction took.",
                 s.storeCommitSeconds.snapshot());
     w.histogram("herald_store_batch_size", "Pushes per store transaction (group commit).",

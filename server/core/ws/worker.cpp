@@ -105,7 +105,7 @@ void Worker::adopt(const PendingConnection &connection)
         delete socket;
         return;
     }
-    const QString key = peerKey(connection.remoteAddress, connection.remotePort);
+    const QString key = peerKey(connection.peerAddress, connection.peerPort);
     m_handshaking.insert(key, {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket});
     connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
         const auto it = m_handshaking.constFind(key);
