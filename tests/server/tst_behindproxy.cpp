@@ -3,6 +3,8 @@
 #include "servertestmain.h"
 
 #include <QJsonArray>
+#include <QMutex>
+#include <QScopeGuard>
 #include <QtEndian>
 
 using namespace Qt::Literals::StringLiterals;
@@ -48,6 +50,30 @@ QByteArray v1Header(const char *protocol, const char *source, int port = 40001)
         + " 8080\r\n";
 }
 
+// The WebSocket side's log lines, from every thread.
+QMutex logMutex;
+QStringList wsLog;
+QtMessageHandler previousHandler = nullptr;
+
+void capture(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (qstrcmp(context.category, "herald.server.ws") != 0) {
+        if (previousHandler)
+            previousHandler(type, context, message);
+        return;
+    }
+    QMutexLocker lock(&logMutex);
+    wsLog.append(message);
+}
+
+bool logHas(const QString &first, const QString &second)
+{
+    QMutexLocker lock(&logMutex);
+    return std::any_of(wsLog.cbegin(), wsLog.cend(), [&](const QString &line) {
+        return line.contains(first) && line.contains(second);
+    });
+}
+
 ServerConfig proxyConfig(const QString &trusted, bool proxyProtocol)
 {
     ServerConfig config = ServerFixture::defaultConfig();
@@ -80,6 +106,7 @@ private Q_SLOTS:
     void trustedPeerIsNotLimitedPerAddress();
     void forwardedAfterProxyHeader_data();
     void forwardedAfterProxyHeader();
+    void logLinesNameTheClient();
 
 private:
     bool start(const ServerConfig &config);
@@ -327,6 +354,30 @@ void TestBehindProxy::forwardedAfterProxyHeader()
     RawClient client;
     QVERIFY(upgrade(client, u"u1"_s, header, "X-Forwarded-For: 198.51.100.66\r\n"));
     QTRY_COMPARE(addressOf(u"u1"_s), address);
+}
+
+// The acceptor's refusals and the worker's session lines name the client; a bad
+// header, the proxy that sent it.
+void TestBehindProxy::logLinesNameTheClient()
+{
+    QVERIFY(start(proxyConfig(u"127.0.0.1"_s, true)));
+    previousHandler = qInstallMessageHandler(capture);
+    const auto restore = qScopeGuard([] { qInstallMessageHandler(previousHandler); });
+    RawClient session;
+    QVERIFY(upgrade(session, u"logged"_s, v1Header("TCP4", "203.0.113.21")));
+    RawClient refused;
+    QVERIFY(refused.connectTo(m_server->server().wsPort()));
+    refused.write(v1Header("TCP4", "203.0.113.22"));
+    refused.sendUpgrade("/nowhere");
+    QCOMPARE(RawClient::statusOf(refused.readUntilClosed()), 404);
+    RawClient bad;
+    QVERIFY(bad.connectTo(m_server->server().wsPort()));
+    bad.write("PROXY TCP9\r\n");
+    QVERIFY(bad.waitForDisconnected());
+
+    QTRY_VERIFY(logHas(u"connect session"_s, u"from 203.0.113.21 "_s));
+    QTRY_VERIFY(logHas(u"refused 404"_s, u"from 203.0.113.22"_s));
+    QTRY_VERIFY(logHas(u"bad PROXY header"_s, u"from proxy 127.0.0.1"_s));
 }
 
 HERALD_SERVER_TEST_MAIN(TestBehindProxy)
