@@ -112,6 +112,15 @@ bool HeraldServer::start(const ServerConfig &config)
                                << "ms, event loop"
                                << ConfigValueParser::choiceName(config.eventLoop,
                                                                 ConfigOptions::EventLoops);
+    if (!config.trustedProxies.isEmpty()) {
+        qCInfo(lcServer).noquote()
+            << "trusted proxies:" << config.trustedProxies.entries().join(u", "_s)
+            << (config.proxyProtocol ? "(PROXY protocol header required)"
+                                     : "(Forwarded / X-Forwarded-For)");
+    } else if (config.proxyProtocol) {
+        qCWarning(lcServer) << "proxy_protocol is on but trusted_proxies is empty: no "
+                               "connection will be asked for a PROXY header";
+    }
     if (config.legacyRoutes) {
         qCWarning(lcServer).noquote()
             << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
