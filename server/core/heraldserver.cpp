@@ -87,14 +87,16 @@ bool HeraldServer::start(const ServerConfig &config)
                                              *m_adminCommands, adminSettings);
     }
     m_api = std::make_unique<ApiServer>(config, *m_service, *m_inbox, m_admin.get(), m_stats);
-    m_acceptor = std::make_unique<WsAcceptor>(*m_gate, *m_pool, m_slots, m_stats,
-                                              WsAcceptor::Limits{config.handshakeTimeoutMs,
-                                                                 config.maxHandshakes,
-                                                                 config.maxHandshakesPerAddress});
+    m_acceptor = std::make_unique<WsAcceptor>(
+        *m_gate, *m_pool, m_slots, m_stats,
+        WsAcceptor::Limits{config.handshakeTimeoutMs, config.maxHandshakes,
+                           config.maxHandshakesPerAddress},
+        ProxyPolicy(config.trustedProxies, config.proxyProtocol));
 
     if (config.tls) {
         m_tls.setConfiguration(*config.tls);
-        m_pool->enableTls(*m_gate, m_tls, m_slots, m_stats, config.handshakeTimeoutMs,
+        m_pool->enableTls(*m_gate, m_tls, ProxyPolicy(config.trustedProxies, config.proxyProtocol),
+                          m_slots, m_stats, config.handshakeTimeoutMs,
                           Worker::Settings().maxIncomingMessageBytes);
         m_acceptor->requireTls();
     }
@@ -121,6 +123,15 @@ bool HeraldServer::start(const ServerConfig &config)
                                << "workers, heartbeat" << config.heartbeatMs << "ms, event loop"
                                << ConfigValueParser::choiceName(config.eventLoop,
                                                                 ConfigOptions::EventLoops);
+    if (!config.trustedProxies.isEmpty()) {
+        qCInfo(lcServer).noquote()
+            << "trusted proxies:" << config.trustedProxies.entries().join(u", "_s)
+            << (config.proxyProtocol ? "(PROXY protocol header required)"
+                                     : "(Forwarded / X-Forwarded-For)");
+    } else if (config.proxyProtocol) {
+        qCWarning(lcServer) << "proxy_protocol is on but trusted_proxies is empty: no "
+                               "connection will be asked for a PROXY header";
+    }
     if (config.legacyRoutes) {
         qCWarning(lcServer).noquote()
             << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "

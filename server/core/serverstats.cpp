@@ -42,6 +42,8 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"unread_frames_merged"_s, number(unreadFramesMerged)},
             {u"admin_slow_consumer_closes"_s, number(adminSlowConsumerCloses)},
             {u"log_lines_suppressed"_s, number(logLinesSuppressed)},
+            {u"proxy_header_errors"_s, number(proxyHeaderErrors)},
+            {u"forwarded_header_errors"_s, number(forwardedHeaderErrors)},
             {u"uptime_s"_s, double(uptimeMs() / 1000)}};
 }
 

@@ -57,6 +57,9 @@ public:
     std::atomic<quint64> logLinesSuppressed{0}; // rate-limited log lines of refused requests
     std::atomic<quint64> configReloadsApplied{0}; // SIGHUP or admin reload with a valid file
     std::atomic<quint64> configReloadsInvalid{0}; // ... whose file was refused: nothing changed
+    // From trusted proxies (README "Behind a proxy or load balancer").
+    std::atomic<quint64> proxyHeaderErrors{0}; // missing or malformed PROXY headers: closed
+    std::atomic<quint64> forwardedHeaderErrors{0}; // malformed Forwarded / X-Forwarded-For: ignored
 
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QJsonObject toJson(const SessionDirectory &directory) const;

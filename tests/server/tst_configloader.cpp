@@ -59,7 +59,9 @@ const QStringList DefaultedFields{u"wsPort"_s,
                                   u"maxHandshakesPerAddress"_s,
                                   u"maxAdminBufferBytes"_s,
                                   u"eventLoop"_s,
-                                  u"drainMs"_s};
+                                  u"drainMs"_s,
+                                  u"trustedProxies"_s,
+                                  u"proxyProtocol"_s};
 
 // The field a table row checks, as text so that a mismatch prints readably.
 QString fieldText(const ServerConfig &c, const QString &field)
@@ -83,6 +85,8 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"legacyRoutes"_s, boolText(c.legacyRoutes)},
         {u"adminAllowedOrigins"_s, c.adminAllowedOrigins.join(u',')},
         {u"allowedOrigins"_s, c.allowedOrigins.entries().join(u',')},
+        {u"trustedProxies"_s, c.trustedProxies.entries().join(u',')},
+        {u"proxyProtocol"_s, boolText(c.proxyProtocol)},
         {u"enforceTokenExpiry"_s, boolText(c.enforceTokenExpiry)},
         {u"maxSessionsPerToken"_s, QString::number(c.maxSessionsPerToken)},
         {u"secretKids"_s,
@@ -358,6 +362,18 @@ void TestConfigLoader::eachSource_data()
                   u"allowedOrigins"_s, u"https://app.example.com,https://*.example.com:8443"_s);
     QTest::newRow("allowed origins default")
         << none << Secrets << none << u"allowedOrigins"_s << QString();
+    addSourceRows(u"trusted-proxies"_s, u"HERALD_TRUSTED_PROXIES"_s, u"trusted_proxies"_s,
+                  u"10.0.0.0/8, 127.0.0.1 ::1/128"_s, u"trustedProxies"_s,
+                  u"10.0.0.0/8,127.0.0.1/32,::1/128"_s);
+    QTest::newRow("trusted proxies default")
+        << none << Secrets << none << u"trustedProxies"_s << QString();
+    QTest::newRow("proxy-protocol flag")
+        << QStringList{u"--proxy-protocol"_s} << Secrets << none << u"proxyProtocol"_s << u"true"_s;
+    QTest::newRow("proxy-protocol env") << none << withSecrets({u"HERALD_PROXY_PROTOCOL=on"_s})
+                                        << none << u"proxyProtocol"_s << u"true"_s;
+    QTest::newRow("proxy-protocol file")
+        << UseConfig << Secrets << QStringList{u"h.conf:proxy_protocol = yes"_s}
+        << u"proxyProtocol"_s << u"true"_s;
     addSourceRows(u"max-sessions-per-token"_s, u"HERALD_MAX_SESSIONS_PER_TOKEN"_s,
                   u"max_sessions_per_token"_s, u"3"_s, u"maxSessionsPerToken"_s, u"3"_s);
     QTest::newRow("enforce-token-expiry flag")
@@ -777,6 +793,16 @@ void TestConfigLoader::badInput_data()
         << UseConfig << Secrets << file(u"allowed_origins = https://*.com"_s)
         << frags({u"allowed_origins in"_s, u"'https://*.com' matches every host under 'com'"_s})
         << QString();
+    // trusted_proxies names the bad entry (tst_trustedproxies has them all).
+    QTest::newRow("trusted proxy not an address")
+        << flag(u"--trusted-proxies"_s, u"10.0.0.0/8, proxy.example.com"_s) << Secrets << none
+        << frags({u"--trusted-proxies: 'proxy.example.com' is not an IP address"_s}) << QString();
+    QTest::newRow("trusted proxy bad prefix file")
+        << UseConfig << Secrets << file(u"trusted_proxies = 10.0.0.0/33"_s)
+        << frags({u"trusted_proxies in"_s, u"'10.0.0.0/33' has prefix length '33'"_s}) << QString();
+    QTest::newRow("proxy protocol bad bool")
+        << none << withSecrets({u"HERALD_PROXY_PROTOCOL=perhaps"_s}) << none
+        << frags({u"HERALD_PROXY_PROTOCOL: 'perhaps' is not a boolean"_s}) << QString();
     QTest::newRow("max sessions per token negative")
         << flag(u"--max-sessions-per-token"_s, u"-1"_s) << Secrets << none
         << frags({u"--max-sessions-per-token: '-1' is not a whole number from 0"_s}) << QString();

@@ -1,5 +1,6 @@
 #include "config/configloader.h"
 #include "config/tlscredentials.h"
+#include "config/trustedproxies.h"
 #include "rawclient.h"
 #include "servertestmain.h"
 #include "testcertificate.h"
@@ -39,6 +40,8 @@ private Q_SLOTS:
     void stalledHandshakeTimesOut();
     void handshakesInProgressCountAgainstTheAddressLimit();
     void sessionThatStopsReadingIsCutByItsBudget();
+    void behindProxyTheClientAddressIsKept_data();
+    void behindProxyTheClientAddressIsKept();
     void reloadedCertificateServesNewHandshakes();
     void badCertificateOptionsStopTheStart_data();
     void badCertificateOptionsStopTheStart();
@@ -276,6 +279,59 @@ void TestTls::sessionThatStopsReadingIsCutByItsBudget()
     QCOMPARE(metric(*fixture, cut), 1.0);
     qInfo() << "cut after" << pushes << "pushes of 60 kB";
     QTRY_COMPARE_WITH_TIMEOUT(fixture->server().directory().sessionCount(), 0, AnswerMs);
+}
+
+void TestTls::behindProxyTheClientAddressIsKept_data()
+{
+    QTest::addColumn<bool>("proxyProtocol");
+    QTest::addColumn<QByteArray>("before"); // sent before the TLS handshake
+    QTest::addColumn<QByteArray>("headers"); // in the upgrade request, inside TLS
+    QTest::addColumn<QString>("address");
+    QTest::newRow("PROXY v1, then TLS")
+        << true << QByteArray("PROXY TCP4 203.0.113.7 10.0.0.1 51000 8080\r\n") << QByteArray()
+        << u"203.0.113.7"_s;
+    QTest::newRow("PROXY v2, then TLS")
+        << true
+        << QByteArray("\r\n\r\n\0\r\nQUIT\n\x21\x11\x00\x0c\xc6\x33\x64\x05\x0a\x00\x00\x01"
+                      "\xc7\x38\x1f\x90",
+                      28)
+        << QByteArray() << u"198.51.100.5"_s;
+    QTest::newRow("X-Forwarded-For inside TLS")
+        << false << QByteArray() << QByteArray("X-Forwarded-For: 192.0.2.44\r\n")
+        << u"192.0.2.44"_s;
+}
+
+// A trusted proxy in front of the TLS listener: the PROXY header before the
+// handshake, or X-Forwarded-For inside it, names the client the session shows.
+void TestTls::behindProxyTheClientAddressIsKept()
+{
+    QFETCH(bool, proxyProtocol);
+    QFETCH(QByteArray, before);
+    QFETCH(QByteArray, headers);
+    QFETCH(QString, address);
+    ServerConfig config = tlsConfig();
+    QString error;
+    config.trustedProxies = *TrustedProxies::parse(u"127.0.0.1"_s, &error);
+    config.proxyProtocol = proxyProtocol;
+    const auto fixture = start(config);
+    QVERIFY(fixture);
+    RawClient raw;
+    QVERIFY(raw.connectTo(fixture->server().wsPort()));
+    if (!before.isEmpty())
+        raw.write(before);
+    QVERIFY(raw.startEncryption(m_certificate->clientConfiguration()));
+    raw.sendUpgrade("/ws?token=" + fixture->tokenFor(u"frank"_s), headers);
+    QCOMPARE(RawClient::statusOf(raw.readHead(AnswerMs)), 101);
+    QJsonArray sessions;
+    QTRY_VERIFY_WITH_TIMEOUT((sessions = fixture->api()
+                                             .get(u"/api/v1/users/frank/sessions"_s)
+                                             .json()
+                                             .value(u"sessions"_s)
+                                             .toArray())
+                                     .size()
+                                 == 1,
+                             AnswerMs);
+    QCOMPARE(sessions.first().toObject().value(u"remote_address"_s).toString(), address);
 }
 
 // Certificate rotation by reload: a session opened before stays; new

@@ -24,6 +24,14 @@ bool RawClient::connectEncrypted(quint16 port, const QSslConfiguration &configur
     return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, timeoutMs);
 }
 
+bool RawClient::startEncryption(const QSslConfiguration &configuration, int timeoutMs)
+{
+    m_socket.setSslConfiguration(configuration);
+    m_socket.setPeerVerifyName(u"localhost"_s);
+    m_socket.startClientEncryption();
+    return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, timeoutMs);
+}
+
 void RawClient::write(const QByteArray &bytes)
 {
     m_socket.write(bytes);

@@ -17,6 +17,8 @@ public:
     // TLS to localhost, verified with \a configuration; true once encrypted.
     bool connectEncrypted(quint16 port, const QSslConfiguration &configuration,
                           int timeoutMs = 15000);
+    // TLS on a connection already open (after a PROXY header, say), verified as localhost.
+    bool startEncryption(const QSslConfiguration &configuration, int timeoutMs = 15000);
     void write(const QByteArray &bytes);
     // Sends "GET <target>" as a WebSocket upgrade request.
     void sendUpgrade(const QByteArray &target, const QByteArray &extraHeaders = {});

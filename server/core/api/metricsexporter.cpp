@@ -129,6 +129,11 @@ QByteArray MetricsExporter::render() const
              "file was refused and the running configuration kept.",
              {{"{result=\"applied\"}", load(s.configReloadsApplied)},
               {"{result=\"invalid\"}", load(s.configReloadsInvalid)}});
+    w.family("herald_proxy_header_errors_total", "counter",
+             "Headers from trusted proxies that could not be read, by header: a PROXY header "
+             "(the connection is closed) or Forwarded / X-Forwarded-For (ignored).",
+             {{"{header=\"proxy_protocol\"}", load(s.proxyHeaderErrors)},
+              {"{header=\"forwarded\"}", load(s.forwardedHeaderErrors)}});
     w.histogram("herald_store_commit_seconds", "Time one store transaction took.",
                 s.storeCommitSeconds.snapshot());
     w.histogram("herald_store_batch_size", "Pushes per store transaction (group commit).",

@@ -84,6 +84,16 @@ template<auto Member> Setting restart(const OptionSpec &spec)
     return {spec.fileKey, false, &differs<Member>, nullptr, &shown<Member>};
 }
 
+bool proxiesDiffer(const ServerConfig &running, const ServerConfig &loaded)
+{
+    return running.trustedProxies.entries() != loaded.trustedProxies.entries();
+}
+
+QString proxiesShown(const ServerConfig &running)
+{
+    return text(running.trustedProxies.entries().join(u", "_s));
+}
+
 bool originsDiffer(const ServerConfig &running, const ServerConfig &loaded)
 {
     return running.allowedOrigins.entries() != loaded.allowedOrigins.entries();
@@ -172,6 +182,9 @@ QList<Setting> makeSettings()
         {o.allowedOrigins.fileKey, true, &originsDiffer, &take<&C::allowedOrigins>, nullptr},
         live<&C::enforceTokenExpiry>(o.enforceTokenExpiry),
         live<&C::adminAllowedOrigins>(o.adminAllowedOrigins),
+        // The acceptor and the TLS intakes take them once, at start.
+        {o.trustedProxies.fileKey, false, &proxiesDiffer, nullptr, &proxiesShown},
+        restart<&C::proxyProtocol>(o.proxyProtocol),
         tls<&C::tlsCertFile, &C::tlsCertFile, &C::tlsKeyFile, &C::tls>(o.tlsCert),
         tls<&C::tlsKeyFile, &C::tlsCertFile, &C::tlsKeyFile, &C::tls>(o.tlsKey),
         tls<&C::apiTlsCertFile, &C::apiTlsCertFile, &C::apiTlsKeyFile, &C::apiTls>(o.apiTlsCert),

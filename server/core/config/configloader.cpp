@@ -5,6 +5,7 @@
 #include "config/inifile.h"
 #include "config/originpolicy.h"
 #include "config/tlscredentials.h"
+#include "config/trustedproxies.h"
 #include "logtext.h"
 
 #include <QCommandLineParser>
@@ -121,7 +122,7 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
-        if (!setDrain(config) || !setTls(config)
+        if (!setDrain(config) || !setTls(config) || !setProxies(config)
             || !set(Options::table().logRules, config.logRules, Parse::logRules))
             return std::nullopt;
         return config;
@@ -283,6 +284,20 @@ private:
         if (!target)
             return fail(u"--%1/--%2: %3"_s.arg(certSpec.flag, keySpec.flag, why));
         return true;
+    }
+
+    // trusted_proxies says which entry is wrong and why.
+    bool setProxies(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        if (const auto raw = m_sources.find(o.trustedProxies)) {
+            QString why;
+            const auto proxies = TrustedProxies::parse(raw->text, &why);
+            if (!proxies)
+                return fail(u"%1: %2"_s.arg(raw->origin, why));
+            c.trustedProxies = *proxies;
+        }
+        return set(o.proxyProtocol, c.proxyProtocol, Parse::boolean);
     }
 
     // Unlike the other durations, 0 is allowed: no pacing.

@@ -116,7 +116,8 @@ ConfigOptions makeTable()
         .maxHandshakesPerAddress = {u"max-handshakes-per-address"_s,
             {u"HERALD_MAX_HANDSHAKES_PER_ADDRESS"_s}, u"max_handshakes_per_address"_s, u"count"_s,
             wholeNumber(1, ConfigOptions::MaxCount),
-            u"The same, from one source IP address."_s,
+            u"The same, from one client IP address; a trusted proxy's connections count under "
+            u"the client address its PROXY header gives, or not at all without one."_s,
             QString::number(d.maxHandshakesPerAddress)},
         .maxAdminBuffer = {u"max-admin-buffer"_s, {u"HERALD_MAX_ADMIN_BUFFER"_s},
             u"max_admin_buffer"_s, u"bytes"_s,
@@ -256,6 +257,21 @@ ConfigOptions makeTable()
         .apiTlsKey = {u"api-tls-key"_s, {u"HERALD_API_TLS_KEY"_s}, u"api_tls_key"_s, u"file"_s,
             u"a file name"_s, u"PEM private key (RSA or EC, unencrypted) of --api-tls-cert."_s,
             u"none"_s},
+        .trustedProxies = {u"trusted-proxies"_s, {u"HERALD_TRUSTED_PROXIES"_s},
+            u"trusted_proxies"_s, u"networks"_s,
+            u"a comma-separated list of IP addresses and networks"_s,
+            u"Peers of the WebSocket port trusted to name the client: reverse proxies and load "
+            u"balancers, as addresses or networks (10.0.0.0/8, 127.0.0.1, ::1/128). From them "
+            u"the PROXY header (with --proxy-protocol) or else Forwarded / X-Forwarded-For gives "
+            u"the client address that sessions, logs and max_handshakes_per_address use; from "
+            u"anyone else these are ignored."_s,
+            u"none: no proxy trusted"_s},
+        .proxyProtocol = {u"proxy-protocol"_s, {u"HERALD_PROXY_PROTOCOL"_s}, u"proxy_protocol"_s,
+            QString(), boolean,
+            u"Connections from trusted_proxies begin with a PROXY protocol header (v1 or v2), "
+            u"which gives the client address; one without a valid header is closed. Other "
+            u"peers never send one."_s,
+            d.proxyProtocol ? u"on"_s : u"off"_s},
     };
 }
 // clang-format on
@@ -290,6 +306,8 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &maxSessions,
             &maxHandshakes,
             &maxHandshakesPerAddress,
+            &trustedProxies,
+            &proxyProtocol,
             &maxAdminBuffer,
             &store,
             &dataDir,

@@ -72,6 +72,7 @@ struct ConfigOptions
     OptionSpec eventLoop, allowedOrigins, enforceTokenExpiry, maxSessionsPerToken;
     OptionSpec drain, logRules;
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
+    OptionSpec trustedProxies, proxyProtocol;
 };
 
 } // namespace Herald

@@ -5,6 +5,7 @@
 // checks it); every other folder may include it.
 
 #include "config/originpolicy.h"
+#include "config/trustedproxies.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -66,7 +67,7 @@ struct ServerConfig
     int maxSessionsPerToken = 0; // sessions per token "sid" (else "jti"); 0: no limit. 4008
     int maxSessions = 0; // WebSocket connections in all; 0: RLIMIT_NOFILE minus a reserve
     int maxHandshakes = 1024; // connections still sending their request head, in all
-    int maxHandshakesPerAddress = 128; // the same, from one source address
+    int maxHandshakesPerAddress = 128; // the same, from one client address (trusted proxies: none)
     qint64 maxAdminBufferBytes = 8 * 1024 * 1024; // queued for one admin client; past it: 1008
     int closeGraceMs = 3000; // a closed session's socket is aborted if its close frame is
                              // still unsent by then (tests lengthen it)
@@ -77,6 +78,10 @@ struct ServerConfig
     QByteArray secret; // HS256 key for browser tokens; never logged
     // More secrets that verify tokens (rotation): a token's "kid" picks one by id.
     QList<std::pair<QByteArray, QByteArray>> extraSecrets; // (kid, secret)
+    // Peers of the public listener whose PROXY header or Forwarded / X-Forwarded-For header
+    // names the client (README "Behind a proxy or load balancer"); empty: none.
+    TrustedProxies trustedProxies;
+    bool proxyProtocol = false; // trusted peers begin with a PROXY protocol v1/v2 header
     // Browser pages whose Origin may open /ws; empty: any. No Origin header: allowed.
     OriginPolicy allowedOrigins;
     bool enforceTokenExpiry = false; // close a session with 4002 when its token's exp passes

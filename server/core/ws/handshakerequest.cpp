@@ -24,6 +24,16 @@ bool HandshakeRequest::isWebSocketUpgrade() const
     return hasToken(header("upgrade"), "websocket") && hasToken(header("connection"), "upgrade");
 }
 
+QByteArray HandshakeRequest::joinedHeader(const QByteArray &lowerName) const
+{
+    QByteArray joined;
+    for (const auto &[name, value] : lines) {
+        if (name == lowerName)
+            joined += (joined.isEmpty() ? QByteArray() : QByteArrayLiteral(", ")) + value;
+    }
+    return joined;
+}
+
 qsizetype HandshakeRequest::headLength(const QByteArray &buffer)
 {
     const qsizetype end = buffer.indexOf("\r\n\r\n");
@@ -53,7 +63,10 @@ std::optional<HandshakeRequest> HandshakeRequest::parse(const QByteArray &head)
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             return std::nullopt;
-        request.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        request.headers.insert(name, value);
+        request.lines.append({name, value});
     }
     return request;
 }

@@ -2,9 +2,11 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QUrlQuery>
 
 #include <optional>
+#include <utility>
 
 namespace Herald {
 
@@ -16,8 +18,12 @@ struct HandshakeRequest
     QString path; // percent-decoded
     QUrlQuery query;
     QHash<QByteArray, QByteArray> headers; // names lower-cased; last value wins
+    QList<std::pair<QByteArray, QByteArray>> lines; // every header line in order, as above
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
+    // Every line of the header, joined by commas in order (a list header sent as several
+    // lines, such as X-Forwarded-For from proxies that add a line each); empty: none.
+    QByteArray joinedHeader(const QByteArray &lowerName) const;
     bool isWebSocketUpgrade() const;
 
     // Returns the request when \a head (everything up to and including the

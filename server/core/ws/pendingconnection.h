@@ -15,8 +15,10 @@ struct PendingConnection
 {
     qintptr descriptor = -1;
     QString user;
-    QString remoteAddress;
-    quint16 remotePort = 0;
+    QString remoteAddress; // the client's, as a trusted proxy names it; else the TCP peer's
+    quint16 remotePort = 0; // 0: not known (a proxy named the address alone)
+    QString peerAddress; // the TCP peer's, by which the worker knows the upgraded socket
+    quint16 peerPort = 0;
     QString userAgent;
     std::optional<ResumePoint> resume; // ?since=&epoch= of a reconnecting client
     qint64 tokenExpiresAtMs = 0; // the token's exp, ms since the epoch; 0: none

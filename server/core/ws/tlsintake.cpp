@@ -19,10 +19,11 @@ namespace {
 constexpr qsizetype MaxHeadBytes = 16 * 1024;
 }
 
-TlsIntake::TlsIntake(const HandshakeGate &gate, const TlsContext &tls, SessionSlots &slots,
-                     ServerStats &stats, Settings settings, HandOff handOff)
+TlsIntake::TlsIntake(const HandshakeGate &gate, const TlsContext &tls, ProxyPolicy proxies,
+                     SessionSlots &slots, ServerStats &stats, Settings settings, HandOff handOff)
     : m_gate(gate),
       m_tls(tls),
+      m_proxies(std::move(proxies)),
       m_slots(slots),
       m_stats(stats),
       m_settings(settings),
@@ -35,16 +36,16 @@ TlsIntake::TlsIntake(const HandshakeGate &gate, const TlsContext &tls, SessionSl
 
 TlsIntake::~TlsIntake() = default; // sockets still here are children: they go with it
 
-void TlsIntake::take(qintptr descriptor, const QHostAddress &address, quint16 port)
+void TlsIntake::take(const Arrival &arrival)
 {
     auto *socket = new TlsClientSocket(m_settings.maxIncomingMessageBytes, this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        ::close(int(descriptor));
+    if (!socket->setSocketDescriptor(arrival.descriptor)) {
+        ::close(int(arrival.descriptor));
         delete socket;
-        Q_EMIT finished(address);
+        Q_EMIT finished(arrival.counted);
         return;
     }
-    m_pending.insert(socket, {address, port, QDeadlineTimer(m_settings.handshakeTimeoutMs)});
+    m_pending.insert(socket, {arrival, QDeadlineTimer(m_settings.handshakeTimeoutMs)});
     if (!m_sweep.isActive())
         m_sweep.start();
     connect(socket, &QIODevice::readyRead, this, [this, socket] { onReadable(socket); });
@@ -93,6 +94,7 @@ void TlsIntake::decide(TlsClientSocket *socket, const QByteArray &head)
         return answer(socket,
                       HandshakeGate::error(400, u"bad_request"_s, u"Malformed HTTP request"_s));
     }
+    takeForwarded(socket, *request);
     const GateDecision decision = m_gate.decide(*request);
     const QString what = LogText::escaped(request->method) + u' ' + LogText::escaped(request->path);
     if (!decision.upgrade)
@@ -109,6 +111,23 @@ void TlsIntake::decide(TlsClientSocket *socket, const QByteArray &head)
     handOff(socket, decision, head, QString::fromUtf8(request->header("user-agent")));
 }
 
+// The session and the logs show the client that a trusted proxy's headers name.
+void TlsIntake::takeForwarded(TlsClientSocket *socket, const HandshakeRequest &request)
+{
+    Arrival &arrival = m_pending[socket].arrival;
+    const ForwardedFor::Result forwarded = m_proxies.forwarded(arrival.client, request);
+    if (forwarded.status == ForwardedFor::Status::Found) {
+        arrival.client = forwarded.address;
+        arrival.clientPort = forwarded.port;
+    } else if (forwarded.status == ForwardedFor::Status::Malformed) {
+        m_stats.forwardedHeaderErrors.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine()) {
+            qCInfo(lcWs).noquote() << "ignoring malformed Forwarded / X-Forwarded-For from proxy"
+                                   << arrival.client.toString() << pass.suppressedNote();
+        }
+    }
+}
+
 void TlsIntake::answer(TlsClientSocket *socket, const GateDecision &decision, const QString &what)
 {
     const Pending pending = release(socket);
@@ -118,7 +137,7 @@ void TlsIntake::answer(TlsClientSocket *socket, const GateDecision &decision, co
         if (const auto pass = admitLogLine()) {
             qCInfo(lcWs).noquote()
                 << "refused" << decision.status << decision.code << what << "from"
-                << pending.address.toString() << "over TLS" << pass.suppressedNote();
+                << pending.arrival.client.toString() << "over TLS" << pass.suppressedNote();
         }
     }
     // Sent, then closed; the sweep aborts it if the client stalls.
@@ -135,10 +154,18 @@ void TlsIntake::handOff(TlsClientSocket *socket, const GateDecision &decision,
     const Pending pending = release(socket);
     socket->headRead(head.size());
     disconnect(socket, nullptr, this, nullptr);
-    const PendingConnection connection{
-        -1,        decision.user,   pending.address.toString(), pending.port,
-        userAgent, decision.resume, decision.tokenExpiresAtMs,  decision.tokenKey,
-        {},        head.size()};
+    const Arrival &arrival = pending.arrival;
+    PendingConnection connection;
+    connection.user = decision.user;
+    connection.remoteAddress = arrival.client.toString();
+    connection.remotePort = arrival.clientPort;
+    connection.peerAddress = arrival.peer.toString();
+    connection.peerPort = arrival.peerPort;
+    connection.userAgent = userAgent;
+    connection.resume = decision.resume;
+    connection.tokenExpiresAtMs = decision.tokenExpiresAtMs;
+    connection.tokenKey = decision.tokenKey;
+    connection.headLength = head.size();
     QMetaObject::invokeMethod(
         this,
         [this, socket, connection] {
@@ -155,8 +182,8 @@ void TlsIntake::fail(TlsClientSocket *socket, const QString &why)
     const Pending pending = release(socket);
     m_stats.tlsHandshakeFailures.fetch_add(1, std::memory_order_relaxed);
     if (const auto pass = admitLogLine()) {
-        qCInfo(lcWs).noquote() << "closing connection from" << pending.address.toString() << ":"
-                               << why << pass.suppressedNote();
+        qCInfo(lcWs).noquote() << "closing connection from" << pending.arrival.client.toString()
+                               << ":" << why << pass.suppressedNote();
     }
     socket->abort();
     socket->deleteLater();
@@ -165,7 +192,7 @@ void TlsIntake::fail(TlsClientSocket *socket, const QString &why)
 TlsIntake::Pending TlsIntake::release(TlsClientSocket *socket)
 {
     const Pending pending = m_pending.take(socket);
-    Q_EMIT finished(pending.address);
+    Q_EMIT finished(pending.arrival.counted);
     return pending;
 }
 

@@ -2,6 +2,7 @@
 
 #include "loglimiter.h"
 #include "ws/pendingconnection.h"
+#include "ws/proxypolicy.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -19,6 +20,7 @@ class SessionSlots;
 class TlsClientSocket;
 class TlsContext;
 struct GateDecision;
+struct HandshakeRequest;
 
 // The first steps of a wss:// connection, in one worker thread: the TLS
 // server handshake and reading the request head, which the gate then
@@ -39,31 +41,43 @@ public:
         int handshakeTimeoutMs = 10000;
         qint64 maxIncomingMessageBytes = 64 * 1024;
     };
+    // A connection the acceptor hands over: its TCP peer, the client a trusted proxy's
+    // PROXY header named (else the peer), and the address whose handshake place it holds
+    // (null: none), given back with finished().
+    struct Arrival
+    {
+        qintptr descriptor = -1;
+        QHostAddress peer;
+        quint16 peerPort = 0;
+        QHostAddress client;
+        quint16 clientPort = 0;
+        QHostAddress counted;
+    };
     // Gets an upgrade: \a socket has no parent and lives in this thread.
     using HandOff = std::function<void(TlsClientSocket *socket, const PendingConnection &)>;
 
-    TlsIntake(const HandshakeGate &gate, const TlsContext &tls, SessionSlots &slots,
-              ServerStats &stats, Settings settings, HandOff handOff);
+    TlsIntake(const HandshakeGate &gate, const TlsContext &tls, ProxyPolicy proxies,
+              SessionSlots &slots, ServerStats &stats, Settings settings, HandOff handOff);
     ~TlsIntake() override;
 
-    // Takes an accepted descriptor whose first byte is a TLS handshake record.
-    void take(qintptr descriptor, const QHostAddress &address, quint16 port);
+    // Takes an accepted descriptor whose next byte is a TLS handshake record.
+    void take(const Arrival &arrival);
 
 Q_SIGNALS:
-    // A connection taken from \a address is no longer being read: answered,
-    // handed off, failed or timed out.
-    void finished(const QHostAddress &address);
+    // A connection taken is no longer being read (answered, handed off, failed or
+    // timed out): the handshake place it held for \a counted is free.
+    void finished(const QHostAddress &counted);
 
 private:
     struct Pending
     {
-        QHostAddress address;
-        quint16 port = 0;
+        Arrival arrival;
         QDeadlineTimer deadline;
     };
 
     void onReadable(TlsClientSocket *socket);
     void decide(TlsClientSocket *socket, const QByteArray &head);
+    void takeForwarded(TlsClientSocket *socket, const HandshakeRequest &request);
     void answer(TlsClientSocket *socket, const GateDecision &decision, const QString &what = {});
     void handOff(TlsClientSocket *socket, const GateDecision &decision, const QByteArray &head,
                  const QString &userAgent);
@@ -74,6 +88,7 @@ private:
 
     const HandshakeGate &m_gate;
     const TlsContext &m_tls;
+    const ProxyPolicy m_proxies;
     SessionSlots &m_slots;
     ServerStats &m_stats;
     Settings m_settings;

@@ -147,7 +147,7 @@ void Worker::adoptEncrypted(TlsClientSocket *socket, const PendingConnection &co
 void Worker::beginHandshake(QTcpSocket *socket, ClientConnection *client,
                             const PendingConnection &connection)
 {
-    const QString key = peerKey(connection.remoteAddress, connection.remotePort);
+    const QString key = peerKey(connection.peerAddress, connection.peerPort);
     m_handshaking.insert(
         key, {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket, client});
     connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {

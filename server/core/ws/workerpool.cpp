@@ -2,7 +2,6 @@
 
 #include "eventloopinstaller.h"
 #include "ws/tlsclientsocket.h"
-#include "ws/tlsintake.h"
 
 #include <QThread>
 
@@ -58,22 +57,21 @@ void WorkerPool::adopt(const PendingConnection &connection)
     post(indexFor(connection.user), [worker, connection] { worker->adopt(connection); });
 }
 
-void WorkerPool::enableTls(const HandshakeGate &gate, const TlsContext &tls, SessionSlots &slots,
-                           ServerStats &stats, int handshakeTimeoutMs,
-                           qint64 maxIncomingMessageBytes)
+void WorkerPool::enableTls(const HandshakeGate &gate, const TlsContext &tls,
+                           const ProxyPolicy &proxies, SessionSlots &slots, ServerStats &stats,
+                           int handshakeTimeoutMs, qint64 maxIncomingMessageBytes)
 {
-    // The intakes move sockets to other workers' threads: they die before the workers.
+    // One per worker thread; each hands its upgrades to the user's worker, in any thread.
     for (size_t i = 0; i < m_workers.size(); ++i) {
-        auto *intake
-            = new TlsIntake(gate, tls, slots, stats, {handshakeTimeoutMs, maxIncomingMessageBytes},
-                            [this](TlsClientSocket *socket, const PendingConnection &connection) {
-                                const int index = indexFor(connection.user);
-                                Worker *worker = m_workers[size_t(index)];
-                                socket->moveToThread(m_threads[size_t(index)]);
-                                post(index, [worker, socket, connection] {
-                                    worker->adoptEncrypted(socket, connection);
-                                });
-                            });
+        auto *intake = new TlsIntake(
+            gate, tls, proxies, slots, stats, {handshakeTimeoutMs, maxIncomingMessageBytes},
+            [this](TlsClientSocket *socket, const PendingConnection &connection) {
+                const int index = indexFor(connection.user);
+                Worker *worker = m_workers[size_t(index)];
+                socket->moveToThread(m_threads[size_t(index)]);
+                post(index,
+                     [worker, socket, connection] { worker->adoptEncrypted(socket, connection); });
+            });
         intake->moveToThread(m_threads[i]);
         connect(m_threads[i], &QThread::finished, intake, &QObject::deleteLater);
         connect(intake, &TlsIntake::finished, this, &WorkerPool::tlsIntakeFinished);
@@ -81,13 +79,12 @@ void WorkerPool::enableTls(const HandshakeGate &gate, const TlsContext &tls, Ses
     }
 }
 
-void WorkerPool::takeTls(qintptr descriptor, const QHostAddress &address, quint16 port)
+void WorkerPool::takeTls(const TlsIntake::Arrival &arrival)
 {
     TlsIntake *intake = m_intakes[m_nextIntake];
     m_nextIntake = (m_nextIntake + 1) % m_intakes.size();
     QMetaObject::invokeMethod(
-        intake, [intake, descriptor, address, port] { intake->take(descriptor, address, port); },
-        Qt::QueuedConnection);
+        intake, [intake, arrival] { intake->take(arrival); }, Qt::QueuedConnection);
 }
 
 void WorkerPool::deliver(const QStringList &users, const QString &frame)

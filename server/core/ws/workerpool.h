@@ -5,6 +5,7 @@
 // root; never api/ (tests/structure/includes.cmake checks it).
 
 #include "config/serverconfig.h"
+#include "ws/tlsintake.h"
 #include "ws/worker.h"
 
 #include <QHostAddress>
@@ -20,7 +21,6 @@ namespace Herald {
 
 class HandshakeGate;
 class TlsContext;
-class TlsIntake;
 
 // N worker threads, each with one Worker. A user always maps to the same
 // worker, so all of one user's sessions live in one thread and a push to a
@@ -45,11 +45,12 @@ public:
     void adopt(const PendingConnection &connection);
 
     // wss://: gives every worker thread a TlsIntake (call once, before takeTls).
-    void enableTls(const HandshakeGate &gate, const TlsContext &tls, SessionSlots &slots,
-                   ServerStats &stats, int handshakeTimeoutMs, qint64 maxIncomingMessageBytes);
+    void enableTls(const HandshakeGate &gate, const TlsContext &tls, const ProxyPolicy &proxies,
+                   SessionSlots &slots, ServerStats &stats, int handshakeTimeoutMs,
+                   qint64 maxIncomingMessageBytes);
     // Deals a connection whose first byte is a TLS record to the next worker
     // thread in turn; its upgrade then goes to the user's worker.
-    void takeTls(qintptr descriptor, const QHostAddress &address, quint16 port);
+    void takeTls(const TlsIntake::Arrival &arrival);
     // Stored notifications, each target with its own seq; posted in call order,
     // so every user's frames reach its worker in seq order.
     void deliverStored(const QList<std::pair<QString, qint64>> &targets, const QString &frame);
@@ -70,7 +71,7 @@ public:
 Q_SIGNALS:
     void drained();
     // A connection given to takeTls() is no longer being read (TlsIntake::finished).
-    void tlsIntakeFinished(const QHostAddress &address);
+    void tlsIntakeFinished(const QHostAddress &counted);
 
 private:
     template<typename Function> void post(int index, Function &&function);

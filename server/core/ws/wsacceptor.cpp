@@ -1,11 +1,13 @@
 #include "ws/wsacceptor.h"
 
+#include "config/ipliteral.h"
 #include "logging.h"
 #include "logtext.h"
 #include "serverstats.h"
 #include "tlsrecord.h"
 #include "ws/handshakegate.h"
 #include "ws/pendingconnection.h"
+#include "ws/proxyheader.h"
 #include "ws/sessionslots.h"
 #include "ws/workerpool.h"
 
@@ -26,13 +28,14 @@ constexpr qsizetype MaxHeadBytes = 16 * 1024;
 } // namespace
 
 WsAcceptor::WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, SessionSlots &slots,
-                       ServerStats &stats, Limits limits, QObject *parent)
+                       ServerStats &stats, Limits limits, ProxyPolicy proxies, QObject *parent)
     : QObject(parent),
       m_gate(gate),
       m_pool(pool),
       m_slots(slots),
       m_stats(stats),
       m_limits(limits),
+      m_proxies(std::move(proxies)),
       m_accepting([this](int descriptor, const QHostAddress &peer,
                          quint16 port) { admit(descriptor, peer, port); },
                   [this](int error) { acceptPaused(error); }, this)
@@ -96,28 +99,50 @@ void WsAcceptor::acceptPaused(int error)
     }
 }
 
+// A connection that must send a PROXY header is counted per address once it has named
+// its client.
 void WsAcceptor::admit(int descriptor, const QHostAddress &address, quint16 port)
 {
     if (m_pending.size() + m_tlsInFlight >= m_limits.maxHandshakes)
         return refuseAtOnce(descriptor, address, "too many connections sending their request");
-    int &fromAddress = m_pendingPerAddress[address];
-    if (fromAddress >= m_limits.maxHandshakesPerAddress)
+    const bool proxied = m_proxies.expectsHeader(address);
+    Pending pending{.notifier = nullptr,
+                    .received = {},
+                    .address = address,
+                    .port = port,
+                    .serial = ++m_serial,
+                    .stage = proxied ? Stage::ProxyHeader : Stage::Head,
+                    .client = address,
+                    .clientPort = port,
+                    .counted = std::nullopt};
+    if (!proxied && !holdAddressPlace(pending))
         return refuseAtOnce(descriptor, address, "too many requests being read from this address");
-    ++fromAddress;
-    auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
-    connect(notifier, &QSocketNotifier::activated, this,
+    pending.notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    connect(pending.notifier, &QSocketNotifier::activated, this,
             [this, descriptor] { onReadable(descriptor); });
-    m_pending.insert(descriptor, {notifier, {}, address, port, ++m_serial});
+    m_pending.insert(descriptor, std::move(pending));
     m_deadlines.push_back({QDeadlineTimer(m_limits.handshakeTimeoutMs), descriptor, m_serial});
     if (!m_sweep.isActive())
         m_sweep.start();
 }
 
+// Takes a place for the client's address under max_handshakes_per_address; false when
+// none is left. Trusted proxies take none.
+bool WsAcceptor::holdAddressPlace(Pending &pending)
+{
+    if (!m_proxies.limitsPerAddress(pending.client))
+        return true;
+    const auto count = m_pendingPerAddress.find(pending.client);
+    if (count != m_pendingPerAddress.end() && *count >= m_limits.maxHandshakesPerAddress)
+        return false;
+    ++m_pendingPerAddress[pending.client];
+    pending.counted = pending.client;
+    return true;
+}
+
 void WsAcceptor::refuseAtOnce(int descriptor, const QHostAddress &address, const char *why)
 {
     ::close(descriptor);
-    if (m_pendingPerAddress.value(address) == 0)
-        m_pendingPerAddress.remove(address);
     m_stats.handshakeLimitCloses.fetch_add(1, std::memory_order_relaxed);
     if (const auto pass = admitLogLine()) {
         qCInfo(lcWs).noquote() << "closed connection from" << address.toString()
@@ -125,11 +150,15 @@ void WsAcceptor::refuseAtOnce(int descriptor, const QHostAddress &address, const
     }
 }
 
-// Reads what arrived; only new bytes are looked at, once.
+// Reads what arrived. A trusted proxy's PROXY header comes first; then, with TLS, the
+// connection goes to an intake, or else the request head is read here, only new bytes
+// looked at, once.
 void WsAcceptor::onReadable(qintptr descriptor)
 {
     const auto it = m_pending.find(descriptor);
     if (it == m_pending.end())
+        return;
+    if (it->stage == Stage::ProxyHeader && !readProxyHeader(descriptor, *it))
         return;
     if (m_tls)
         return sniffTls(descriptor);
@@ -166,7 +195,8 @@ void WsAcceptor::sniffTls(qintptr descriptor)
         pending.notifier->setEnabled(false);
         pending.notifier->deleteLater();
         ++m_tlsInFlight; // its address keeps its count until the intake is done
-        m_pool.takeTls(descriptor, pending.address, pending.port);
+        m_pool.takeTls({descriptor, pending.address, pending.port, pending.client,
+                        pending.clientPort, pending.counted.value_or(QHostAddress())});
         return;
     }
     [[maybe_unused]] const ssize_t read
@@ -189,14 +219,91 @@ void WsAcceptor::forgetAddress(const QHostAddress &address)
         m_pendingPerAddress.erase(count);
 }
 
+// Reads the PROXY header and not one byte more, so that what follows (the request head,
+// or a TLS ClientHello) stays in the kernel for the next stage: it peeks, then takes the
+// bytes that belong to the header (all of them while it is incomplete). True when the
+// header is whole and the connection goes on. No HTTP answer is possible before the
+// header is known: a malformed one closes the connection.
+bool WsAcceptor::readProxyHeader(qintptr descriptor, Pending &pending)
+{
+    const ssize_t n = ::recv(int(descriptor), m_scratch.data(), size_t(m_scratch.size()), MSG_PEEK);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        drop(descriptor);
+        return false;
+    }
+    if (n < 0)
+        return false;
+    const QByteArray seen = pending.received + QByteArray(m_scratch.constData(), n);
+    const ProxyHeader::Result header = ProxyHeader::parse(seen);
+    const qsizetype taken = header.status == ProxyHeader::Status::Done
+        ? header.consumed - pending.received.size()
+        : n;
+    [[maybe_unused]] const ssize_t read
+        = ::recv(int(descriptor), m_scratch.data(), size_t(taken), 0);
+    if (header.status == ProxyHeader::Status::NeedMore) {
+        pending.received = seen;
+        return false;
+    }
+    if (header.status == ProxyHeader::Status::Invalid) {
+        m_stats.proxyHeaderErrors.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine()) {
+            qCInfo(lcWs).noquote()
+                << "closed connection from proxy" << pending.address.toString()
+                << "at once: bad PROXY header:" << header.reason << pass.suppressedNote();
+        }
+        drop(descriptor);
+        return false;
+    }
+    pending.received.clear();
+    pending.stage = Stage::Head;
+    if (header.source) {
+        pending.client = IpLiteral::unmapped(*header.source);
+        pending.clientPort = header.sourcePort;
+    }
+    if (holdAddressPlace(pending))
+        return true;
+    closeAtOnce(descriptor, "too many requests being read from this address");
+    return false;
+}
+
+// Like refuseAtOnce(), for a connection already being read.
+void WsAcceptor::closeAtOnce(qintptr descriptor, const char *why)
+{
+    const QString client = m_pending.value(descriptor).client.toString();
+    drop(descriptor);
+    m_stats.handshakeLimitCloses.fetch_add(1, std::memory_order_relaxed);
+    if (const auto pass = admitLogLine()) {
+        qCInfo(lcWs).noquote() << "closed connection from" << client << "at once:" << why
+                               << pass.suppressedNote();
+    }
+}
+
+// The session and the logs show the client that a trusted proxy's headers name.
+void WsAcceptor::takeForwarded(Pending &pending, const HandshakeRequest &request)
+{
+    const ForwardedFor::Result forwarded = m_proxies.forwarded(pending.client, request);
+    if (forwarded.status == ForwardedFor::Status::Found) {
+        pending.client = forwarded.address;
+        pending.clientPort = forwarded.port;
+    } else if (forwarded.status == ForwardedFor::Status::Malformed) {
+        m_stats.forwardedHeaderErrors.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine()) {
+            qCInfo(lcWs).noquote() << "ignoring malformed Forwarded / X-Forwarded-For from proxy"
+                                   << pending.client.toString() << pass.suppressedNote();
+        }
+    }
+}
+
 void WsAcceptor::decide(qintptr descriptor, qsizetype headLength)
 {
+    Pending &pending = *m_pending.find(descriptor);
     const std::optional<HandshakeRequest> request
-        = HandshakeRequest::parse(m_pending.value(descriptor).received.left(headLength));
+        = HandshakeRequest::parse(pending.received.left(headLength));
     if (!request) {
         return answer(descriptor,
                       HandshakeGate::error(400, u"bad_request"_s, u"Malformed HTTP request"_s));
     }
+    takeForwarded(pending, *request);
     const GateDecision decision = m_gate.decide(*request);
     if (decision.upgrade)
         handOff(descriptor, decision, *request, headLength);
@@ -215,7 +322,7 @@ void WsAcceptor::answer(qintptr descriptor, const GateDecision &decision,
             qCInfo(lcWs).noquote() << "refused" << decision.status << decision.code
                                    << (request ? LogText::escaped(request->method) : QString())
                                    << (request ? LogText::escaped(request->path) : QString())
-                                   << "from" << pending.address.toString() << pass.suppressedNote();
+                                   << "from" << pending.client.toString() << pass.suppressedNote();
         }
     }
     // A socket writes the answer, however large, without blocking this thread,
@@ -246,7 +353,8 @@ void WsAcceptor::handOff(qintptr descriptor, const GateDecision &decision,
             &request);
     }
     Pending pending = release(descriptor);
-    m_pool.adopt({descriptor, decision.user, pending.address.toString(), pending.port,
+    m_pool.adopt({descriptor, decision.user, pending.client.toString(), pending.clientPort,
+                  pending.address.toString(), pending.port,
                   QString::fromUtf8(request.header("user-agent")), decision.resume,
                   decision.tokenExpiresAtMs, decision.tokenKey, std::move(pending.received),
                   headLength});
@@ -264,8 +372,9 @@ WsAcceptor::Pending WsAcceptor::release(qintptr descriptor)
     if (pending.notifier) {
         pending.notifier->setEnabled(false);
         pending.notifier->deleteLater();
-        forgetAddress(pending.address);
     }
+    if (pending.counted)
+        forgetAddress(*pending.counted);
     return pending;
 }
 
@@ -278,9 +387,13 @@ void WsAcceptor::sweep()
         const auto it = m_pending.constFind(expired.descriptor);
         if (it == m_pending.cend() || it->serial != expired.serial)
             continue; // answered or handed off meanwhile
+        const bool header = it->stage == Stage::ProxyHeader; // a trusted proxy's
+        if (header)
+            m_stats.proxyHeaderErrors.fetch_add(1, std::memory_order_relaxed);
         if (const auto pass = admitLogLine()) {
-            qCInfo(lcWs).noquote() << "closing connection that sent no complete request in time"
-                                   << pass.suppressedNote();
+            qCInfo(lcWs).noquote()
+                << "closing connection that sent no complete"
+                << (header ? "PROXY header" : "request") << "in time" << pass.suppressedNote();
         }
         drop(expired.descriptor);
     }

@@ -2,6 +2,7 @@
 
 #include "acceptloop.h"
 #include "loglimiter.h"
+#include "ws/proxypolicy.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -11,6 +12,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <optional>
 
 class QSocketNotifier;
 class QTcpSocket;
@@ -34,7 +36,18 @@ struct HandshakeRequest;
 // A connection waiting for the rest of its head costs nothing until bytes
 // arrive: what arrives is read (not peeked again), and one sweep, walking
 // deadlines in arrival order, closes the ones out of time. There are at most
-// maxHandshakes of them, and maxHandshakesPerAddress from one address.
+// maxHandshakes of them, and maxHandshakesPerAddress from one client address.
+//
+// Stages of a connection, each on the bytes the one before left:
+//   1. the PROXY header, from trusted proxies when proxy_protocol is on (ProxyPolicy):
+//      it names the client, which is then counted per address; a trusted peer counts
+//      only against maxHandshakes before that (and after, if it named no client). It
+//      is read to its last byte and no further, so what follows stays in the kernel;
+//   2. with TLS (requireTls()), the first byte: a TLS record goes to a TlsIntake
+//      (which does stage 3 there), anything else gets 400 tls_required;
+//   3. the HTTP request head: Forwarded / X-Forwarded-For from a trusted sender name
+//      the client for the session and the logs (not for the per-address count, which
+//      was taken before the head was known).
 class WsAcceptor : public QObject
 {
     Q_OBJECT
@@ -48,7 +61,7 @@ public:
     };
 
     WsAcceptor(const HandshakeGate &gate, WorkerPool &pool, SessionSlots &slots, ServerStats &stats,
-               Limits limits, QObject *parent = nullptr);
+               Limits limits, ProxyPolicy proxies = {}, QObject *parent = nullptr);
     ~WsAcceptor() override;
 
     // wss://: a connection whose first byte opens a TLS record goes to the
@@ -68,13 +81,18 @@ public:
     void setLimits(Limits limits);
 
 private:
+    enum class Stage { ProxyHeader, Head };
     struct Pending
     {
         QSocketNotifier *notifier = nullptr;
-        QByteArray received;
-        QHostAddress address;
+        QByteArray received; // of the current stage: a stage removes what it consumed
+        QHostAddress address; // the TCP peer
         quint16 port = 0;
         quint64 serial = 0;
+        Stage stage = Stage::Head;
+        QHostAddress client; // as the PROXY header and then Forwarded name it; else the peer
+        quint16 clientPort = 0;
+        std::optional<QHostAddress> counted; // the address held in m_pendingPerAddress
     };
     struct Deadline
     {
@@ -91,6 +109,10 @@ private:
     void sniffTls(qintptr descriptor);
     void onTlsIntakeFinished(const QHostAddress &address);
     void forgetAddress(const QHostAddress &address);
+    bool readProxyHeader(qintptr descriptor, Pending &pending);
+    bool holdAddressPlace(Pending &pending);
+    void closeAtOnce(qintptr descriptor, const char *why);
+    void takeForwarded(Pending &pending, const HandshakeRequest &request);
     void decide(qintptr descriptor, qsizetype headLength);
     void answer(qintptr descriptor, const GateDecision &decision,
                 const HandshakeRequest *request = nullptr);
@@ -106,6 +128,7 @@ private:
     SessionSlots &m_slots;
     ServerStats &m_stats;
     Limits m_limits;
+    ProxyPolicy m_proxies;
     QTcpServer m_listener; // binds and listens; accepting is done here
     AcceptLoop m_accepting;
     QHash<qintptr, Pending> m_pending;
