@@ -1,5 +1,7 @@
 #include "ws/clientsocket.h"
 
+#include "ws/leansocketbuffers.h"
+
 namespace Herald {
 
 ClientSocket::ClientSocket(qint64 maxFrameBytes, QObject *parent)
@@ -10,8 +12,7 @@ bool ClientSocket::adopt(qintptr descriptor, const QByteArray &received, qsizety
 {
     if (!setSocketDescriptor(descriptor))
         return false;
-    for (qsizetype i = received.size() - 1; i >= 0; --i)
-        ungetChar(received.at(i));
+    LeanSocketBuffers::apply(*this, received);
     skipHead(headLength);
     return true;
 }

@@ -16,7 +16,8 @@ public:
 
     // Takes over an accepted descriptor whose first bytes the acceptor has
     // read already (\a received: the request head, \a headLength bytes, and
-    // whatever followed it): they are put back in front of the rest.
+    // whatever followed it): they are put back in front of the rest. Its
+    // buffers are lean (LeanSocketBuffers): an idle session holds none.
     bool adopt(qintptr descriptor, const QByteArray &received, qsizetype headLength);
 
     void close() override;

@@ -109,9 +109,11 @@ bool Session::admitClientFrames(int count)
     return true;
 }
 
-void Session::setReplay(std::unique_ptr<Replay> replay)
+void Session::setReplay(std::unique_ptr<Replay> replay, QMetaObject::Connection pacing)
 {
+    QObject::disconnect(m_replayPacing);
     m_replay = std::move(replay);
+    m_replayPacing = pacing;
 }
 
 Session::Unread Session::offerUnread(const QString &frame, qint64 nowMs, int intervalMs)

@@ -90,7 +90,10 @@ public:
 
     // A resume replay in progress, or null.
     Replay *replay() const { return m_replay.get(); }
-    void setReplay(std::unique_ptr<Replay> replay);
+    // \a pacing (a connection to the socket's bytesWritten, which feeds the
+    // replay as the client reads) lives as long as the replay: most sessions
+    // never replay and need not pay for it.
+    void setReplay(std::unique_ptr<Replay> replay, QMetaObject::Connection pacing = {});
 
     // Unread frames, at most one per interval: what to do with the next one.
     enum class Unread { Send, Hold, Merged, Unchanged };
@@ -128,6 +131,7 @@ private:
     double m_burst;
     QElapsedTimer m_refill;
     std::unique_ptr<Replay> m_replay;
+    QMetaObject::Connection m_replayPacing;
     QString m_sentUnread;
     QString m_heldUnread;
     qint64 m_sentUnreadAtMs = std::numeric_limits<qint64>::min() / 2;

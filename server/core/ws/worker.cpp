@@ -148,13 +148,15 @@ void Worker::beginHandshake(QTcpSocket *socket, ClientConnection *client,
                             const PendingConnection &connection)
 {
     const QString key = peerKey(connection.peerAddress, connection.peerPort);
+    const QMetaObject::Connection closeWatch
+        = connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+              const auto it = m_handshaking.constFind(key);
+              if (it != m_handshaking.cend() && it->socket == socket)
+                  m_handshaking.erase(it);
+          });
     m_handshaking.insert(
-        key, {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket, client});
-    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
-        const auto it = m_handshaking.constFind(key);
-        if (it != m_handshaking.cend() && it->socket == socket)
-            m_handshaking.erase(it);
-    });
+        key,
+        {connection, QDeadlineTimer(m_settings.handshakeTimeoutMs), socket, client, closeWatch});
     keepMaintaining();
     m_server->handleConnection(socket);
 }
@@ -172,6 +174,7 @@ void Worker::onHandshakeDone()
         }
         const Handshake handshake = *it;
         m_handshaking.erase(it);
+        disconnect(handshake.closeWatch); // the session watches from now on
         openSession(socket, handshake);
     }
 }
@@ -227,7 +230,7 @@ void Worker::openSession(QWebSocket *socket, const Handshake &handshake)
 }
 
 // What the session's sockets report: frames before QtWebSockets reads them,
-// the end of each reading round (its pongs are queued then), and every write.
+// and the end of each reading round (its pongs are queued then).
 void Worker::watch(Session *session)
 {
     QWebSocket *socket = session->socket();
@@ -239,7 +242,6 @@ void Worker::watch(Session *session)
     session->raw()->onScanned([this, session] { onFramesScanned(session); });
     connect(&session->raw()->tcp(), &QIODevice::readyRead, session,
             [this, session] { afterRead(session); });
-    connect(socket, &QWebSocket::bytesWritten, session, [this, session] { pumpReplay(session); });
 }
 
 // Welcome, then what a resuming client missed, then whatever arrived live
@@ -262,7 +264,9 @@ void Worker::startSession(const QString &sessionId, const SessionStart &start,
     if (!sameEpoch || resume->since >= position.seq)
         return finishResume(session, sameEpoch && resume->since == position.seq, position.seq);
     session->setReplay(
-        std::make_unique<Replay>(resume->since, position.seq, m_settings.replayPageSize));
+        std::make_unique<Replay>(resume->since, position.seq, m_settings.replayPageSize),
+        connect(session->socket(), &QWebSocket::bytesWritten, session,
+                [this, session] { pumpReplay(session); }));
     pumpReplay(session);
 }
 

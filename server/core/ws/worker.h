@@ -103,6 +103,7 @@ private:
         QDeadlineTimer deadline;
         QPointer<QTcpSocket> socket;
         ClientConnection *client = nullptr; // the same object as socket, while that lives
+        QMetaObject::Connection closeWatch; // forgets the handshake if the client goes
     };
     enum class Linger { Grace, None };
 
