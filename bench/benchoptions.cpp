@@ -55,6 +55,10 @@ void addOptions(QCommandLineParser &parser)
         {u"rate"_s, u"compare: unicast msg/s of the latency phase (default 100)."_s, u"n"_s},
         {u"max-rate"_s, u"compare: then step the unicast rate up to the limit."_s},
         {u"step-ms"_s, u"compare: length of each max-rate step (default 2000)."_s, u"ms"_s},
+        {u"churn"_s,
+         u"compare: rounds of closing every session and opening it again, memory measured "
+         u"after each (default 3)."_s,
+         u"n"_s},
     });
 }
 
@@ -71,6 +75,7 @@ QString readNumbers(const QCommandLineParser &parser, BenchOptions &options)
         {u"drain-ms"_s, &options.drainMs, 0, 600000},
         {u"rate"_s, &options.rate, 1, 1000000},
         {u"step-ms"_s, &options.stepMs, 100, 600000},
+        {u"churn"_s, &options.churn, 0, 100},
     };
     for (const IntOption &number : numbers) {
         if (!parser.isSet(number.name))

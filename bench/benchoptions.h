@@ -32,6 +32,7 @@ struct BenchOptions
     int concurrency = 32; // HTTP requests in flight
     int fanoutUsers = 1000; // users per push in the fanout scenario
     int connectBatch = 500; // sockets opened before waiting for their welcome frames
+    int churn = 3; // compare: rounds of closing every session and opening it again
     int drainMs = 5000; // how long to wait for missing deliveries after the last reply
     // The compare scenario only:
     QString target = QStringLiteral("herald"); // herald, node-ws or nchan

@@ -3,9 +3,11 @@
 # (bench/peers/node-ws) and nginx + Nchan (1 and 2 workers), each started on free
 # loopback ports, measured by the same `herald-bench --scenario compare`, stopped
 # by PID. Prints one table, peer x metric, with each figure's ratio to Herald on
-# SQLite (medians of RUNS runs).
+# SQLite (medians of RUNS runs); one table per size in N.
 #
-# Tunables (environment): N (sessions, default 2000), RUNS (default 1), RATE (msg/s
+# Tunables (environment): N (sessions, default 2000; several sizes with spaces, e.g.
+# N="10000 19000"), RUNS (default 1), CHURN (rounds of closing and reopening every
+# session, memory measured after the last, default 3), RATE (msg/s
 # of the latency phase, default 100), LATENCY_PUSHES (default 500), MAX_RATE (1:
 # also step the unicast rate up to the limit), STEP_MS, WORKERS (herald-server,
 # default 2), CONNECT_BATCH (default 500), PEERS (default "herald-sqlite
@@ -18,6 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 N=${N:-2000}
 RUNS=${RUNS:-1}
+CHURN=${CHURN:-3}
 RATE=${RATE:-100}
 LATENCY_PUSHES=${LATENCY_PUSHES:-500}
 MAX_RATE=${MAX_RATE:-0}
@@ -126,48 +129,49 @@ start_peer() {
 }
 
 run_peer() {
-    local peer=$1 run=$2 out=$WORK/$1.$2.txt attempt started=0
+    local peer=$1 n=$2 run=$3 out=$WORK/$1.$2.$3.txt attempt started=0
     # A port free when probed can be taken before the server binds it: try others.
     for attempt in 1 2 3 4 5; do
         if start_peer "$peer"; then started=1; break; fi
         stop_server
     done
     ((started)) || return 1
-    local -a args=(--scenario compare --target "$TARGET" --users "$N"
+    local -a args=(--scenario compare --target "$TARGET" --users "$n" --churn "$CHURN"
                    --ws-url "ws://127.0.0.1:$WS_PORT" --api-url "http://127.0.0.1:$API_PORT"
                    --server-pid "$PIDS" --rate "$RATE" --pushes "$LATENCY_PUSHES"
                    --connect-batch "$CONNECT_BATCH" --step-ms "$STEP_MS")
     [[ $MAX_RATE == 1 ]] && args+=(--max-rate)
-    "$BENCH" "${args[@]}" | tee "$out" | sed "s/^/  [$peer #$run] /" >&2 || true
+    "$BENCH" "${args[@]}" | tee "$out" | sed "s/^/  [$peer $n #$run] /" >&2 || true
     stop_server
     sleep 1 # let the kernel reap the closed sockets before the next server
 }
 
-# Median of one metric over a peer's runs ("-" when never measured).
+# Median of one metric over a peer's runs at one size ("-" when never measured).
 median() {
-    local peer=$1 key=$2
-    cat "$WORK/$peer".*.txt 2>/dev/null | awk -F'[= ]' -v k="$key" '$1 == "result" && $2 == k { print $3 }' \
+    local peer=$1 n=$2 key=$3
+    cat "$WORK/$peer.$n".*.txt 2>/dev/null | awk -F'[= ]' -v k="$key" '$1 == "result" && $2 == k { print $3 }' \
         | sort -g | awk '{ v[NR] = $1 } END {
             if (NR == 0) { print "-"; exit }
             print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 print_table() {
-    local -a keys=(connect_rate kib_per_session p50_ms p99_ms server_cpu_pct lost broadcast_ms bench_cpu_s)
-    local -a heads=("connect/s" "KiB/session" "p50 ms" "p99 ms" "server CPU %" "lost" "broadcast ms" "bench CPU s")
+    local n=$1
+    local -a keys=(connect_rate kib_per_session kib_per_session_churned p50_ms p99_ms server_cpu_pct lost broadcast_ms bench_cpu_s)
+    local -a heads=("connect/s" "KiB/session" "KiB after churn" "p50 ms" "p99 ms" "server CPU %" "lost" "broadcast ms" "bench CPU s")
     if [[ $MAX_RATE == 1 ]]; then keys+=(max_rate); heads+=("max msg/s"); fi
     local base=${PEERS%% *} peer i value ref line bound
     printf '\n%s sessions, unicast at %s msg/s (%s pushes), medians of %s run(s); (x) = ratio to %s\n\n' \
-        "$N" "$RATE" "$LATENCY_PUSHES" "$RUNS" "$base"
+        "$n" "$RATE" "$LATENCY_PUSHES" "$RUNS" "$base"
     line="| peer |"; for i in "${!heads[@]}"; do line+=" ${heads[$i]} |"; done; echo "$line"
     line="|---|"; for i in "${!heads[@]}"; do line+="---:|"; done; echo "$line"
     for peer in $PEERS; do
         line="| $peer |"
         for i in "${!keys[@]}"; do
-            value=$(median "$peer" "${keys[$i]}")
-            ref=$(median "$base" "${keys[$i]}")
+            value=$(median "$peer" "$n" "${keys[$i]}")
+            ref=$(median "$base" "$n" "${keys[$i]}")
             bound=-
-            [[ ${keys[$i]} != max_rate ]] || bound=$(median "$peer" max_rate_bench_bound)
+            [[ ${keys[$i]} != max_rate ]] || bound=$(median "$peer" "$n" max_rate_bench_bound)
             line+=$(awk -v v="$value" -v r="$ref" -v b="$bound" 'BEGIN {
                 if (v == "-") { printf " - |"; exit }
                 printf " %s", (v >= 100 || v == int(v) ? sprintf("%.0f", v) : sprintf("%.2f", v))
@@ -177,7 +181,7 @@ print_table() {
         done
         echo "$line"
     done
-    if [[ $MAX_RATE == 1 ]] && grep -q '^result max_rate_bench_bound=1' "$WORK"/*.txt; then
+    if [[ $MAX_RATE == 1 ]] && grep -q '^result max_rate_bench_bound=1' "$WORK"/*."$n".*.txt; then
         printf '\n* max msg/s: herald-bench itself used >= 90 %% of a core at the failing step, so\n'
         printf '  the figure is the load generator'"'"'s limit, not the server'"'"'s.\n'
     fi
@@ -185,14 +189,16 @@ print_table() {
 
 main() {
     build
-    local run peer
-    for run in $(seq "$RUNS"); do
-        for peer in $PEERS; do
-            say "== $peer, run $run of $RUNS, $N sessions =="
-            run_peer "$peer" "$run" || say "$peer run $run failed"
+    local n run peer
+    for n in $N; do
+        for run in $(seq "$RUNS"); do
+            for peer in $PEERS; do
+                say "== $peer, run $run of $RUNS, $n sessions =="
+                run_peer "$peer" "$n" "$run" || say "$peer $n run $run failed"
+            done
         done
     done
-    print_table
+    for n in $N; do print_table "$n"; done
 }
 
 HERALD_SECRET=$(secret)

@@ -124,6 +124,14 @@ void CompareRunner::settle(int session, bool ok)
 
 void CompareRunner::onConnected()
 {
+    if (m_churnRound > 0) {
+        std::printf("churn round %d     %d reconnected, %d failed\n", m_churnRound, m_connected,
+                    m_failed);
+        if (m_failed > 0)
+            m_exitCode = 1;
+        QTimer::singleShot(SettleMs, this, &CompareRunner::measureMemory);
+        return;
+    }
     const double seconds = double(m_clock.nsecsElapsed() - m_connectStartNs) / 1e9;
     std::printf("sessions          %d connected, %d failed\n", m_connected, m_failed);
     std::printf("connect rate      %.0f sessions/s (%.2f s)\n", m_connected / seconds, seconds);
@@ -144,13 +152,53 @@ void CompareRunner::measureMemory()
     const qint64 rss = ProcessStats::rssBytes(m_settings.serverPids);
     if (rss >= 0 && m_rssBefore >= 0) {
         const double perSession = double(rss - m_rssBefore) / 1024.0 / m_connected;
-        std::printf("memory/session    %.1f KiB (server RSS %.1f -> %.1f MiB)\n", perSession,
+        std::printf("memory/session    %.1f KiB %s (server RSS %.1f -> %.1f MiB)\n", perSession,
+                    m_churnRound == 0 ? "fresh" : qPrintable(u"after churn %1"_s.arg(m_churnRound)),
                     m_rssBefore / 1048576.0, rss / 1048576.0);
-        result("kib_per_session", perSession, "KiB");
+        if (m_churnRound == 0)
+            result("kib_per_session", perSession, "KiB");
+        else if (m_churnRound == m_settings.churnRounds)
+            result("kib_per_session_churned", perSession, "KiB");
     } else {
         std::printf("memory/session    unknown (pass --server-pid)\n");
     }
+    if (m_churnRound < m_settings.churnRounds && m_connected == m_settings.sessions)
+        return churn();
     startStep(m_settings.rate, m_settings.latencyPushes, [this] { reportLatency(); });
+}
+
+// Closes every session, waits until each is closed, then opens them all again.
+void CompareRunner::churn()
+{
+    ++m_churnRound;
+    QList<QWebSocket *> open;
+    for (QWebSocket *&socket : m_sockets) {
+        if (socket && socket->state() == QAbstractSocket::ConnectedState)
+            open.append(socket);
+        else if (socket)
+            socket->deleteLater();
+        socket = nullptr;
+    }
+    m_churnOpen = int(open.size()) + 1; // + 1: until every close has been asked for
+    for (QWebSocket *socket : open) {
+        connect(socket, &QWebSocket::disconnected, this, &CompareRunner::onChurnClosed);
+        socket->close();
+    }
+    onChurnClosed();
+}
+
+void CompareRunner::onChurnClosed()
+{
+    if (QObject *socket = sender())
+        socket->deleteLater();
+    if (--m_churnOpen > 0)
+        return;
+    std::fill(m_settled.begin(), m_settled.end(), 0);
+    m_next = 0;
+    m_connected = 0;
+    m_failed = 0;
+    // Let the server finish closing before the next round connects.
+    QTimer::singleShot(SettleMs, this, &CompareRunner::openBatch);
 }
 
 // An open-loop step: pushes leave on a fixed schedule whatever the answers do.

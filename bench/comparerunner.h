@@ -19,6 +19,8 @@ namespace Herald {
 // (the original Node design, nginx + Nchan). One session per user; then
 //   connect rate       sessions / time until every upgrade completed,
 //   memory per session the server's VmRSS growth / sessions, 1 s after connecting,
+//                      fresh and after each round of churn (every session closed,
+//                      then opened again),
 //   unicast latency    open-loop at a fixed rate to random users, p50 / p99,
 //   broadcast          time from sending one until its last session received it,
 //   max unicast        (optional) open-loop steps of rising rate; the last one with
@@ -33,6 +35,7 @@ public:
     {
         int sessions = 1000;
         int connectBatch = 500;
+        int churnRounds = 3;
         QList<qint64> serverPids; // their VmRSS and CPU time are summed
         int rate = 100; // msg/s of the latency phase
         int latencyPushes = 500;
@@ -70,6 +73,8 @@ private:
     void settle(int session, bool ok);
     void onConnected();
     void measureMemory();
+    void churn();
+    void onChurnClosed();
     void startStep(int rate, int total, std::function<void()> done);
     void tick();
     void onAnswer(bool ok);
@@ -99,6 +104,8 @@ private:
     int m_failed = 0;
     qint64 m_connectStartNs = 0;
     qint64 m_rssBefore = -1;
+    int m_churnRound = 0; // rounds of churn done
+    int m_churnOpen = 0; // sessions of this round not closed yet
     Step m_step;
     bool m_stepActive = false;
     std::function<void()> m_stepDone;

@@ -69,6 +69,7 @@ int main(int argc, char *argv[])
         CompareRunner::Settings settings;
         settings.sessions = options.users;
         settings.connectBatch = options.connectBatch;
+        settings.churnRounds = options.churn;
         settings.serverPids = options.serverPids;
         settings.rate = options.rate;
         settings.latencyPushes = options.pushes;
