@@ -87,7 +87,7 @@ wait_for_port() {
 # Starts one peer; sets SERVER_PID, WS_PORT, API_PORT, TARGET and PIDS (all the
 # processes whose memory and CPU count: nginx's master and its workers).
 start_peer() {
-    local peer=$1 log=$WORK/$1.log
+    local peer=$1 n=$2 log=$WORK/$1.log
     WS_PORT=$(free_port)
     API_PORT=$WS_PORT
     ulimit -n "$(ulimit -Hn)"
@@ -99,6 +99,7 @@ start_peer() {
         rm -rf "$dir"
         QT_LOGGING_RULES=$SERVER_LOG_RULES "$SERVER" --ws-bind 127.0.0.1 --api-bind 127.0.0.1 \
             --ws-port "$WS_PORT" --api-port "$API_PORT" --workers "$WORKERS" \
+            --max-sessions "$((n + 100))" \
             --store "$store" --data-dir "$dir" --max-handshakes 4096 \
             --max-handshakes-per-address 4096 >"$log" 2>&1 &
         SERVER_PID=$! ;;
@@ -132,7 +133,7 @@ run_peer() {
     local peer=$1 n=$2 run=$3 out=$WORK/$1.$2.$3.txt attempt started=0
     # A port free when probed can be taken before the server binds it: try others.
     for attempt in 1 2 3 4 5; do
-        if start_peer "$peer"; then started=1; break; fi
+        if start_peer "$peer" "$n"; then started=1; break; fi
         stop_server
     done
     ((started)) || return 1

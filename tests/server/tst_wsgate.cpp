@@ -35,6 +35,7 @@ private Q_SLOTS:
     void servesTheBrowserClient_data();
     void servesTheBrowserClient();
     void heartbeatReapsSilentClient();
+    void heartbeatSlicesReachEverySession();
     void legacyRoutes();
     void allowedOrigins_data();
     void allowedOrigins();
@@ -223,6 +224,35 @@ void TestWsGate::heartbeatReapsSilentClient()
         QCOMPARE(fixture.server().stats().heartbeatReaps.load(), quint64(round));
     }
     // Several sweeps later, the client that answers is still there.
+    QVERIFY(alive.isConnected());
+    QCOMPARE(fixture.server().directory().sessionsOf(u"alive"_s).size(), 1);
+}
+
+// A heartbeat of 3 s is swept in 3 slices of a second, each taking the sessions that
+// hash to it: every silent session is still reaped, whichever slice it fell in, and
+// the one that answers stays.
+void TestWsGate::heartbeatSlicesReachEverySession()
+{
+    ServerConfig config = ServerFixture::defaultConfig();
+    config.heartbeatMs = 3000;
+    ServerFixture fixture(config);
+    QVERIFY(fixture.start());
+    WsClient alive;
+    QVERIFY(alive.connectAndWelcome(fixture.wsUrl(u"alive"_s)));
+    constexpr int Silent = 12;
+    std::vector<std::unique_ptr<RawClient>> silent;
+    for (int i = 0; i < Silent; ++i) {
+        silent.push_back(std::make_unique<RawClient>());
+        QVERIFY(silent.back()->connectTo(fixture.server().wsPort()));
+        silent.back()->sendUpgrade("/ws?token="
+                                   + fixture.tokenFor(u"silent-"_s + QString::number(i)));
+        QCOMPARE(RawClient::statusOf(silent.back()->readHead()), 101);
+    }
+    QTRY_COMPARE(fixture.server().directory().sessionCount(), Silent + 1);
+    for (const auto &client : silent)
+        QVERIFY(client->waitForDisconnected(30000));
+    QTRY_COMPARE(fixture.server().directory().sessionCount(), 1);
+    QCOMPARE(fixture.server().stats().heartbeatReaps.load(), quint64(Silent));
     QVERIFY(alive.isConnected());
     QCOMPARE(fixture.server().directory().sessionsOf(u"alive"_s).size(), 1);
 }

@@ -126,6 +126,7 @@ private:
     void onClientFrame(Session *session, const QString &text);
     void handleClientFrame(Session *session, const ClientFrame &frame);
     void sweepHeartbeats();
+    int heartbeatSlices() const;
     bool overTokenLimit(const Session *session) const;
     void scheduleExpiry(Session *session);
     void armExpiryTimer();
@@ -151,6 +152,8 @@ private:
     SessionSlots &m_slots;
     QWebSocketServer *m_server = nullptr;
     QTimer *m_heartbeat = nullptr;
+    static constexpr int MaxHeartbeatSlices = 30;
+    quint64 m_heartbeatTick = 0; // sweeps so far: the slice due is m_heartbeatTick % slices
     QTimer *m_maintenance = nullptr; // handshake deadlines and lingering closes
     QTimer *m_expiry = nullptr; // single shot, at the earliest token expiry
     qint64 m_expiryArmedAtMs = 0; // when m_expiry fires, ms since the epoch
