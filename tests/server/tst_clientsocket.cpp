@@ -54,7 +54,8 @@ QByteArray pattern(qsizetype size, char seed)
 } // namespace
 
 // ClientSocket adopts a descriptor whose first bytes the acceptor has read, with
-// LeanSocketBuffers: no chunk kept in either buffer, and every byte in order.
+// LeanSocketBuffers: no chunk kept in either buffer, and every byte in order; and
+// with TCP_NODELAY.
 class TestClientSocket : public QObject
 {
     Q_OBJECT
@@ -82,6 +83,8 @@ private Q_SLOTS:
         QVERIFY(socket.adopt(m_server->descriptors.first(), "GET / HTTP/1.1\r\n\r\n", 18));
         QCOMPARE(LeanSocketBuffers::readChunkSize(socket), 0);
         QCOMPARE(LeanSocketBuffers::writeChunkSize(socket), 0);
+        // No Nagle delay behind an unacknowledged ping.
+        QCOMPARE(socket.socketOption(QAbstractSocket::LowDelayOption).toInt(), 1);
         // Qt's own defaults, which an idle session would otherwise hold on to.
         QTcpSocket plain;
         QVERIFY(plain.setSocketDescriptor(::dup(int(m_client->socketDescriptor()))));

@@ -45,6 +45,7 @@ void TlsIntake::take(const Arrival &arrival)
         Q_EMIT finished(arrival.counted);
         return;
     }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // as ClientSocket does
     m_pending.insert(socket, {arrival, QDeadlineTimer(m_settings.handshakeTimeoutMs)});
     if (!m_sweep.isActive())
         m_sweep.start();
