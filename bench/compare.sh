@@ -66,10 +66,13 @@ build() {
 
 secret() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below the kernel's ephemeral range (ip_local_port_range), where the closed client ports
+# of a 19,000-session run linger and a listener could not bind.
 free_port() {
-    local port
+    local port low
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         listening "$port" || { echo "$port"; return; }
     done
 }
