@@ -55,6 +55,10 @@ void PushService::submit(const PushRequest &request, const Done &done)
         push, &m_callbacks,
         [this, done, request, bytes = data.size()](const std::optional<PushOutcome> &outcome,
                                                    const QString &error) {
+            if (!outcome && m_broker) {
+                return done(PushFailure{PushFailure::Reason::BrokerUnavailable,
+                                        u"The broker did not take the notification: "_s + error});
+            }
             if (!outcome) {
                 return done(PushFailure{PushFailure::Reason::StoreUnavailable,
                                         u"The notification could not be stored: "_s + error});

@@ -46,6 +46,7 @@ private:
     void accepted(const PushRequest &request, const PushOutcome &outcome, qsizetype payloadBytes);
 
     qsizetype m_maxPayloadBytes;
+    bool m_broker; // a store failure is the broker's: 503 broker_unavailable
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
     StoreService &m_store;

@@ -92,8 +92,8 @@ void StoreService::setRetention(const Settings &settings)
 {
     run([this, settings] {
         const int oldInterval = m_settings.trimIntervalMs;
-        m_settings = {settings.historySize, settings.historyTtlMs, settings.idempotencyTtlMs,
-                      settings.trimIntervalMs, m_settings.eventLoop};
+        m_settings = {settings.historySize,    settings.historyTtlMs, settings.idempotencyTtlMs,
+                      settings.trimIntervalMs, m_settings.eventLoop,  m_settings.deliverCommits};
         if (m_trimTimer && settings.trimIntervalMs != oldInterval)
             m_trimTimer->setInterval(settings.trimIntervalMs);
     });
@@ -186,6 +186,8 @@ void StoreService::deliver(const Pending &pending, const AppendEntry &entry,
                            const AppendResult &result)
 {
     m_stats.storedNotifications.fetch_add(1, std::memory_order_relaxed);
+    if (!m_settings.deliverCommits)
+        return;
     QList<std::pair<QString, qint64>> targets;
     targets.reserve(entry.users.size());
     for (const QString &user : entry.users)
@@ -251,7 +253,8 @@ void StoreService::markRead(const QString &user, qint64 upTo, QObject *context, 
         UserState state;
         if (m_store->markRead(user, upTo, &error)) {
             state = m_store->userState(user);
-            m_sink->readMoved(user, state);
+            if (m_settings.deliverCommits)
+                m_sink->readMoved(user, state);
         }
         reply(context, [done, state, epoch = m_epoch, error] { done(state, epoch, error); });
     });

@@ -45,6 +45,10 @@ public:
         qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
         int trimIntervalMs = 60000;
         ServerConfig::EventLoop eventLoop = ServerConfig::EventLoop::Epoll; // of the store thread
+        // False with a broker: the store publishes its commits and read moves, and the
+        // broker's subscriber on every node (this one too) hands them to the sink; calling
+        // the sink here as well would deliver twice and out of cross-node order.
+        bool deliverCommits = true;
     };
 
     StoreService(std::unique_ptr<NotificationStore> store, Settings settings,

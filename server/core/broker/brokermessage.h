@@ -1,0 +1,33 @@
+#pragma once
+
+#include "store/notificationstore.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+#include <utility>
+
+namespace Herald {
+
+// What RedisStore's scripts publish on a shard channel, as JSON (Lua's cjson):
+//  - a committed notification: {"f": <frame without seq>, "t": [[user, seq], ...]}, the
+//    targets being the entry's users that hash to that shard;
+//  - a read cursor moved: {"u": user, "l": lastSeq, "c": readCursor, "n": unread,
+//    "o": oldestSeq}.
+struct BrokerMessage
+{
+    enum class Kind { Committed, ReadMoved };
+
+    Kind kind = Kind::Committed;
+    QList<std::pair<QString, qint64>> targets; // Committed
+    QString frame; // Committed
+    QString user; // ReadMoved
+    UserState state; // ReadMoved
+
+    // nullopt when the payload is neither (a foreign publisher on our channel).
+    static std::optional<BrokerMessage> parse(const QByteArray &payload);
+};
+
+} // namespace Herald
