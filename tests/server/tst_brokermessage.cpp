@@ -51,6 +51,10 @@ void TestBrokerMessage::parse_data()
         << QByteArray(R"({"f":"x\/y","t":[["u\/1",2]]})") << u"c:x/y:u/1=2"_s;
     QTest::newRow("read moved") << QByteArray(R"({"u":"a","l":9,"c":4,"n":5,"o":1})")
                                 << u"r:a:9/4/5/1"_s;
+    QTest::newRow("live") << BrokerMessage::live(u"fr"_s, {u"a"_s, u"b"_s}).toBytes()
+                          << u"l:fr:a,b"_s;
+    QTest::newRow("live broadcast") << BrokerMessage::live(u"fr"_s, {}).toBytes() << u"l:fr:"_s;
+    QTest::newRow("live empty user") << QByteArray(R"({"f":"x","v":[""]})") << u"none"_s;
     QTest::newRow("no targets") << QByteArray(R"({"f":"x","t":{}})") << u"none"_s;
     QTest::newRow("bad target") << QByteArray(R"({"f":"x","t":[["a"]]})") << u"none"_s;
     QTest::newRow("seq as string") << QByteArray(R"({"f":"x","t":[["a","1"]]})") << u"none"_s;
@@ -65,7 +69,9 @@ void TestBrokerMessage::parse()
     QFETCH(QString, expected);
     const std::optional<BrokerMessage> message = BrokerMessage::parse(payload);
     QString actual = u"none"_s;
-    if (message && message->kind == BrokerMessage::Kind::Committed) {
+    if (message && message->kind == BrokerMessage::Kind::Live) {
+        actual = u"l:%1:%2"_s.arg(message->frame, message->users.join(u','));
+    } else if (message && message->kind == BrokerMessage::Kind::Committed) {
         QStringList targets;
         for (const auto &[user, seq] : message->targets)
             targets << u"%1=%2"_s.arg(user).arg(seq);

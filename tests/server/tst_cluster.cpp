@@ -30,6 +30,17 @@ QList<qint64> range(qint64 from, qint64 to)
     return out;
 }
 
+// The events of the live (seq-less) notifications a client got, in order.
+QStringList liveEvents(const WsClient &client)
+{
+    QStringList events;
+    for (const ServerFrame &frame : client.framesOfType(ServerFrame::Type::Notification)) {
+        if (frame.seq == 0)
+            events.append(frame.notification.event);
+    }
+    return events;
+}
+
 // The last unread frame a client got, as "count/readUpTo"; "none" before any.
 QString lastUnread(const WsClient &client)
 {
@@ -54,6 +65,7 @@ private Q_SLOTS:
     void pushReachesEveryNodeOnceInOrder();
     void readOnOneNodeMovesUnreadOnAnother();
     void resumeOnAnotherNode();
+    void livePushesReachEveryNode();
     void brokerDownRefusesPushesAndRecovers();
 
 private:
@@ -204,6 +216,35 @@ void TestCluster::resumeOnAnotherNode()
     QVERIFY(resumed.first().ok);
 }
 
+// Live pushes (stored nowhere) go through Redis too: a broadcast reaches every session of
+// every node once, a live notify the user's sessions on every node.
+void TestCluster::livePushesReachEveryNode()
+{
+    std::vector<std::unique_ptr<WsClient>> sessions;
+    for (int node = 0; node < Nodes; ++node) {
+        sessions.push_back(connect(node, u"erin-%1"_s.arg(node)));
+        QVERIFY(sessions.back());
+    }
+    const auto erinOnC = connect(2, u"erin-0"_s);
+    QVERIFY(erinOnC);
+    const ApiClient::Reply broadcast
+        = m_apis[0]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"everyone"_s}});
+    QCOMPARE(broadcast.status, 202);
+    QCOMPARE(broadcast.json().value(u"stored"_s).toBool(), false);
+    const QJsonObject live{
+        {u"users"_s, QJsonArray{u"erin-0"_s}}, {u"event"_s, u"only-erin"_s}, {u"store"_s, false}};
+    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, live).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*sessions[0]),
+                              QStringList({u"everyone"_s, u"only-erin"_s}), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*erinOnC), QStringList({u"everyone"_s, u"only-erin"_s}),
+                              WaitMs);
+    // A last broadcast: the others got the first once and no live notify.
+    QCOMPARE(m_apis[2]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"last"_s}}).status, 202);
+    for (int node = 1; node < Nodes; ++node)
+        QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*sessions[size_t(node)]),
+                                  QStringList({u"everyone"_s, u"last"_s}), WaitMs);
+}
+
 void TestCluster::brokerDownRefusesPushesAndRecovers()
 {
     const auto onB = connect(1, u"dave"_s);
@@ -218,6 +259,10 @@ void TestCluster::brokerDownRefusesPushesAndRecovers()
         QCOMPARE(refused.status, 503);
         QCOMPARE(refused.errorCode(), u"broker_unavailable"_s);
     }
+    const ApiClient::Reply liveRefused
+        = m_apis[1]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"lost"_s}});
+    QCOMPARE(liveRefused.status, 503);
+    QCOMPARE(liveRefused.errorCode(), u"broker_unavailable"_s);
     QVERIFY(onB->isConnected());
 
     QString error;

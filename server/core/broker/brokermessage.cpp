@@ -36,11 +36,41 @@ std::optional<BrokerMessage> readMoved(const QJsonObject &object)
     return message;
 }
 
+std::optional<BrokerMessage> liveFrom(const QJsonObject &object)
+{
+    BrokerMessage message = BrokerMessage::live(object.value(u"f"_s).toString(), {});
+    for (const QJsonValue &user : object.value(u"v"_s).toArray()) {
+        if (!user.isString() || user.toString().isEmpty())
+            return std::nullopt;
+        message.users.append(user.toString());
+    }
+    if (message.frame.isEmpty() || !object.value(u"v"_s).isArray())
+        return std::nullopt;
+    return message;
+}
+
 } // namespace
+
+BrokerMessage BrokerMessage::live(const QString &frame, const QStringList &users)
+{
+    BrokerMessage message;
+    message.kind = Kind::Live;
+    message.frame = frame;
+    message.users = users;
+    return message;
+}
+
+QByteArray BrokerMessage::toBytes() const
+{
+    return QJsonDocument(QJsonObject{{u"f"_s, frame}, {u"v"_s, QJsonArray::fromStringList(users)}})
+        .toJson(QJsonDocument::Compact);
+}
 
 std::optional<BrokerMessage> BrokerMessage::parse(const QByteArray &payload)
 {
     const QJsonObject object = QJsonDocument::fromJson(payload).object();
+    if (object.contains(u"v"_s))
+        return liveFrom(object);
     if (object.contains(u"f"_s))
         return committed(object);
     if (object.contains(u"u"_s))

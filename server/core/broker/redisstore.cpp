@@ -1,9 +1,12 @@
 #include "broker/redisstore.h"
 
+#include "broker/brokermessage.h"
 #include "broker/redisscripts.h"
 #include "jsontext.h"
 #include "logging.h"
 #include "notification.h"
+
+#include <QMap>
 
 #include <hiredis/hiredis.h>
 
@@ -260,6 +263,24 @@ bool RedisStore::markRead(const QString &user, qint64 upTo, QString *error)
     if (reply && reply->type == REDIS_REPLY_ERROR)
         *error = u"the broker refused the read: "_s + RedisConnection::text(reply.get());
     return reply && reply->type == REDIS_REPLY_ARRAY;
+}
+
+// One message per shard the users hash to, or one on the broadcast channel.
+bool RedisStore::publishLive(const QStringList &users, const QString &frame, QString *error)
+{
+    QList<QList<QByteArray>> commands;
+    if (users.isEmpty()) {
+        commands.append(
+            {"PUBLISH", m_shards.broadcastChannel(), BrokerMessage::live(frame, {}).toBytes()});
+    } else {
+        QMap<int, QStringList> byShard;
+        for (const QString &user : users)
+            byShard[m_shards.shardOf(user)].append(user);
+        for (auto it = byShard.cbegin(); it != byShard.cend(); ++it)
+            commands.append({"PUBLISH", m_shards.channel(it.key()),
+                             BrokerMessage::live(frame, it.value()).toBytes()});
+    }
+    return !m_redis.pipeline(commands, error).empty();
 }
 
 QStringList RedisStore::knownUsers()

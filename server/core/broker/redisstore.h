@@ -60,6 +60,7 @@ public:
                                       int limit) override;
     bool markRead(const QString &user, qint64 upTo, QString *error) override;
     QStringList knownUsers() override;
+    bool publishLive(const QStringList &users, const QString &frame, QString *error) override;
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
               QString *error) override;
 

@@ -119,6 +119,7 @@ void RedisSubscriber::subscribe()
     QList<QByteArray> args{"SUBSCRIBE"};
     for (int shard = 0; shard < m_shards.shards(); ++shard)
         args.append(m_shards.channel(shard));
+    args.append(m_shards.broadcastChannel());
     sendArgv(m_context, &RedisSubscriber::onReply, this, args);
 }
 
@@ -191,7 +192,7 @@ void RedisSubscriber::handle(const redisReply *reply)
         const redisReply *payload = reply->element[2];
         return deliver(QByteArray(payload->str, qsizetype(payload->len)));
     }
-    if (kind == "subscribe" && reply->element[2]->integer == m_shards.shards()) {
+    if (kind == "subscribe" && reply->element[2]->integer == m_shards.shards() + 1) {
         m_watchdog->stop();
         m_subscribed = true;
         m_backoffMs = 0;
@@ -199,8 +200,9 @@ void RedisSubscriber::handle(const redisReply *reply)
             qCInfo(lcBroker).noquote()
                 << "broker subscription to" << m_address.display() << "is back";
         else
-            qCInfo(lcBroker).noquote() << "subscribed to" << m_shards.shards()
-                                       << "shard channels of" << m_address.display();
+            qCInfo(lcBroker).noquote()
+                << "subscribed to" << m_shards.shards()
+                << "shard channels and the broadcast channel of" << m_address.display();
         m_down = false;
     }
 }
@@ -212,10 +214,14 @@ void RedisSubscriber::deliver(const QByteArray &payload)
         qCWarning(lcBroker) << "unreadable broker message ignored:" << payload.left(200);
         return;
     }
-    if (message->kind == BrokerMessage::Kind::Committed)
-        m_sink.committed(message->targets, message->frame);
-    else
-        m_sink.readMoved(message->user, message->state);
+    switch (message->kind) {
+    case BrokerMessage::Kind::Committed:
+        return m_sink.committed(message->targets, message->frame);
+    case BrokerMessage::Kind::ReadMoved:
+        return m_sink.readMoved(message->user, message->state);
+    case BrokerMessage::Kind::Live:
+        return m_sink.live(message->users, message->frame);
+    }
 }
 
 } // namespace Herald

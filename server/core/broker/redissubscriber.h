@@ -17,8 +17,9 @@ namespace Herald {
 
 class StoreSink;
 
-// Hands what any node of the cluster committed to this node's sessions: subscribes to the
-// shard channels RedisStore's scripts publish on and calls the StoreSink for each message,
+// Hands what any node of the cluster committed or pushed live to this node's sessions:
+// subscribes to the shard channels RedisStore publishes on (and its broadcast channel)
+// and calls the StoreSink for each message,
 // in the order Redis delivers them (per user, the seq order). With a broker this is the
 // only caller of the sink: the store thread's own commits are not delivered locally, so
 // that nothing arrives twice or out of order across nodes.

@@ -43,6 +43,8 @@ public:
 
 private:
     PushOutcome pushLive(const PushRequest &request, const QString &id, const QString &frame);
+    void publishLive(const PushRequest &request, const QString &id, const QString &frame,
+                     qsizetype payloadBytes, const Done &done);
     void accepted(const PushRequest &request, const PushOutcome &outcome, qsizetype payloadBytes);
 
     qsizetype m_maxPayloadBytes;

@@ -106,6 +106,19 @@ void StoreService::push(const Push &push, QObject *context, PushDone done)
     });
 }
 
+void StoreService::publishLive(const QStringList &users, const QString &frame, QObject *context,
+                               std::function<void(const QString &error)> done)
+{
+    run([this, users, frame, context, done = std::move(done)] {
+        QString error;
+        if (m_store->publishLive(users, frame, &error))
+            error.clear();
+        else if (error.isEmpty())
+            error = u"the live push was not published"_s;
+        reply(context, [done, error] { done(error); });
+    });
+}
+
 void StoreService::settle(QObject *context, std::function<void()> done)
 {
     run([this, context, done = std::move(done)] {

@@ -80,6 +80,10 @@ public:
     using PushDone
         = std::function<void(const std::optional<PushOutcome> &outcome, const QString &error)>;
     void push(const Push &push, QObject *context, PushDone done);
+    // With a broker: hands a live push to every node (NotificationStore::publishLive);
+    // \a done gets an empty error once Redis took it. \a users empty: a broadcast.
+    void publishLive(const QStringList &users, const QString &frame, QObject *context,
+                     std::function<void(const QString &error)> done);
 
     // Runs \a done in \a context's thread once every push queued before this
     // call is committed and answered: what a drain waits for before closing
