@@ -19,6 +19,7 @@ namespace Herald {
 PushService::PushService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
                          StoreService &store, ServerStats &stats, AdminFeed &feed)
     : m_maxPayloadBytes(config.maxPayloadBytes),
+      m_broker(config.broker.has_value()),
       m_directory(directory),
       m_pool(pool),
       m_store(store),
