@@ -66,6 +66,7 @@ private Q_SLOTS:
     void readOnOneNodeMovesUnreadOnAnother();
     void resumeOnAnotherNode();
     void livePushesReachEveryNode();
+    void storedBroadcastReachesUsersOfEveryNode();
     void brokerDownRefusesPushesAndRecovers();
 
 private:
@@ -243,6 +244,21 @@ void TestCluster::livePushesReachEveryNode()
     for (int node = 1; node < Nodes; ++node)
         QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*sessions[size_t(node)]),
                                   QStringList({u"everyone"_s, u"last"_s}), WaitMs);
+}
+
+// A stored broadcast is stored for every user with a stream and every user with a session
+// on any node, not only on the node that accepted it.
+void TestCluster::storedBroadcastReachesUsersOfEveryNode()
+{
+    const auto frankOnB = connect(1, u"frank"_s);
+    const auto gretaOnC = connect(2, u"greta"_s);
+    QVERIFY(frankOnB && gretaOnC);
+    const ApiClient::Reply reply
+        = m_apis[0]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"stored"_s}, {u"store"_s, true}});
+    QCOMPARE(reply.status, 202);
+    QCOMPARE(reply.json().value(u"users"_s).toInteger(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(frankOnB->seqs(), range(1, 1), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(gretaOnC->seqs(), range(1, 1), WaitMs);
 }
 
 void TestCluster::brokerDownRefusesPushesAndRecovers()

@@ -283,6 +283,13 @@ bool RedisStore::publishLive(const QStringList &users, const QString &frame, QSt
     return !m_redis.pipeline(commands, error).empty();
 }
 
+// Best effort: when Redis is down the session starts anyway (see userState()).
+void RedisStore::noteSession(const QString &user)
+{
+    QString error;
+    m_redis.command({"SADD", m_settings.prefix + "users", user.toUtf8()}, &error);
+}
+
 QStringList RedisStore::knownUsers()
 {
     QStringList users;

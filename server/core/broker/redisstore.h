@@ -21,7 +21,8 @@ namespace Herald {
       s:<user>      sorted set of the stream: score seq, member "<seq>:<body>"
                     (a sorted set, not a Stream: seqs are ours and exact, since/history
                     are ZRANGEBYSCORE windows and unread is ZCOUNT above the cursor)
-      users         set of the users that have a stream (knownUsers, broadcasts)
+      users         set of the users that have a stream or opened a session on some
+                    node (knownUsers: a stored broadcast reaches them on every node)
       key:<key>     an idempotency key's kept answer, "R<answer>" ("P" while the script's
                     caller has not written it yet), with a PX TTL of idempotency_ttl
       keys          sorted set of idempotency keys by the push's timestamp, for trim()
@@ -59,7 +60,8 @@ public:
     QList<StoredNotification> history(const QString &user, qint64 beforeSeq, qint64 afterSeq,
                                       int limit) override;
     bool markRead(const QString &user, qint64 upTo, QString *error) override;
-    QStringList knownUsers() override;
+    QStringList knownUsers() override; // with a stream, or with a session on some node
+    void noteSession(const QString &user) override;
     bool publishLive(const QStringList &users, const QString &frame, QString *error) override;
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
               QString *error) override;

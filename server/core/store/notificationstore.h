@@ -107,6 +107,11 @@ public:
     // Users that have a stream (for stored broadcasts).
     virtual QStringList knownUsers() = 0;
 
+    // A user opened a session on this node. A store shared by several nodes adds the user
+    // to knownUsers(), so that a stored broadcast accepted by any node is stored for it;
+    // one node's store needs nothing (the Audience names its connected users).
+    virtual void noteSession(const QString &user) { Q_UNUSED(user); }
+
     // A store shared by several nodes (a broker) hands a live push, stored nowhere, to
     // every node: for the sessions of \a users, or of everyone when \a users is empty.
     // Returns false and sets *error when it could not; a store of one node has no such

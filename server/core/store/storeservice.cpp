@@ -234,6 +234,7 @@ void StoreService::openSession(const QString &user, const std::optional<ResumePo
         // Pushes already queued are committed first, so the position reported
         // covers everything the client could have been sent live before it.
         flush();
+        m_store->noteSession(user);
         reply(context, [done, start = sessionStart(user, resume)] { done(start); });
     });
 }
