@@ -1,6 +1,7 @@
 #include "redisprocess.h"
 
 #include <QDeadlineTimer>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -12,10 +13,17 @@ namespace {
 
 constexpr int StartTimeoutMs = 20000;
 
+// Below Linux's ephemeral range (32768-60999): a restart on the same port must not find
+// it taken by some test's outgoing connection or port-0 listener meanwhile.
 quint16 freePort()
 {
-    QTcpServer server;
-    return server.listen(QHostAddress::LocalHost, 0) ? server.serverPort() : 0;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = quint16(QRandomGenerator::global()->bounded(20000, 32000));
+        QTcpServer server;
+        if (server.listen(QHostAddress::LocalHost, port))
+            return port;
+    }
+    return 0;
 }
 
 } // namespace
