@@ -5,6 +5,8 @@
 #include "api/apiserver.h"
 #include "api/apiservice.h"
 #include "api/inboxapi.h"
+#include "broker/redisstore.h"
+#include "broker/redissubscriber.h"
 #include "config/configoptions.h"
 #include "descriptorlimit.h"
 #include "logging.h"
@@ -43,6 +45,7 @@ HeraldServer::~HeraldServer()
     m_acceptor.reset();
     m_api.reset();
     m_admin.reset();
+    m_subscriber.reset();
     if (m_store)
         m_store->stop();
     m_pool.reset();
@@ -66,6 +69,11 @@ bool HeraldServer::start(const ServerConfig &config)
     if (!m_store->start(*m_delivery, &error) || !m_fileGuard->arm(&error)) {
         m_errorString = u"store: "_s + error;
         return false;
+    }
+    if (config.broker) {
+        m_subscriber = std::make_unique<RedisSubscriber>(
+            *config.broker, ShardMap(RedisStore::Settings().prefix), *m_delivery, config.eventLoop);
+        m_subscriber->start();
     }
     m_fileCheck.setInterval(1000);
     connect(&m_fileCheck, &QTimer::timeout, this, [this] { m_fileGuard->check(); });
@@ -199,7 +207,18 @@ void HeraldServer::startWorkers(const ServerConfig &config, int workers)
 void HeraldServer::createStore(const ServerConfig &config)
 {
     std::unique_ptr<NotificationStore> store;
-    if (config.store == ServerConfig::StoreKind::Memory) {
+    if (config.broker) {
+        m_fileGuard = std::make_unique<StoreFileGuard>();
+        RedisStore::Settings redis;
+        redis.address = *config.broker;
+        redis.historySize = config.historySize;
+        redis.idempotencyTtlMs = config.idempotencyTtlMs;
+        store = std::make_unique<RedisStore>(redis);
+        qCInfo(lcServer).noquote()
+            << "broker" << config.broker->display()
+            << "holds the notification streams; it replaces the embedded store (store, "
+               "data_dir and sqlite_synchronous are not used)";
+    } else if (config.store == ServerConfig::StoreKind::Memory) {
         m_fileGuard = std::make_unique<StoreFileGuard>();
         store = std::make_unique<MemoryStore>();
         qCWarning(lcServer) << "memory store: notifications are lost when the server stops";
@@ -214,19 +233,23 @@ void HeraldServer::createStore(const ServerConfig &config)
             << "SQLite store" << path << "synchronous"
             << (config.sqliteSynchronous == ServerConfig::Synchronous::Full ? "FULL" : "NORMAL");
     }
-    const StoreService::Settings settings{config.historySize, config.historyTtlMs,
+    const StoreService::Settings settings{config.historySize,      config.historyTtlMs,
                                           config.idempotencyTtlMs, config.trimIntervalMs,
-                                          config.eventLoop};
+                                          config.eventLoop,        !config.broker};
     m_store = std::make_unique<StoreService>(std::move(store), settings, m_directory, m_stats);
 }
 
 // What /healthz reports: checked now, not a constant.
 QJsonObject HeraldServer::health()
 {
-    const bool storeOk = m_fileGuard->check();
-    QJsonObject store{{u"kind"_s, m_fileGuard->path().isEmpty() ? u"memory"_s : u"sqlite"_s},
-                      {u"ok"_s, storeOk}};
-    if (!storeOk)
+    const bool storeOk = m_subscriber ? m_subscriber->isSubscribed() : m_fileGuard->check();
+    const QString kind = m_subscriber   ? u"redis"_s
+        : m_fileGuard->path().isEmpty() ? u"memory"_s
+                                        : u"sqlite"_s;
+    QJsonObject store{{u"kind"_s, kind}, {u"ok"_s, storeOk}};
+    if (!storeOk && m_subscriber)
+        store.insert(u"error"_s, u"not subscribed to the broker"_s);
+    else if (!storeOk)
         store.insert(u"error"_s, m_fileGuard->problem());
     const bool workersOk = m_pool && m_pool->allRunning();
     const bool wsOk = m_acceptor && m_acceptor->isListening();
@@ -314,6 +337,8 @@ void HeraldServer::finishStop()
     m_stopped = true;
     m_deadline.stop();
     qCInfo(lcServer) << "drain over after" << m_drainClock.elapsed() << "ms";
+    if (m_subscriber)
+        m_subscriber->stop();
     m_store->stop();
     qCInfo(lcServer) << "stopped";
     Q_EMIT stopped();

@@ -25,6 +25,7 @@ class CommitDelivery;
 class HandshakeGate;
 class InboxApi;
 class PushService;
+class RedisSubscriber;
 class StoreFileGuard;
 class StoreService;
 class WorkerPool;
@@ -95,6 +96,8 @@ private:
     QTimer m_fileCheck;
     std::unique_ptr<WorkerPool> m_pool;
     std::unique_ptr<CommitDelivery> m_delivery; // the store's sink: its commits to the workers
+    // With a broker: the only caller of m_delivery, for every node's commits.
+    std::unique_ptr<RedisSubscriber> m_subscriber;
     std::unique_ptr<PushService> m_pushes;
     std::unique_ptr<ApiService> m_service;
     std::unique_ptr<InboxApi> m_inbox;

@@ -151,6 +151,15 @@ void TestConfigChange::restartOnly_data()
         "store", u"store"_s, [](ServerConfig &c) { c.store = ServerConfig::StoreKind::Memory; },
         u"sqlite"_s);
     row(
+        "broker", u"broker"_s,
+        [](ServerConfig &c) {
+            c.broker = BrokerAddress{u"10.0.0.9"_s, 6380, 1, "secret"};
+        },
+        u"none"_s);
+    row(
+        "broker password file", u"broker_password_file"_s,
+        [](ServerConfig &c) { c.brokerPasswordFile = u"/etc/herald/broker.pw"_s; }, u"''"_s);
+    row(
         "data dir", u"data_dir"_s, [](ServerConfig &c) { c.dataDir = u"/srv/h"_s; },
         u"'herald-data'"_s);
     row(

@@ -97,6 +97,8 @@ QString fieldText(const ServerConfig &c, const QString &field)
              return kids.join(u',');
          }()},
         {u"devMode"_s, boolText(c.devMode)},
+        {u"broker"_s, c.broker ? c.broker->display() : u"none"_s},
+        {u"brokerPassword"_s, c.broker ? QString::fromUtf8(c.broker->password) : u"none"_s},
         {u"store"_s, memory ? u"memory"_s : u"sqlite"_s},
         {u"dataDir"_s, c.dataDir},
         {u"sqliteSynchronous"_s, full ? u"full"_s : u"normal"_s},
@@ -335,6 +337,34 @@ void TestConfigLoader::eachSource_data()
     QTest::newRow("api min body rate file")
         << UseConfig << Secrets << QStringList{u"h.conf:api_min_body_rate = 100000"_s}
         << u"apiMinBodyRate"_s << u"100000"_s;
+    addSourceRows(u"broker"_s, u"HERALD_BROKER"_s, u"broker"_s, u"redis://10.0.0.7:6380/2"_s,
+                  u"broker"_s, u"redis://10.0.0.7:6380/2"_s);
+    QTest::newRow("broker default db")
+        << QStringList{u"--broker"_s, u"REDIS://redis.internal:6379"_s} << Secrets << none
+        << u"broker"_s << u"redis://redis.internal:6379/0"_s;
+    QTest::newRow("broker IPv6") << QStringList{u"--broker"_s, u"redis://[::1]:7000/1"_s} << Secrets
+                                 << none << u"broker"_s << u"redis://[::1]:7000/1"_s;
+    QTest::newRow("broker password in URL")
+        << QStringList{u"--broker"_s, u"redis://:p%40ss:w/rd@h:1"_s} << Secrets << none
+        << u"brokerPassword"_s << u"p@ss:w/rd"_s;
+    QTest::newRow("broker password shown masked")
+        << QStringList{u"--broker"_s, u"redis://:pw@h:1/3"_s} << Secrets << none << u"broker"_s
+        << u"redis://:***@h:1/3"_s;
+    QTest::newRow("broker password file beats the URL")
+        << QStringList{u"--broker"_s, u"redis://:inurl@h:1"_s, u"--broker-password-file"_s,
+                       u"@dir@/broker.pw"_s}
+        << Secrets << QStringList{u"broker.pw:from-file \n"_s} << u"brokerPassword"_s
+        << u"from-file"_s;
+    QTest::newRow("broker password file key")
+        << UseConfig << Secrets
+        << QStringList{u"h.conf:broker = redis://h:1\nbroker_password_file = broker.pw"_s,
+                       u"broker.pw:pw2"_s}
+        << u"brokerPassword"_s << u"pw2"_s;
+    QTest::newRow("broker password file env")
+        << QStringList{u"--broker"_s, u"redis://h:1"_s}
+        << withSecrets({u"HERALD_BROKER_PASSWORD_FILE=@dir@/b.pw"_s}) << QStringList{u"b.pw:pw3"_s}
+        << u"brokerPassword"_s << u"pw3"_s;
+    QTest::newRow("broker default") << none << Secrets << none << u"broker"_s << u"none"_s;
     const QString secretA(40, u'a'), secretB(33, u'b');
     QTest::newRow("secrets file flag")
         << QStringList{u"--secrets-file"_s, u"@dir@/rot.keys"_s} << Secrets
@@ -579,6 +609,43 @@ void TestConfigLoader::badInput_data()
     const auto file = [](const QString &content) { return QStringList{u"h.conf:"_s + content}; };
     const auto frags = [](std::initializer_list<QString> list) { return QStringList(list); };
 
+    QTest::newRow("broker scheme")
+        << flag(u"--broker"_s, u"http://h:6379"_s) << Secrets << none
+        << frags({u"--broker: "_s, u"scheme must be redis://"_s}) << QString();
+    QTest::newRow("broker no scheme") << none << withSecrets({u"HERALD_BROKER=h:6379"_s}) << none
+                                      << frags({u"HERALD_BROKER: "_s, u"redis://"_s}) << QString();
+    QTest::newRow("broker port") << none << withSecrets({u"HERALD_BROKER=redis://h:99999"_s})
+                                 << none
+                                 << frags({u"HERALD_BROKER: "_s,
+                                           u"port must be a number from 1 to 65535, not '99999'"_s})
+                                 << QString();
+    QTest::newRow("broker port missing")
+        << flag(u"--broker"_s, u"redis://h"_s) << Secrets << none
+        << frags({u"--broker: "_s, u"port is missing"_s}) << QString();
+    QTest::newRow("broker host missing")
+        << flag(u"--broker"_s, u"redis://:6379"_s) << Secrets << none
+        << frags({u"--broker: "_s, u"host is missing"_s}) << QString();
+    QTest::newRow("broker db") << UseConfig << Secrets << file(u"broker = redis://h:6379/x"_s)
+                               << frags(
+                                      {u"broker in @dir@/h.conf: "_s, u"database"_s, u"not 'x'"_s})
+                               << QString();
+    QTest::newRow("broker password not quoted")
+        << flag(u"--broker"_s, u"redis://:topsecret@h:port"_s) << Secrets << none
+        << frags({u"--broker: "_s, u"port must be"_s}) << u"topsecret"_s;
+    QTest::newRow("broker password file unreadable")
+        << QStringList{u"--broker"_s, u"redis://h:1"_s, u"--broker-password-file"_s,
+                       u"@dir@/missing.pw"_s}
+        << Secrets << none << frags({u"--broker-password-file: cannot read"_s, u"missing.pw"_s})
+        << QString();
+    QTest::newRow("broker password file empty")
+        << QStringList{u"--broker"_s, u"redis://h:1"_s, u"--broker-password-file"_s,
+                       u"@dir@/empty.pw"_s}
+        << Secrets << QStringList{u"empty.pw: \n"_s}
+        << frags({u"--broker-password-file: "_s, u"is empty"_s}) << QString();
+    QTest::newRow("broker password file without broker")
+        << QStringList{u"--broker-password-file"_s, u"@dir@/x.pw"_s} << Secrets
+        << QStringList{u"x.pw:pw"_s}
+        << frags({u"--broker-password-file: "_s, u"without --broker"_s}) << QString();
     QTest::newRow("port not a number")
         << flag(u"--ws-port"_s, u"abc"_s) << Secrets << none
         << QStringList{u"--ws-port: 'abc' is not a port number (0-65535)"_s} << QString();

@@ -1,6 +1,9 @@
+#include "broker/redisstore.h"
+#include "redisprocess.h"
 #include "store/memorystore.h"
 #include "store/sqlitestore.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -67,6 +70,7 @@ class TestNotificationStore : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void initTestCase_data();
     void init();
     void cleanup();
@@ -93,15 +97,21 @@ private Q_SLOTS:
     void sqliteFailedAppendLeavesNoGap();
     void sqliteUsesWal();
     void sqliteOpenReportsBadDirectory();
+    void redisRefusesAnotherEpoch();
+    void redisDownFailsAndRecovers();
 
 private:
-    std::unique_ptr<NotificationStore> create(const QString &path) const;
+    // \a db: the Redis database of a "redis" store (another one is another cluster).
+    std::unique_ptr<NotificationStore> create(const QString &path, int db = 0) const;
     bool reopen();
     bool push(const QList<AppendEntry> &entries, QList<AppendResult> *results = nullptr);
     bool isSqlite() const;
     void verifyNotificationRows(int expected);
     QString dbPath() const { return m_dir->filePath(u"data/herald.sqlite3"_s); }
 
+    bool isRedis() const;
+
+    Test::RedisProcess m_redis; // one for the whole run, flushed before each test
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<NotificationStore> m_store;
     int m_responses = 0; // calls of the response builder
@@ -116,18 +126,31 @@ private:
           };
 };
 
+// The Redis store must meet the same contract: redis-server is required (CI installs it).
+void TestNotificationStore::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_redis.start(&error), qPrintable(error));
+}
+
 void TestNotificationStore::initTestCase_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::newRow("memory") << u"memory"_s;
     QTest::newRow("sqlite") << u"sqlite"_s;
+    QTest::newRow("redis") << u"redis"_s;
 }
 
-std::unique_ptr<NotificationStore> TestNotificationStore::create(const QString &path) const
+std::unique_ptr<NotificationStore> TestNotificationStore::create(const QString &path, int db) const
 {
     QFETCH_GLOBAL(QString, kind);
     if (kind == u"memory"_s)
         return std::make_unique<MemoryStore>();
+    if (kind == u"redis"_s) {
+        RedisStore::Settings settings;
+        settings.address = BrokerAddress{u"127.0.0.1"_s, m_redis.port(), db, {}};
+        return std::make_unique<RedisStore>(settings);
+    }
     return std::make_unique<SqliteStore>(path, SqliteStore::Synchronous::Normal);
 }
 
@@ -136,6 +159,8 @@ void TestNotificationStore::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_responses = 0;
+    if (isRedis())
+        QCOMPARE(m_redis.command({"FLUSHALL"}), "+OK\r\n");
     QVERIFY(reopen());
 }
 
@@ -170,6 +195,12 @@ bool TestNotificationStore::isSqlite() const
 {
     QFETCH_GLOBAL(QString, kind);
     return kind == u"sqlite"_s;
+}
+
+bool TestNotificationStore::isRedis() const
+{
+    QFETCH_GLOBAL(QString, kind);
+    return kind == u"redis"_s;
 }
 
 // SQLite keeps one notifications row per push still referenced by an inbox row.
@@ -459,7 +490,8 @@ void TestNotificationStore::knownUsers()
 void TestNotificationStore::epochsDiffer()
 {
     QTemporaryDir other;
-    const std::unique_ptr<NotificationStore> second = create(other.filePath(u"h.sqlite3"_s));
+    // Two Redis stores on one database are one cluster, with one epoch: another database.
+    const std::unique_ptr<NotificationStore> second = create(other.filePath(u"h.sqlite3"_s), 1);
     QString error;
     QVERIFY2(second->open(&error), qPrintable(error));
     QCOMPARE(m_store->epoch().size(), 32);
@@ -548,6 +580,52 @@ void TestNotificationStore::sqliteOpenReportsBadDirectory()
     QString error;
     QVERIFY(!store->open(&error));
     QVERIFY2(error.contains(u"directory"_s), qPrintable(error));
+}
+
+// A second node of the same cluster shares the epoch; once Redis has lost its data (a new
+// epoch), a node still on the old one refuses to append rather than reuse seqs.
+void TestNotificationStore::redisRefusesAnotherEpoch()
+{
+    if (!isRedis())
+        QSKIP("Redis only");
+    const std::unique_ptr<NotificationStore> node = create(dbPath());
+    QString error;
+    QVERIFY2(node->open(&error), qPrintable(error));
+    QCOMPARE(node->epoch(), m_store->epoch());
+    QVERIFY(push({entry(u"a"_s, {u"alice"_s})}));
+    QCOMPARE(m_redis.command({"FLUSHALL"}), "+OK\r\n");
+    QList<AppendResult> r;
+    QVERIFY(!m_store->append({entry(u"b"_s, {u"alice"_s})}, m_respond, &r, &error));
+    QVERIFY2(error.contains(u"epoch"_s), qPrintable(error));
+}
+
+// Redis down: writes fail with a message naming the broker (a push gets 503); back up on
+// the same port: the same store object works again, without a restart.
+void TestNotificationStore::redisDownFailsAndRecovers()
+{
+    if (!isRedis())
+        QSKIP("Redis only");
+    QVERIFY(push({entry(u"a"_s, {u"alice"_s})}));
+    const quint16 port = m_redis.port();
+    QVERIFY(m_redis.stop());
+    QList<AppendResult> r;
+    QString error;
+    QVERIFY(!m_store->append({entry(u"b"_s, {u"alice"_s})}, m_respond, &r, &error));
+    QVERIFY2(error.contains(u"broker"_s), qPrintable(error));
+    QVERIFY(!m_store->markRead(u"alice"_s, 1, &error));
+    QVERIFY2(m_redis.start(&error, port), qPrintable(error));
+    // Redis came back empty (no persistence here): the cluster's data is gone, so is its
+    // epoch; write one the store knows so that it may append again.
+    m_redis.command({"SET", "herald:epoch", m_store->epoch().toLatin1()});
+    // The store retries after its backoff (at most 5 s); calls before that fail at once.
+    bool appended = false;
+    for (QDeadlineTimer deadline(20000); !appended && !deadline.hasExpired();) {
+        appended = m_store->append({entry(u"c"_s, {u"alice"_s})}, m_respond, &r, &error);
+        if (!appended)
+            QTest::qWait(100);
+    }
+    QVERIFY2(appended, qPrintable(error));
+    QCOMPARE(r.at(0).seqs.value(u"alice"_s), 1);
 }
 
 QTEST_GUILESS_MAIN(TestNotificationStore)

@@ -1,18 +1,20 @@
 # Checks the include directions of server/core's folders (run by CTest as
 # include_directions): cmake -DCORE=<server/core> -P includes.cmake
-#   store/  never includes ws/, api/ or admin/: it knows the rest of the server
-#           only through StoreSink and Audience;
+#   store/  never includes ws/, api/, admin/ or broker/: it knows the rest of the
+#           server only through StoreSink and Audience;
+#   broker/ never includes ws/, api/ or admin/: a store, it delivers through StoreSink;
 #   ws/     never includes api/;
 #   push/   never includes api/: it knows nothing of HTTP;
 #   admin/  never includes api/;
 #   config/ includes only config/ (and shared/, Qt).
 # A failure names the file and the include.
 set(rules
-    "store|ws/|api/|admin/"
+    "store|ws/|api/|admin/|broker/"
+    "broker|ws/|api/|admin/"
     "ws|api/"
     "push|api/"
     "admin|api/"
-    "config|ws/|api/|admin/|store/|push/")
+    "config|ws/|api/|admin/|store/|push/|broker/")
 set(failures "")
 set(checked 0)
 foreach(rule IN LISTS rules)

@@ -49,6 +49,11 @@ QString text(ServerConfig::StoreKind kind)
     return ConfigValueParser::choiceName(kind, Options::StoreKinds);
 }
 
+QString text(const std::optional<BrokerAddress> &broker)
+{
+    return broker ? broker->display() : u"none"_s;
+}
+
 QString text(ServerConfig::Synchronous mode)
 {
     return ConfigValueParser::choiceName(mode, Options::SynchronousModes);
@@ -165,6 +170,8 @@ QList<Setting> makeSettings()
         live<&C::maxHandshakesPerAddress>(o.maxHandshakesPerAddress),
         live<&C::maxAdminBufferBytes>(o.maxAdminBuffer),
         restart<&C::store>(o.store),
+        restart<&C::broker>(o.broker),
+        restart<&C::brokerPasswordFile>(o.brokerPasswordFile),
         restart<&C::dataDir>(o.dataDir),
         restart<&C::sqliteSynchronous>(o.synchronous),
         live<&C::historySize>(o.historySize),

@@ -1,5 +1,6 @@
 #include "config/configloader.h"
 
+#include "config/brokeraddress.h"
 #include "config/configoptions.h"
 #include "config/configvalueparser.h"
 #include "config/inifile.h"
@@ -122,7 +123,7 @@ public:
             return std::nullopt;
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
-        if (!setDrain(config) || !setTls(config) || !setProxies(config)
+        if (!setDrain(config) || !setTls(config) || !setProxies(config) || !setBroker(config)
             || !set(Options::table().logRules, config.logRules, Parse::logRules))
             return std::nullopt;
         return config;
@@ -298,6 +299,33 @@ private:
             c.trustedProxies = *proxies;
         }
         return set(o.proxyProtocol, c.proxyProtocol, Parse::boolean);
+    }
+
+    // The URL says which part is wrong; the password file's contents replace a password
+    // in the URL (a file keeps it out of ps and of the environment).
+    bool setBroker(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        const auto raw = m_sources.find(o.broker);
+        if (raw) {
+            QString why;
+            c.broker = BrokerAddress::parse(raw->text, &why);
+            if (!c.broker)
+                return fail(u"%1: %2"_s.arg(raw->origin, why));
+        }
+        const auto path = m_sources.find(o.brokerPasswordFile);
+        if (!path)
+            return true;
+        if (!raw)
+            return fail(u"%1: a broker password without --broker"_s.arg(path->origin));
+        c.brokerPasswordFile = m_sources.path(*path);
+        const std::optional<QByteArray> contents = readFile(*path, c.brokerPasswordFile);
+        if (!contents)
+            return false;
+        c.broker->password = trimmedRight(*contents);
+        if (c.broker->password.isEmpty())
+            return fail(u"%1: '%2' is empty"_s.arg(path->origin, c.brokerPasswordFile));
+        return true;
     }
 
     // Unlike the other durations, 0 is allowed: no pacing.

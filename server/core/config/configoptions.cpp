@@ -272,6 +272,17 @@ ConfigOptions makeTable()
             u"which gives the client address; one without a valid header is closed. Other "
             u"peers never send one."_s,
             d.proxyProtocol ? u"on"_s : u"off"_s},
+        .broker = {u"broker"_s, {u"HERALD_BROKER"_s}, u"broker"_s, u"url"_s,
+            u"a URL redis://[:password@]host:port[/db]"_s,
+            u"Redis broker shared by several herald-server nodes (README \"Running several "
+            u"nodes\"): every user's stream, read cursor and idempotency keys live there and "
+            u"replace --store; any node accepts a push and every node delivers it."_s,
+            u"none: this node runs alone on its own store"_s},
+        .brokerPasswordFile = {u"broker-password-file"_s, {u"HERALD_BROKER_PASSWORD_FILE"_s},
+            u"broker_password_file"_s, u"file"_s, path,
+            u"File holding the broker's password (trailing whitespace ignored); it replaces a "
+            u"password given in the --broker URL."_s,
+            u"none"_s},
     };
 }
 // clang-format on
@@ -310,6 +321,8 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &proxyProtocol,
             &maxAdminBuffer,
             &store,
+            &broker,
+            &brokerPasswordFile,
             &dataDir,
             &synchronous,
             &historySize,

@@ -73,6 +73,7 @@ struct ConfigOptions
     OptionSpec drain, logRules;
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
     OptionSpec trustedProxies, proxyProtocol;
+    OptionSpec broker, brokerPasswordFile;
 };
 
 } // namespace Herald

@@ -4,6 +4,7 @@
 // secret files. Includes only config/ and shared/ (tests/structure/includes.cmake
 // checks it); every other folder may include it.
 
+#include "config/brokeraddress.h"
 #include "config/originpolicy.h"
 #include "config/trustedproxies.h"
 
@@ -58,6 +59,10 @@ struct ServerConfig
     qint64 historyTtlMs = 30LL * 24 * 3600 * 1000; // notifications older than this are dropped
     int trimIntervalMs = 60000; // how often retention runs
     qint64 idempotencyTtlMs = 24LL * 3600 * 1000; // how long Idempotency-Key answers are kept
+    // Cluster mode (README "Running several nodes"): the Redis broker that holds every
+    // user's stream instead of the embedded store; nullopt: this node runs alone.
+    std::optional<BrokerAddress> broker;
+    QString brokerPasswordFile; // its password replaces one in the URL
     int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
 
     // Limits that keep one hostile client from exhausting the server (README, "WebSocket limits").

@@ -91,6 +91,8 @@ QString PushFailure::code() const
         return u"payload_too_large"_s;
     case Reason::StoreUnavailable:
         return u"store_unavailable"_s;
+    case Reason::BrokerUnavailable:
+        return u"broker_unavailable"_s;
     }
     return u"store_unavailable"_s;
 }

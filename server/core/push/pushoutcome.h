@@ -35,12 +35,12 @@ struct PushOutcome
 // Why a push was refused after it parsed; it changed nothing.
 struct PushFailure
 {
-    enum class Reason { PayloadTooLarge, StoreUnavailable };
+    enum class Reason { PayloadTooLarge, StoreUnavailable, BrokerUnavailable };
 
     Reason reason = Reason::StoreUnavailable;
     QString message;
 
-    QString code() const; // "payload_too_large", "store_unavailable"
+    QString code() const; // "payload_too_large", "store_unavailable", "broker_unavailable"
 };
 
 using PushResult = std::variant<PushOutcome, PushFailure>;

@@ -19,6 +19,7 @@ namespace Herald {
 PushService::PushService(const ServerConfig &config, SessionDirectory &directory, WorkerPool &pool,
                          StoreService &store, ServerStats &stats, AdminFeed &feed)
     : m_maxPayloadBytes(config.maxPayloadBytes),
+      m_broker(config.broker.has_value()),
       m_directory(directory),
       m_pool(pool),
       m_store(store),
@@ -38,6 +39,8 @@ void PushService::submit(const PushRequest &request, const Done &done)
     const Notification notification{Notification::newId(), request.event, request.data,
                                     QDateTime::currentDateTimeUtc()};
     const QString frame = notification.toFrame();
+    if (!request.store && m_broker)
+        return publishLive(request, notification.id, frame, data.size(), done);
     if (!request.store) {
         const PushOutcome outcome = pushLive(request, notification.id, frame);
         accepted(request, outcome, data.size());
@@ -55,6 +58,10 @@ void PushService::submit(const PushRequest &request, const Done &done)
         push, &m_callbacks,
         [this, done, request, bytes = data.size()](const std::optional<PushOutcome> &outcome,
                                                    const QString &error) {
+            if (!outcome && m_broker) {
+                return done(PushFailure{PushFailure::Reason::BrokerUnavailable,
+                                        u"The broker did not take the notification: "_s + error});
+            }
             if (!outcome) {
                 return done(PushFailure{PushFailure::Reason::StoreUnavailable,
                                         u"The notification could not be stored: "_s + error});
@@ -81,6 +88,34 @@ PushOutcome PushService::pushLive(const PushRequest &request, const QString &id,
         outcome.usersOnline = reach.usersOnline;
     }
     return outcome;
+}
+
+// With a broker a live push goes through Redis to every node, this one included; the
+// outcome counts this node's sessions only.
+void PushService::publishLive(const PushRequest &request, const QString &id, const QString &frame,
+                              qsizetype payloadBytes, const Done &done)
+{
+    const bool broadcast = request.kind == PushRequest::Kind::Broadcast;
+    m_store.publishLive(
+        broadcast ? QStringList() : request.users, frame, &m_callbacks,
+        [this, done, request, id, broadcast, payloadBytes](const QString &error) {
+            if (!error.isEmpty()) {
+                return done(PushFailure{PushFailure::Reason::BrokerUnavailable,
+                                        u"The broker did not take the notification: "_s + error});
+            }
+            PushOutcome outcome;
+            outcome.id = id;
+            outcome.broadcast = broadcast;
+            if (broadcast) {
+                outcome.sessions = m_directory.sessionCount();
+            } else {
+                const SessionDirectory::Reach reach = m_directory.reach(request.users);
+                outcome.sessions = reach.sessions;
+                outcome.usersOnline = reach.usersOnline;
+            }
+            accepted(request, outcome, payloadBytes);
+            done(outcome);
+        });
 }
 
 // Counts, logs and reports a push that was accepted.

@@ -43,9 +43,12 @@ public:
 
 private:
     PushOutcome pushLive(const PushRequest &request, const QString &id, const QString &frame);
+    void publishLive(const PushRequest &request, const QString &id, const QString &frame,
+                     qsizetype payloadBytes, const Done &done);
     void accepted(const PushRequest &request, const PushOutcome &outcome, qsizetype payloadBytes);
 
     qsizetype m_maxPayloadBytes;
+    bool m_broker; // a store failure is the broker's: 503 broker_unavailable
     SessionDirectory &m_directory;
     WorkerPool &m_pool;
     StoreService &m_store;

@@ -107,6 +107,23 @@ public:
     // Users that have a stream (for stored broadcasts).
     virtual QStringList knownUsers() = 0;
 
+    // A user opened a session on this node. A store shared by several nodes adds the user
+    // to knownUsers(), so that a stored broadcast accepted by any node is stored for it;
+    // one node's store needs nothing (the Audience names its connected users).
+    virtual void noteSession(const QString &user) { Q_UNUSED(user); }
+
+    // A store shared by several nodes (a broker) hands a live push, stored nowhere, to
+    // every node: for the sessions of \a users, or of everyone when \a users is empty.
+    // Returns false and sets *error when it could not; a store of one node has no such
+    // thing (the default), its caller delivers live pushes itself.
+    virtual bool publishLive(const QStringList &users, const QString &frame, QString *error)
+    {
+        Q_UNUSED(users);
+        Q_UNUSED(frame);
+        *error = QStringLiteral("this store serves one node: live pushes do not pass through it");
+        return false;
+    }
+
     // Drops, per user, all but the newest \a keepPerUser notifications and any
     // older than \a olderThan; idempotency keys older than \a keysOlderThan.
     // lastSeq and read cursors are kept.

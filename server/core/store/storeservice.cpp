@@ -92,8 +92,8 @@ void StoreService::setRetention(const Settings &settings)
 {
     run([this, settings] {
         const int oldInterval = m_settings.trimIntervalMs;
-        m_settings = {settings.historySize, settings.historyTtlMs, settings.idempotencyTtlMs,
-                      settings.trimIntervalMs, m_settings.eventLoop};
+        m_settings = {settings.historySize,    settings.historyTtlMs, settings.idempotencyTtlMs,
+                      settings.trimIntervalMs, m_settings.eventLoop,  m_settings.deliverCommits};
         if (m_trimTimer && settings.trimIntervalMs != oldInterval)
             m_trimTimer->setInterval(settings.trimIntervalMs);
     });
@@ -103,6 +103,19 @@ void StoreService::push(const Push &push, QObject *context, PushDone done)
 {
     run([this, pending = Pending{push, context, std::move(done)}]() mutable {
         enqueue(std::move(pending));
+    });
+}
+
+void StoreService::publishLive(const QStringList &users, const QString &frame, QObject *context,
+                               std::function<void(const QString &error)> done)
+{
+    run([this, users, frame, context, done = std::move(done)] {
+        QString error;
+        if (m_store->publishLive(users, frame, &error))
+            error.clear();
+        else if (error.isEmpty())
+            error = u"the live push was not published"_s;
+        reply(context, [done, error] { done(error); });
     });
 }
 
@@ -186,6 +199,8 @@ void StoreService::deliver(const Pending &pending, const AppendEntry &entry,
                            const AppendResult &result)
 {
     m_stats.storedNotifications.fetch_add(1, std::memory_order_relaxed);
+    if (!m_settings.deliverCommits)
+        return;
     QList<std::pair<QString, qint64>> targets;
     targets.reserve(entry.users.size());
     for (const QString &user : entry.users)
@@ -219,6 +234,7 @@ void StoreService::openSession(const QString &user, const std::optional<ResumePo
         // Pushes already queued are committed first, so the position reported
         // covers everything the client could have been sent live before it.
         flush();
+        m_store->noteSession(user);
         reply(context, [done, start = sessionStart(user, resume)] { done(start); });
     });
 }
@@ -251,7 +267,8 @@ void StoreService::markRead(const QString &user, qint64 upTo, QObject *context, 
         UserState state;
         if (m_store->markRead(user, upTo, &error)) {
             state = m_store->userState(user);
-            m_sink->readMoved(user, state);
+            if (m_settings.deliverCommits)
+                m_sink->readMoved(user, state);
         }
         reply(context, [done, state, epoch = m_epoch, error] { done(state, epoch, error); });
     });

@@ -45,6 +45,10 @@ public:
         qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
         int trimIntervalMs = 60000;
         ServerConfig::EventLoop eventLoop = ServerConfig::EventLoop::Epoll; // of the store thread
+        // False with a broker: the store publishes its commits and read moves, and the
+        // broker's subscriber on every node (this one too) hands them to the sink; calling
+        // the sink here as well would deliver twice and out of cross-node order.
+        bool deliverCommits = true;
     };
 
     StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
@@ -76,6 +80,10 @@ public:
     using PushDone
         = std::function<void(const std::optional<PushOutcome> &outcome, const QString &error)>;
     void push(const Push &push, QObject *context, PushDone done);
+    // With a broker: hands a live push to every node (NotificationStore::publishLive);
+    // \a done gets an empty error once Redis took it. \a users empty: a broadcast.
+    void publishLive(const QStringList &users, const QString &frame, QObject *context,
+                     std::function<void(const QString &error)> done);
 
     // Runs \a done in \a context's thread once every push queued before this
     // call is committed and answered: what a drain waits for before closing

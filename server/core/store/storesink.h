@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <utility>
 
@@ -24,6 +25,14 @@ public:
         = 0;
     // \a user's read cursor moved; \a state is the user's state after it.
     virtual void readMoved(const QString &user, const UserState &state) = 0;
+    // With a broker: a live (unstored) push that some node accepted, for the sessions of
+    // \a users, or for every session when \a users is empty (a broadcast). Without a
+    // broker live pushes never pass through the store: nothing to do by default.
+    virtual void live(const QStringList &users, const QString &frame)
+    {
+        Q_UNUSED(users);
+        Q_UNUSED(frame);
+    }
 };
 
 } // namespace Herald

@@ -15,4 +15,12 @@ void CommitDelivery::readMoved(const QString &user, const UserState &state)
     m_pool.deliverUnread(user, state.unread, state.readCursor);
 }
 
+void CommitDelivery::live(const QStringList &users, const QString &frame)
+{
+    if (users.isEmpty())
+        m_pool.broadcast(frame);
+    else
+        m_pool.deliver(users, frame);
+}
+
 } // namespace Herald

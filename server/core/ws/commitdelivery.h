@@ -16,6 +16,7 @@ public:
 
     void committed(const QList<std::pair<QString, qint64>> &targets, const QString &frame) override;
     void readMoved(const QString &user, const UserState &state) override;
+    void live(const QStringList &users, const QString &frame) override;
 
 private:
     WorkerPool &m_pool;

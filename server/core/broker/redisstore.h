@@ -1,0 +1,92 @@
+#pragma once
+
+// broker/: the Redis broker of a cluster of herald-server nodes: RedisStore keeps every
+// user's stream in Redis (run by StoreService in the store thread, the only thread that
+// makes blocking Redis calls) and RedisSubscriber hands what any node committed to this
+// node's sessions through StoreSink. It may include store/ and config/; never ws/, api/
+// or admin/ (tests/structure/includes.cmake checks it): HeraldServer wires it.
+
+#include "broker/redisconnection.h"
+#include "broker/shardmap.h"
+#include "config/brokeraddress.h"
+#include "store/notificationstore.h"
+
+namespace Herald {
+
+/*
+    A NotificationStore in Redis, shared by every node of a cluster. Keys (prefix
+    "herald:"):
+      epoch         the cluster's epoch, made once with SET NX
+      u:<user>      hash: last (the seq counter), read (the read cursor)
+      s:<user>      sorted set of the stream: score seq, member "<seq>:<body>"
+                    (a sorted set, not a Stream: seqs are ours and exact, since/history
+                    are ZRANGEBYSCORE windows and unread is ZCOUNT above the cursor)
+      users         set of the users that have a stream or opened a session on some
+                    node (knownUsers: a stored broadcast reaches them on every node)
+      key:<key>     an idempotency key's kept answer, "R<answer>" ("P" while the script's
+                    caller has not written it yet), with a PX TTL of idempotency_ttl
+      keys          sorted set of idempotency keys by the push's timestamp, for trim()
+    One Lua script per append() call assigns the seqs, appends, trims by history_size,
+    records the keys and PUBLISHes each entry once per shard channel it touches (see
+    ShardMap, BrokerMessage). Age (history_ttl) is enforced by trim().
+
+    Where the interface leaves room: a failure after the script ran (the answer of an
+    idempotent push could not be written) is logged and the append reported done, since
+    it is committed and published; a retry of such a push then gets an unreadable answer.
+    A reply lost in transit makes a push fail although Redis committed it.
+*/
+class RedisStore : public NotificationStore
+{
+public:
+    struct Settings
+    {
+        BrokerAddress address;
+        QByteArray prefix = "herald:";
+        int shards = ShardMap::DefaultShards;
+        int historySize = 1000; // trim() updates it, as a reload changes it
+        qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
+        int timeoutMs = 2000; // connect and command timeout
+    };
+
+    explicit RedisStore(Settings settings);
+
+    bool open(QString *error) override;
+    QString epoch() const override { return m_epoch; }
+
+    bool append(const QList<AppendEntry> &entries, const ResponseBuilder &respond,
+                QList<AppendResult> *results, QString *error) override;
+    UserState userState(const QString &user) override;
+    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit) override;
+    QList<StoredNotification> history(const QString &user, qint64 beforeSeq, qint64 afterSeq,
+                                      int limit) override;
+    bool markRead(const QString &user, qint64 upTo, QString *error) override;
+    QStringList knownUsers() override; // with a stream, or with a session on some node
+    void noteSession(const QString &user) override;
+    bool publishLive(const QStringList &users, const QString &frame, QString *error) override;
+    bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
+              QString *error) override;
+
+    // The member body of an entry: "<ts>:<id length>:<id><event length>:<event><data>".
+    static QByteArray body(const AppendEntry &entry);
+    // Reads a stream member back; nullopt if malformed.
+    static std::optional<StoredNotification> fromMember(const QByteArray &member);
+
+private:
+    QList<QByteArray> appendArgs(const QList<AppendEntry> &entries,
+                                 const QList<qsizetype> &sent) const;
+    bool readAppendReply(const redisReply *reply, const QList<AppendEntry> &entries,
+                         const QList<qsizetype> &sent, const ResponseBuilder &respond,
+                         QList<AppendResult> *results, QString *error);
+    void keepAnswers(const QList<AppendEntry> &entries, const QList<AppendResult> &results,
+                     const QList<qsizetype> &sent);
+    QList<StoredNotification> members(const QList<QByteArray> &command);
+    QByteArray key(const char *kind, const QString &name) const;
+    static UserState toState(const redisReply *reply);
+
+    Settings m_settings;
+    ShardMap m_shards;
+    RedisConnection m_redis;
+    QString m_epoch;
+};
+
+} // namespace Herald

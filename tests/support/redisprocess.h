@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QProcess>
+#include <QString>
+
+namespace Herald::Test {
+
+// A real redis-server for one test: on a free port of 127.0.0.1, without persistence
+// (--save '' --appendonly no) unless given a folder for an append-only file, stopped by
+// its PID. Without redis-server installed start() fails: CI installs it, so a missing
+// one is an error, not a reason to skip.
+class RedisProcess
+{
+public:
+    ~RedisProcess();
+
+    // Starts it, on \a port or a free one (0), and waits until it accepts commands.
+    // \a appendDir: keep an append-only file there (fsync always), so that a restart on
+    // the same port finds the data again. False and *error if it did not start.
+    bool start(QString *error, quint16 port = 0, const QString &appendDir = QString());
+    bool stop(); // SIGTERM, then waits for it to exit; true once it has
+    quint16 port() const { return m_port; }
+    QString url() const; // redis://127.0.0.1:<port>
+
+    // Runs one command on a fresh connection; the raw RESP answer, empty on failure.
+    QByteArray command(const QList<QByteArray> &args) const;
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+} // namespace Herald::Test
