@@ -409,6 +409,11 @@ void TestDrain::refusesNewConnectionsWhileDraining()
     Sessions sessions;
     sessions.open(server.wsPort(), users(u"refuse-"_s, 20));
     QTRY_COMPARE_WITH_TIMEOUT(sessions.welcomed(), 20, 30000);
+    // Accepted before the drain, its first request still unfinished: the
+    // listener closes under it, and it is answered all the same.
+    RawClient halfway;
+    QVERIFY(halfway.connectTo(server.apiPort()));
+    halfway.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     RawClient kept;
     QVERIFY(kept.connectTo(server.apiPort()));
     kept.write(request("GET", "/healthz"));
@@ -416,6 +421,10 @@ void TestDrain::refusesNewConnectionsWhileDraining()
 
     sendSignal(server, SIGTERM);
     QVERIFY(QTest::qWaitFor([&server] { return server.log().contains("draining:"); }, 30000));
+    halfway.write("\r\n");
+    const QByteArray late = halfway.readResponse();
+    QCOMPARE(RawClient::statusOf(late), 503);
+    QCOMPARE(RawClient::bodyOf(late).value(u"stopping"_s).toBool(), true);
     kept.write(request("POST", "/api/v1/notify", R"({"users":["refuse-1"]})"));
     const QByteArray pushed = kept.readResponse();
     QCOMPARE(RawClient::statusOf(pushed), 503);

@@ -77,7 +77,10 @@ void ApiTcpServer::stop()
 QTcpSocket *ApiTcpServer::nextPendingConnection()
 {
     QTcpSocket *socket = QTcpServer::nextPendingConnection();
-    pauseAccepting();
+    // After stop() a connection accepted before it can still bring its first
+    // request; the listener, and what pauseAccepting() reaches, is gone.
+    if (isListening())
+        pauseAccepting();
     return socket;
 }
 
