@@ -55,6 +55,10 @@ void addOptions(QCommandLineParser &parser)
         {u"rate"_s, u"compare: unicast msg/s of the latency phase (default 100)."_s, u"n"_s},
         {u"max-rate"_s, u"compare: then step the unicast rate up to the limit."_s},
         {u"step-ms"_s, u"compare: length of each max-rate step (default 2000)."_s, u"ms"_s},
+        {u"first-user"_s, u"compare: number of the first user (default 0)."_s, u"n"_s},
+        {u"listen"_s,
+         u"compare: connect, then only report when each broadcast sent by another "
+         u"process reached the last session here, at SIGTERM."_s},
         {u"churn"_s,
          u"compare: rounds of closing every session and opening it again, memory measured "
          u"after each (default 3)."_s,
@@ -76,6 +80,7 @@ QString readNumbers(const QCommandLineParser &parser, BenchOptions &options)
         {u"rate"_s, &options.rate, 1, 1000000},
         {u"step-ms"_s, &options.stepMs, 100, 600000},
         {u"churn"_s, &options.churn, 0, 100},
+        {u"first-user"_s, &options.firstUser, 0, 100000000},
     };
     for (const IntOption &number : numbers) {
         if (!parser.isSet(number.name))
@@ -141,6 +146,9 @@ QString readCompare(const QCommandLineParser &parser, BenchOptions &options)
         options.serverPids.append(pid);
     }
     options.maxRate = parser.isSet(u"max-rate"_s);
+    options.listen = parser.isSet(u"listen"_s);
+    if (options.listen && options.scenario != Scenario::Compare)
+        return u"--listen needs --scenario compare"_s;
     return {};
 }
 

@@ -40,6 +40,8 @@ struct BenchOptions
     int rate = 100; // msg/s of the unicast latency phase (--pushes of them)
     bool maxRate = false; // then step the rate up until loss or p99 >= 100 ms
     int stepMs = 2000; // length of each max-rate step
+    int firstUser = 0; // the first user's number (processes sharing a cluster's users)
+    bool listen = false; // connect, then only note the broadcasts heard
 };
 
 // What main() should do once the command line has been read.

@@ -6,7 +6,9 @@
 #include <QWebSocket>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <ctime>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -19,6 +21,22 @@ constexpr int BatchTimeoutMs = 15000;
 constexpr int SettleMs = 1000; // let the server finish its per-session work before reading RSS
 constexpr qint64 MaxP99Ns = 100'000'000;
 constexpr double BenchBoundPct = 90;
+
+volatile std::sig_atomic_t stopAsked = 0;
+
+void askStop(int)
+{
+    stopAsked = 1;
+}
+
+// CLOCK_MONOTONIC is one clock for every process of the machine: a listener
+// (--listen) times a broadcast that another herald-bench process sent.
+qint64 nowNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
 
 double percentileMs(std::vector<qint64> values, double p)
 {
@@ -70,15 +88,19 @@ CompareRunner::CompareRunner(PeerTarget target, Settings settings, QObject *pare
     connect(&m_tick, &QTimer::timeout, this, &CompareRunner::tick);
     m_drainPoll.setInterval(20);
     connect(&m_drainPoll, &QTimer::timeout, this, &CompareRunner::pollDrain);
+    m_stopPoll.setInterval(100);
+    connect(&m_stopPoll, &QTimer::timeout, this, [this] {
+        if (stopAsked)
+            reportHeard();
+    });
 }
 
 void CompareRunner::start()
 {
-    m_clock.start();
     std::printf("target            %s, %d sessions\n",
                 qPrintable(PeerTarget::name(m_target.kind())), m_settings.sessions);
     m_rssBefore = ProcessStats::rssBytes(m_settings.serverPids);
-    m_connectStartNs = m_clock.nsecsElapsed();
+    m_connectStartNs = nowNs();
     openBatch();
 }
 
@@ -107,7 +129,7 @@ void CompareRunner::openSession(int session)
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this, session] { settle(session, false); });
     connect(socket, &QWebSocket::textMessageReceived, this, &CompareRunner::onFrame);
-    socket->open(m_target.sessionUrl(session));
+    socket->open(m_target.sessionUrl(m_settings.firstUser + session));
 }
 
 void CompareRunner::settle(int session, bool ok)
@@ -132,7 +154,7 @@ void CompareRunner::onConnected()
         QTimer::singleShot(SettleMs, this, &CompareRunner::measureMemory);
         return;
     }
-    const double seconds = double(m_clock.nsecsElapsed() - m_connectStartNs) / 1e9;
+    const double seconds = double(nowNs() - m_connectStartNs) / 1e9;
     std::printf("sessions          %d connected, %d failed\n", m_connected, m_failed);
     std::printf("connect rate      %.0f sessions/s (%.2f s)\n", m_connected / seconds, seconds);
     result("sessions", m_connected, "");
@@ -164,6 +186,8 @@ void CompareRunner::measureMemory()
     }
     if (m_churnRound < m_settings.churnRounds && m_connected == m_settings.sessions)
         return churn();
+    if (m_settings.listen)
+        return listen();
     startStep(m_settings.rate, m_settings.latencyPushes, [this] { reportLatency(); });
 }
 
@@ -208,7 +232,7 @@ void CompareRunner::startStep(int rate, int total, std::function<void()> done)
     m_step.rate = rate;
     m_step.total = total;
     m_step.latencyNs.reserve(size_t(total));
-    m_step.startNs = m_clock.nsecsElapsed();
+    m_step.startNs = nowNs();
     m_step.lastProgressNs = m_step.startNs;
     m_step.serverCpuMs = ProcessStats::cpuMs(m_settings.serverPids);
     m_step.benchCpuMs = ProcessStats::selfCpuMs();
@@ -223,16 +247,17 @@ void CompareRunner::startStep(int rate, int total, std::function<void()> done)
 
 void CompareRunner::tick()
 {
-    const qint64 now = m_clock.nsecsElapsed();
+    const qint64 now = nowNs();
     const qint64 due
         = std::min<qint64>(m_step.total, (now - m_step.startNs) * m_step.rate / 1'000'000'000 + 1);
     while (m_step.sent < due) {
         m_random ^= m_random << 13;
         m_random ^= m_random >> 17;
         m_random ^= m_random << 5;
-        const int user = int(m_random % quint32(m_connected > 0 ? m_settings.sessions : 1));
+        const int user = m_settings.firstUser
+            + int(m_random % quint32(m_connected > 0 ? m_settings.sessions : 1));
         const QByteArray payload = R"({"seq":)" + QByteArray::number(m_step.sent) + R"(,"sent_ns":)"
-            + QByteArray::number(m_clock.nsecsElapsed()) + '}';
+            + QByteArray::number(nowNs()) + '}';
         m_pusher->post(m_target.pushHead(user), m_target.pushBody(user, payload));
         ++m_step.sent;
     }
@@ -243,21 +268,29 @@ void CompareRunner::tick()
 void CompareRunner::onAnswer(bool ok)
 {
     ++(ok ? m_step.accepted : m_step.failed);
-    m_step.lastProgressNs = m_clock.nsecsElapsed();
+    m_step.lastProgressNs = nowNs();
 }
 
 void CompareRunner::onFrame(const QString &frame)
 {
     const qint64 sentNs = sentNsOf(frame);
+    if (m_settings.listen) {
+        if (sentNs >= 0 && frame.contains(u"\"seq\":-1"_s)) {
+            Heard &heard = m_heard[sentNs];
+            ++heard.received;
+            heard.lastNs = nowNs();
+        }
+        return;
+    }
     if (sentNs >= 0 && sentNs == m_broadcastSentNs) {
-        m_broadcastLastNs = m_clock.nsecsElapsed();
+        m_broadcastLastNs = nowNs();
         if (++m_broadcastReceived >= m_connected)
             finishBroadcast();
         return;
     }
     if (!m_stepActive || sentNs < m_step.startNs)
         return; // welcome frames, stragglers of an earlier step
-    const qint64 now = m_clock.nsecsElapsed();
+    const qint64 now = nowNs();
     m_step.latencyNs.push_back(now - sentNs);
     ++m_step.received;
     m_step.lastProgressNs = now;
@@ -269,8 +302,7 @@ void CompareRunner::pollDrain()
     if (m_step.sent < m_step.total)
         return;
     const bool answered = m_step.accepted + m_step.failed >= m_step.sent;
-    const bool quiet
-        = m_clock.nsecsElapsed() - m_step.lastProgressNs > qint64(m_settings.drainMs) * 1'000'000;
+    const bool quiet = nowNs() - m_step.lastProgressNs > qint64(m_settings.drainMs) * 1'000'000;
     if ((answered && m_step.received >= m_step.accepted) || quiet)
         finishStep();
 }
@@ -312,7 +344,7 @@ void CompareRunner::nextBroadcast()
 {
     if (m_broadcastsLeft-- > 0) {
         m_broadcastReceived = 0;
-        m_broadcastSentNs = m_clock.nsecsElapsed();
+        m_broadcastSentNs = nowNs();
         const QByteArray payload
             = R"({"seq":-1,"sent_ns":)" + QByteArray::number(m_broadcastSentNs) + '}';
         m_pusher->post(m_target.broadcastHead(), m_target.broadcastBody(payload));
@@ -343,6 +375,7 @@ void CompareRunner::finishBroadcast()
     } else {
         m_timeToLastNs.push_back(m_broadcastLastNs - m_broadcastSentNs);
     }
+    printHeard(m_broadcastSentNs, {m_broadcastReceived, m_broadcastLastNs});
     m_broadcastSentNs = -1;
     QTimer::singleShot(200, this, &CompareRunner::nextBroadcast);
 }
@@ -381,6 +414,33 @@ void CompareRunner::nextMaxRateStep()
         m_bestRate = m_step.rate;
         QTimer::singleShot(300, this, &CompareRunner::nextMaxRateStep);
     });
+}
+
+// Listens only: keeps the sessions open and notes when each broadcast (sent
+// by another herald-bench process) reached its last session here, until
+// SIGTERM or SIGINT.
+void CompareRunner::listen()
+{
+    std::printf("listening         %d sessions, until SIGTERM or SIGINT\n", m_connected);
+    std::fflush(stdout);
+    std::signal(SIGTERM, askStop);
+    std::signal(SIGINT, askStop);
+    m_stopPoll.start();
+}
+
+void CompareRunner::reportHeard()
+{
+    m_stopPoll.stop();
+    for (auto it = m_heard.cbegin(); it != m_heard.cend(); ++it)
+        printHeard(it->first, it->second);
+    finish();
+}
+
+// One line per broadcast, for bench/cluster.sh to merge over processes.
+void CompareRunner::printHeard(qint64 sentNs, const Heard &heard)
+{
+    std::printf("heard sent_ns=%lld received=%d last_ns=%lld\n", static_cast<long long>(sentNs),
+                heard.received, static_cast<long long>(heard.lastNs));
 }
 
 void CompareRunner::finish()

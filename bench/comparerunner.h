@@ -3,12 +3,12 @@
 #include "peertarget.h"
 #include "rawpusher.h"
 
-#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 #include <QTimer>
 
 #include <functional>
+#include <map>
 #include <vector>
 
 class QWebSocket;
@@ -25,6 +25,9 @@ namespace Herald {
 //   broadcast          time from sending one until its last session received it,
 //   max unicast        (optional) open-loop steps of rising rate; the last one with
 //                      no loss, no HTTP failure and p99 < 100 ms.
+// With listen set it only connects and then notes when each broadcast reached its
+// last session: several processes share a cluster's sessions (bench/cluster.sh).
+// Timestamps are CLOCK_MONOTONIC, the same in every process.
 // Prints a report and "result key=value" lines for bench/compare.sh.
 class CompareRunner : public QObject
 {
@@ -43,6 +46,8 @@ public:
         int stepMs = 2000;
         int drainMs = 2000;
         int broadcasts = 5; // sent one at a time, each waited for (or 5 s)
+        int firstUser = 0; // session i is user firstUser + i
+        bool listen = false; // connect, then only note the broadcasts heard (see listen())
     };
 
     CompareRunner(PeerTarget target, Settings settings, QObject *parent = nullptr);
@@ -68,6 +73,12 @@ private:
         std::vector<qint64> latencyNs;
     };
 
+    struct Heard
+    {
+        int received = 0;
+        qint64 lastNs = 0;
+    };
+
     void openBatch();
     void openSession(int session);
     void settle(int session, bool ok);
@@ -85,12 +96,14 @@ private:
     void nextBroadcast();
     void finishBroadcast();
     void nextMaxRateStep();
+    void listen();
+    void reportHeard();
+    static void printHeard(qint64 sentNs, const Heard &heard);
     void finish();
     void result(const char *key, double value, const char *unit);
 
     PeerTarget m_target;
     Settings m_settings;
-    QElapsedTimer m_clock;
     std::vector<QWebSocket *> m_sockets;
     std::vector<char> m_settled;
     RawPusher *m_pusher = nullptr;
@@ -117,6 +130,8 @@ private:
     qint64 m_broadcastLastNs = 0;
     std::vector<qint64> m_timeToLastNs;
     int m_bestRate = 0;
+    QTimer m_stopPoll;
+    std::map<qint64, Heard> m_heard; // broadcasts by their sent_ns, when listening
     int m_exitCode = 0;
     quint32 m_random = 12345;
 };

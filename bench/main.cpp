@@ -78,6 +78,8 @@ int main(int argc, char *argv[])
         settings.rate = options.rate;
         settings.latencyPushes = options.pushes;
         settings.maxRate = options.maxRate;
+        settings.firstUser = options.firstUser;
+        settings.listen = options.listen;
         settings.stepMs = options.stepMs;
         settings.drainMs = std::min(options.drainMs, 2000);
         CompareRunner runner(PeerTarget(*PeerTarget::kindFromName(options.target), options.wsUrl,
