@@ -111,6 +111,10 @@ QByteArray MetricsExporter::render() const
     w.single("herald_token_expiry_closes_total", "counter",
              "Sessions closed with 4002 as their token expired (enforce_token_expiry).",
              load(s.tokenExpiryCloses));
+    w.single("herald_store_unavailable_closes_total", "counter",
+             "Sessions closed with 1013 as they opened: the broker could not be asked where "
+             "their stream stands.",
+             load(s.storeUnavailableCloses));
     w.single("herald_protocol_error_closes_total", "counter",
              "Sessions closed with 1002 for unmasked client frames.", load(s.protocolErrorCloses));
     w.single("herald_accept_pauses_total", "counter",

@@ -209,8 +209,11 @@ void RedisStore::keepAnswers(const QList<AppendEntry> &entries, const QList<Appe
 
 UserState RedisStore::toState(const redisReply *reply)
 {
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4)
-        return {};
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) {
+        UserState unknown;
+        unknown.answered = false;
+        return unknown;
+    }
     return UserState{reply->element[0]->integer, reply->element[1]->integer,
                      reply->element[2]->integer, reply->element[3]->integer};
 }

@@ -34,6 +34,7 @@ struct UserState
     qint64 readCursor = 0; // notifications with seq <= readCursor are read
     qint64 unread = 0; // stored notifications with seq > readCursor
     qint64 oldestSeq = 0; // lowest seq still stored; 0 when nothing is stored
+    bool answered = true; // false: the store could not be asked (its broker is down)
 };
 
 // A push to store: one notification for several users.

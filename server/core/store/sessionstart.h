@@ -13,6 +13,10 @@ namespace Herald {
 struct SessionStart
 {
     Frames::StreamPosition position;
+    // The store could not say where the stream stands (its broker is down): the
+    // session is closed with 1013, to come back later or on another node, rather
+    // than welcomed at seq 0.
+    bool storeUnavailable = false;
     bool resumeRequested = false;
     bool resumeOk = false; // false: the gap cannot be covered (trimmed, or another epoch)
     QList<StoredNotification> replay; // seq > since, oldest first

@@ -245,7 +245,8 @@ SessionStart StoreService::sessionStart(const QString &user,
     const UserState state = m_store->userState(user);
     SessionStart start;
     start.position = {m_epoch, state.lastSeq, state.unread, state.readCursor};
-    if (!resume)
+    start.storeUnavailable = !state.answered;
+    if (!resume || start.storeUnavailable)
         return start;
     start.resumeRequested = true;
     const qint64 since = resume->since;

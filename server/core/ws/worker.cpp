@@ -259,6 +259,15 @@ void Worker::startSession(const QString &sessionId, const SessionStart &start,
     if (!session)
         return;
     const SessionInfo &info = session->info();
+    if (start.storeUnavailable) {
+        m_stats.storeUnavailableCloses.fetch_add(1, std::memory_order_relaxed);
+        if (const auto pass = admitLogLine())
+            qCInfo(lcWs).noquote() << "closing session of user" << escaped(info.user)
+                                   << "with 1013: the store could not be asked where its stream "
+                                      "stands"
+                                   << pass.suppressedNote();
+        return terminate(session, 1013, u"store unavailable: try again"_s, Linger::Grace);
+    }
     const Frames::StreamPosition &position = start.position;
     m_cursors.noteStream(info.user, position.seq, position.readUpTo);
     session->setSentUnread(Frames::unread(position.unread, position.readUpTo));
