@@ -36,6 +36,7 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"sessions_refused_per_user"_s, number(userSessionRefusals)},
             {u"sessions_refused_per_token"_s, number(tokenSessionRefusals)},
             {u"sessions_refused_store_unavailable"_s, number(storeUnavailableCloses)},
+            {u"seq_gap_closes"_s, number(seqGapCloses)},
             {u"token_expiry_closes"_s, number(tokenExpiryCloses)},
             {u"sessions_refused_server_full"_s, number(serverFullRefusals)},
             {u"handshakes_refused"_s, number(handshakeLimitCloses)},

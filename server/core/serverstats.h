@@ -47,6 +47,7 @@ public:
     std::atomic<quint64> protocolErrorCloses{0}; // 1002: unmasked client frames
     std::atomic<quint64> userSessionRefusals{0}; // 4008 "too many sessions"
     std::atomic<quint64> storeUnavailableCloses{0}; // 1013: the broker could not be asked
+    std::atomic<quint64> seqGapCloses{0}; // 1013: a live session's next seq skipped one
     std::atomic<quint64> tokenSessionRefusals{0}; // 4008: max_sessions_per_token
     std::atomic<quint64> tokenExpiryCloses{0}; // 4002 "token expired" (enforce_token_expiry)
     std::atomic<quint64> serverFullRefusals{0}; // 503 server_full: max_sessions reached

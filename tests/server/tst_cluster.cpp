@@ -7,6 +7,7 @@
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void livePushesReachEveryNode();
     void storedBroadcastReachesUsersOfEveryNode();
     void brokerDownRefusesPushesAndRecovers();
+    void missedMessageClosesSessionToResume();
 
 private:
     bool startNodes();
@@ -322,6 +324,44 @@ void TestCluster::brokerDownRefusesPushesAndRecovers()
     const QByteArray logB = m_nodes[1]->log();
     QCOMPARE(logB.count("lost:"), 1);
     QCOMPARE(logB.count("is back"), 1);
+}
+
+// A node whose subscription Redis dropped misses what is published until it is back: the node's
+// session learns of the gap from the next seq and is closed with 1013, and its resume fetches what
+// it missed from Redis.
+void TestCluster::missedMessageClosesSessionToResume()
+{
+    HostileClient onB;
+    QVERIFY(onB.connectTo(m_nodes[1]->wsPort()));
+    const QUrl url = wsUrl(1, u"erin"_s);
+    QVERIFY(onB.upgrade(url.path(QUrl::FullyEncoded).toUtf8() + '?'
+                        + url.query(QUrl::FullyEncoded).toUtf8()));
+    QVERIFY(onB.waitForText(R"("type":"welcome")", WaitMs));
+    const auto welcome = ServerFrame::parse(QString::fromUtf8(onB.textFrames().first()));
+    QVERIFY(welcome && welcome->type == ServerFrame::Type::Welcome);
+    QCOMPARE(notify(0, u"erin"_s).status, 202);
+    QVERIFY(onB.waitForText(R"("seq":1)", WaitMs));
+
+    // Node B's subscriber is dropped and cannot come back (no new connections), while the
+    // nodes' store connections stay: a push goes out that B never hears of.
+    QTcpSocket console;
+    QVERIFY(m_redis->openConsole(console));
+    QVERIFY(RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "1"}).startsWith("+OK"));
+    QVERIFY(RedisProcess::command(console, {"CLIENT", "KILL", "TYPE", "pubsub"}).startsWith(":"));
+    QVERIFY(QTest::qWaitFor([this] { return m_nodes[1]->log().contains("lost:"); }, WaitMs));
+    QCOMPARE(notify(0, u"erin"_s).status, 202);
+    QVERIFY(
+        RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "10000"}).startsWith("+OK"));
+    QVERIFY(QTest::qWaitFor([this] { return allSubscribed(); }, WaitMs));
+    QCOMPARE(notify(0, u"erin"_s).status, 202);
+    QCOMPARE(onB.waitForClose(WaitMs), 1013);
+    QVERIFY(!onB.waitForText(R"("seq":3)", 0)); // never sent past the gap
+    const QJsonObject stats = m_apis[1]->get(u"/api/v1/stats"_s).json();
+    QCOMPARE(stats.value(u"seq_gap_closes"_s).toInt(), 1);
+
+    WsClient resumed;
+    QVERIFY(resumed.connectAndWelcome(wsUrl(1, u"erin"_s, 1, welcome->position.epoch), WaitMs));
+    QTRY_COMPARE_WITH_TIMEOUT(resumed.seqs(), range(2, 3), WaitMs);
 }
 
 QTEST_GUILESS_MAIN(TestCluster)

@@ -91,6 +91,17 @@ QByteArray RedisProcess::command(const QList<QByteArray> &args) const
     socket.connectToHost(QHostAddress::LocalHost, m_port);
     if (!socket.waitForConnected(5000))
         return {};
+    return command(socket, args);
+}
+
+bool RedisProcess::openConsole(QTcpSocket &socket) const
+{
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    return socket.waitForConnected(5000);
+}
+
+QByteArray RedisProcess::command(QTcpSocket &socket, const QList<QByteArray> &args)
+{
     QByteArray request = '*' + QByteArray::number(args.size()) + "\r\n";
     for (const QByteArray &arg : args)
         request += '$' + QByteArray::number(arg.size()) + "\r\n" + arg + "\r\n";

@@ -5,6 +5,8 @@
 #include <QProcess>
 #include <QString>
 
+class QTcpSocket;
+
 namespace Herald::Test {
 
 // A real redis-server for one test: on a free port of 127.0.0.1, without persistence
@@ -26,6 +28,10 @@ public:
 
     // Runs one command on a fresh connection; the raw RESP answer, empty on failure.
     QByteArray command(const QList<QByteArray> &args) const;
+    // A connection of its own, which stays when Redis takes no new ones (maxclients).
+    bool openConsole(QTcpSocket &socket) const;
+    // Runs one command on a console (a one-line answer: status, error or integer).
+    static QByteArray command(QTcpSocket &socket, const QList<QByteArray> &args);
 
 private:
     QProcess m_process;

@@ -115,6 +115,10 @@ QByteArray MetricsExporter::render() const
              "Sessions closed with 1013 as they opened: the broker could not be asked where "
              "their stream stands.",
              load(s.storeUnavailableCloses));
+    w.single("herald_seq_gap_closes_total", "counter",
+             "Live sessions closed with 1013 to resume: a notification never reached this "
+             "node (with a broker).",
+             load(s.seqGapCloses));
     w.single("herald_protocol_error_closes_total", "counter",
              "Sessions closed with 1002 for unmasked client frames.", load(s.protocolErrorCloses));
     w.single("herald_accept_pauses_total", "counter",

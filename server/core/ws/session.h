@@ -48,6 +48,7 @@ public:
     QWebSocket *socket() const { return m_socket; }
     ClientConnection *raw() const { return m_raw; }
     bool isLive() const { return m_live; }
+    qint64 lastSeq() const { return m_lastSeq; } // the highest seq sent, or known at goLive()
     bool isClosing() const { return m_closing; }
     void markClosing() { m_closing = true; }
 

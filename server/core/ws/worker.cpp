@@ -259,15 +259,9 @@ void Worker::startSession(const QString &sessionId, const SessionStart &start,
     if (!session)
         return;
     const SessionInfo &info = session->info();
-    if (start.storeUnavailable) {
-        m_stats.storeUnavailableCloses.fetch_add(1, std::memory_order_relaxed);
-        if (const auto pass = admitLogLine())
-            qCInfo(lcWs).noquote() << "closing session of user" << escaped(info.user)
-                                   << "with 1013: the store could not be asked where its stream "
-                                      "stands"
-                                   << pass.suppressedNote();
-        return terminate(session, 1013, u"store unavailable: try again"_s, Linger::Grace);
-    }
+    if (start.storeUnavailable)
+        return cut(session, 1013, u"store unavailable: try again"_s,
+                   m_stats.storeUnavailableCloses);
     const Frames::StreamPosition &position = start.position;
     m_cursors.noteStream(info.user, position.seq, position.readUpTo);
     session->setSentUnread(Frames::unread(position.unread, position.readUpTo));
@@ -346,6 +340,11 @@ void Worker::sendTo(Session *session, qint64 seq, const QString &frame)
 {
     if (session->isClosing())
         return;
+    if (m_settings.closeOnSeqGap && seq > 0 && session->isLive() && seq > session->lastSeq() + 1) {
+        // A notification between the two never came (the broker dropped this node's
+        // subscription): the client resumes and gets it from the store.
+        return cut(session, 1013, u"missed notifications: resume"_s, m_stats.seqGapCloses);
+    }
     const bool fits = session->deliver(seq, frame);
     m_stats.framesSent.fetch_add(1, std::memory_order_relaxed);
     m_stats.bytesSent.fetch_add(quint64(Frames::utf8Length(frame)), std::memory_order_relaxed);

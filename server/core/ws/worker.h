@@ -58,6 +58,9 @@ public:
         bool enforceTokenExpiry = false; // close with 4002 when the token's exp passes
         int closeGraceMs = 3000; // a closed session's socket is aborted after this
         int replayPageSize = 16; // notifications fetched per replay page
+        // With a broker a node can miss a message: a live session whose next seq skips
+        // one is closed with 1013, to resume.
+        bool closeOnSeqGap = false;
     };
 
     Worker(int index, Settings settings, SessionDirectory &directory, ServerStats &stats,

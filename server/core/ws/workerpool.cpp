@@ -181,6 +181,7 @@ Worker::Settings WorkerPool::settingsFor(const ServerConfig &config)
     settings.maxSessionsPerToken = config.maxSessionsPerToken;
     settings.enforceTokenExpiry = config.enforceTokenExpiry;
     settings.closeGraceMs = config.closeGraceMs;
+    settings.closeOnSeqGap = config.broker.has_value();
     // A replay page fits the session budget, give or take a notification.
     settings.replayPageSize
         = int(std::clamp<qint64>(config.maxSessionBufferBytes / config.maxPayloadBytes, 1, 100));
