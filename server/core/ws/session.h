@@ -50,6 +50,9 @@ public:
     bool isLive() const { return m_live; }
     bool isClosing() const { return m_closing; }
     void markClosing() { m_closing = true; }
+    // StoreService::openSession() was called for it: its close must be told to the store.
+    bool isOpenInStore() const { return m_openInStore; }
+    void markOpenInStore() { m_openInStore = true; }
 
     // What its token says (PendingConnection): the key max_sessions_per_token counts by, and
     // when it expires (ms since the epoch; 0: never).
@@ -121,6 +124,7 @@ private:
     qint64 m_lastSeq = 0;
     bool m_live = false;
     bool m_closing = false;
+    bool m_openInStore = false;
     bool m_awaitingPong = false;
     QByteArray m_pingPayload;
     quint64 m_pings = 0;
