@@ -45,6 +45,8 @@ HeraldServer::~HeraldServer()
     m_acceptor.reset();
     m_api.reset();
     m_admin.reset();
+    if (m_store && m_subscriber)
+        m_store->setRouting(nullptr);
     m_subscriber.reset();
     if (m_store)
         m_store->stop();
@@ -71,8 +73,10 @@ bool HeraldServer::start(const ServerConfig &config)
         return false;
     }
     if (config.broker) {
-        m_subscriber = std::make_unique<RedisSubscriber>(
-            *config.broker, ShardMap(RedisStore::Settings().prefix), *m_delivery, config.eventLoop);
+        m_subscriber = std::make_unique<RedisSubscriber>(*config.broker,
+                                                         ShardMap(RedisStore::Settings().prefix),
+                                                         *m_delivery, m_stats, config.eventLoop);
+        m_store->setRouting(m_subscriber.get()); // a session's open waits for its shard
         m_subscriber->start();
     }
     m_fileCheck.setInterval(1000);
@@ -247,6 +251,8 @@ QJsonObject HeraldServer::health()
         : m_fileGuard->path().isEmpty() ? u"memory"_s
                                         : u"sqlite"_s;
     QJsonObject store{{u"kind"_s, kind}, {u"ok"_s, storeOk}};
+    if (m_subscriber) // the shard channels this node hears: those of its sessions' users
+        store.insert(u"shards"_s, double(m_stats.brokerShards.load(std::memory_order_relaxed)));
     if (!storeOk && m_subscriber)
         store.insert(u"error"_s, u"not subscribed to the broker"_s);
     else if (!storeOk)

@@ -26,6 +26,8 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"store_commits"_s, number(storeCommits)},
             {u"store_errors"_s, number(storeErrors)},
             {u"client_frames"_s, number(clientFrames)},
+            {u"broker_messages"_s, number(brokerMessages)},
+            {u"broker_shards"_s, number(brokerShards)},
             {u"api_bad_requests"_s, number(apiBadRequests)},
             {u"api_too_large"_s, number(apiTooLarge)},
             {u"api_timeouts"_s, number(apiTimeouts)},

@@ -31,6 +31,10 @@ public:
     std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
     std::atomic<quint64> storeErrors{0};
     std::atomic<quint64> clientFrames{0};
+    // With a broker: messages this node's subscriber received, and the shard channels it
+    // is subscribed to now (those of its sessions' users, docs/broker.md "Routing").
+    std::atomic<quint64> brokerMessages{0};
+    std::atomic<quint64> brokerShards{0};
     // Push API requests refused before QHttpServer saw them.
     std::atomic<quint64> apiBadRequests{
         0}; // malformed or ambiguous heads (400, 411, 417, 431, 505)

@@ -33,6 +33,10 @@ void TestBrokerMessage::shardsAreStableAndSpread()
     QCOMPARE(shards.shardOf(u"123456789"_s), int(0xCBF43926u % 64));
     QCOMPARE(shards.shardOf(u"ü"_s), int(ShardMap::crc32("\xc3\xbc") % 64));
     QCOMPARE(shards.channel(7), "herald:shard:7");
+    QCOMPARE(shards.shardOfChannel("herald:shard:7"), 7);
+    QCOMPARE(shards.shardOfChannel("herald:shard:64"), -1);
+    QCOMPARE(shards.shardOfChannel("herald:shard:x"), -1);
+    QCOMPARE(shards.shardOfChannel("herald:broadcast"), -1);
     QSet<int> used;
     for (int i = 0; i < 1000; ++i)
         used.insert(shards.shardOf(u"user-%1"_s.arg(i)));

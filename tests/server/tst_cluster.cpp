@@ -1,4 +1,5 @@
 #include "apiclient.h"
+#include "broker/shardmap.h"
 #include "hostileclient.h"
 #include "redisprocess.h"
 #include "serverprocess.h"
@@ -7,9 +8,11 @@
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
+#include <QNetworkReply>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 
 #include <memory>
@@ -51,6 +54,22 @@ QString lastUnread(const WsClient &client)
                             : u"%1/%2"_s.arg(frames.last().count).arg(frames.last().readUpTo);
 }
 
+// \a count users named \a prefix-<n> whose shards differ from each other and from
+// \a taken's.
+QStringList usersOnDistinctShards(const QString &prefix, int count, QList<int> taken = {})
+{
+    const ShardMap shards{QByteArray("herald:")};
+    QStringList users;
+    for (int n = 0; users.size() < count; ++n) {
+        const QString user = u"%1-%2"_s.arg(prefix).arg(n);
+        if (taken.contains(shards.shardOf(user)))
+            continue;
+        taken.append(shards.shardOf(user));
+        users.append(user);
+    }
+    return users;
+}
+
 } // namespace
 
 // Several real herald-server nodes on one real Redis (README "Running several nodes"): a
@@ -71,6 +90,9 @@ private Q_SLOTS:
     void storedBroadcastReachesUsersOfEveryNode();
     void brokerDownRefusesPushesAndRecovers();
     void missedMessageClosesSessionToResume();
+    void pushReachesOnlyNodesHoldingItsShard();
+    void sessionOpeningOnNewShardMissesNothing();
+    void shardLeftByLastSessionStopsReachingNode();
 
 private:
     bool startNodes();
@@ -78,6 +100,8 @@ private:
     QUrl wsUrl(int node, const QString &user, qint64 since = -1, const QString &epoch = {}) const;
     std::unique_ptr<WsClient> connect(int node, const QString &user);
     ApiClient::Reply notify(int node, const QString &user);
+    qint64 stat(int node, const QString &name);
+    qint64 subscribedShards(int node);
 
     std::unique_ptr<QTemporaryDir> m_dir; // Redis's append-only file
     std::unique_ptr<RedisProcess> m_redis;
@@ -160,6 +184,18 @@ ApiClient::Reply TestCluster::notify(int node, const QString &user)
     const QJsonObject body{{u"users"_s, QJsonArray{user}},
                            {u"data"_s, QJsonObject{{u"n"_s, ++m_pushes}}}};
     return m_apis[size_t(node)]->post(u"/api/v1/notify"_s, body);
+}
+
+// A counter of /api/v1/stats (broker_messages, broker_shards ...).
+qint64 TestCluster::stat(int node, const QString &name)
+{
+    return m_apis[size_t(node)]->get(u"/api/v1/stats"_s).json().value(name).toInteger(-1);
+}
+
+qint64 TestCluster::subscribedShards(int node)
+{
+    const QJsonObject health = m_apis[size_t(node)]->get(u"/healthz"_s).json();
+    return health.value(u"store"_s).toObject().value(u"shards"_s).toInteger(-1);
 }
 
 void TestCluster::pushReachesEveryNodeOnceInOrder()
@@ -362,6 +398,130 @@ void TestCluster::missedMessageClosesSessionToResume()
     WsClient resumed;
     QVERIFY(resumed.connectAndWelcome(wsUrl(1, u"erin"_s, 1, welcome->position.epoch), WaitMs));
     QTRY_COMPARE_WITH_TIMEOUT(resumed.seqs(), range(2, 3), WaitMs);
+}
+
+// A node hears only the shards of its sessions' users: a push to a user whose shard no
+// session on C holds is not sent to C at all, while the nodes holding it get it once. A
+// broadcast still reaches every node once.
+void TestCluster::pushReachesOnlyNodesHoldingItsShard()
+{
+    const QStringList users = usersOnDistinctShards(u"routed"_s, 2);
+    const QString &held = users[0]; // sessions on A and B
+    const QString &other = users[1]; // a session on C
+    const auto onA = connect(0, held);
+    const auto onB = connect(1, held);
+    const auto onC = connect(2, other);
+    QVERIFY(onA && onB && onC);
+    for (int node = 0; node < Nodes; ++node)
+        QCOMPARE(subscribedShards(node), 1);
+    const qint64 atA = stat(0, u"broker_messages"_s);
+    const qint64 atC = stat(2, u"broker_messages"_s);
+    QVERIFY(atA >= 0 && atC >= 0);
+
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(notify(2, held).status, 202); // through C, which does not hold the shard
+    QTRY_COMPARE_WITH_TIMEOUT(onA->seqs(), range(1, 5), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(onB->seqs(), range(1, 5), WaitMs);
+    // Redis sends C its messages in publish order: once C has this one, it would have had
+    // the five before.
+    QCOMPARE(notify(0, other).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(onC->seqs(), range(1, 1), WaitMs);
+    QCOMPARE(stat(2, u"broker_messages"_s), atC + 1);
+    QCOMPARE(stat(0, u"broker_messages"_s), atA + 5);
+
+    QCOMPARE(m_apis[1]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"all"_s}}).status, 202);
+    for (const WsClient *session : {onA.get(), onB.get(), onC.get()})
+        QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*session), QStringList{u"all"_s}, WaitMs);
+    QCOMPARE(stat(2, u"broker_messages"_s), atC + 2);
+    QCOMPARE(stat(0, u"broker_messages"_s), atA + 6);
+    const QByteArray metrics = m_apis[2]->get(u"/metrics"_s).body;
+    QVERIFY2(metrics.contains("\nherald_broker_messages_total " + QByteArray::number(atC + 2)),
+             metrics.constData());
+    QVERIFY(metrics.contains("\nherald_broker_shards 1"));
+}
+
+// A session that opens on a node for a shard the node does not hear yet reads its position
+// only once the node's subscription is in place: with pushes streaming through another
+// node while sessions open, each gets every notification after its welcome's seq, once,
+// in order.
+void TestCluster::sessionOpeningOnNewShardMissesNothing()
+{
+    const QStringList users = usersOnDistinctShards(u"opening"_s, 8);
+    QJsonArray targets;
+    for (const QString &user : users)
+        targets.append(user);
+    QNetworkAccessManager network;
+    QNetworkRequest request(
+        QUrl(u"http://127.0.0.1:%1/api/v1/notify"_s.arg(m_nodes[0]->apiPort())));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setRawHeader("Authorization", m_apis[0]->authorization());
+    int sent = 0;
+    int accepted = 0;
+    int refused = 0;
+    int stopAt = -1; // until every session is open, then a few more
+    QTimer pacer;
+    pacer.setInterval(5);
+    QObject::connect(&pacer, &QTimer::timeout, &network, [&] {
+        if (stopAt >= 0 && sent >= stopAt)
+            return pacer.stop();
+        const QJsonObject body{{u"users"_s, targets}, {u"data"_s, QJsonObject{{u"n"_s, ++sent}}}};
+        QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
+        QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            ++(status == 202 ? accepted : refused);
+            reply->deleteLater();
+        });
+    });
+    pacer.start();
+    QVERIFY(QTest::qWaitFor([&] { return accepted >= 10; }, WaitMs));
+    std::vector<std::unique_ptr<WsClient>> sessions;
+    for (const QString &user : users) {
+        sessions.push_back(connect(2, user));
+        QVERIFY(sessions.back());
+    }
+    stopAt = sent + 20;
+    QVERIFY(
+        QTest::qWaitFor([&] { return !pacer.isActive() && accepted + refused == sent; }, WaitMs));
+    QCOMPARE(refused, 0);
+    for (const auto &session : sessions) {
+        const qint64 seen = session->welcome().position.seq;
+        QVERIFY2(seen > 0 && seen < accepted, qPrintable(QString::number(seen)));
+        QTRY_COMPARE_WITH_TIMEOUT(session->seqs(), range(seen + 1, accepted), WaitMs);
+    }
+    QCOMPARE(subscribedShards(2), qint64(users.size()));
+}
+
+// Once the last session of a shard has left a node (and the grace period is over), the
+// node unsubscribes: pushes to that shard no longer reach it.
+void TestCluster::shardLeftByLastSessionStopsReachingNode()
+{
+    const QStringList users = usersOnDistinctShards(u"leaving"_s, 2);
+    const QString &leaving = users[0];
+    const QString &staying = users[1];
+    auto leavingOnC = connect(2, leaving);
+    const auto stayingOnC = connect(2, staying);
+    const auto leavingOnA = connect(0, leaving);
+    QVERIFY(leavingOnC && stayingOnC && leavingOnA);
+    QCOMPARE(subscribedShards(2), 2);
+    QCOMPARE(notify(1, leaving).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(leavingOnC->seqs(), range(1, 1), WaitMs);
+
+    leavingOnC.reset();
+    QVERIFY(QTest::qWaitFor([this] { return subscribedShards(2) == 1; }, WaitMs));
+    const qint64 atC = stat(2, u"broker_messages"_s);
+    QCOMPARE(notify(1, leaving).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(leavingOnA->seqs(), range(1, 2), WaitMs);
+    QCOMPARE(notify(1, staying).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(stayingOnC->seqs(), range(1, 1), WaitMs);
+    QCOMPARE(stat(2, u"broker_messages"_s), atC + 1);
+
+    // A session of the user again: the shard comes back, and with it the pushes.
+    const auto backOnC = connect(2, leaving);
+    QVERIFY(backOnC);
+    QCOMPARE(backOnC->welcome().position.seq, 2);
+    QCOMPARE(subscribedShards(2), 2);
+    QCOMPARE(notify(1, leaving).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(backOnC->seqs(), range(3, 3), WaitMs);
 }
 
 QTEST_GUILESS_MAIN(TestCluster)

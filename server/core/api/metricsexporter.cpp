@@ -91,6 +91,11 @@ QByteArray MetricsExporter::render() const
     w.single("herald_store_commits_total", "counter", "Store transactions.", load(s.storeCommits));
     w.single("herald_store_errors_total", "counter", "Store transactions that failed.",
              load(s.storeErrors));
+    w.single("herald_broker_messages_total", "counter",
+             "Messages received from the broker (Redis pub/sub).", load(s.brokerMessages));
+    w.single("herald_broker_shards", "gauge",
+             "Broker shard channels subscribed: those of the users with sessions here.",
+             load(s.brokerShards));
     w.family("herald_api_refusals_total", "counter",
              "Push-API requests refused before routing, by reason.",
              {{"{reason=\"bad_request\"}", load(s.apiBadRequests)},

@@ -4,8 +4,10 @@
 #include "broker/rediseventadapter.h"
 #include "eventloopinstaller.h"
 #include "logging.h"
+#include "serverstats.h"
 #include "store/storesink.h"
 
+#include <QDeadlineTimer>
 #include <QThread>
 
 #include <hiredis/async.h>
@@ -42,11 +44,13 @@ void sendArgv(redisAsyncContext *context, redisCallbackFn *callback, void *data,
 } // namespace
 
 RedisSubscriber::RedisSubscriber(BrokerAddress address, ShardMap shards, StoreSink &sink,
-                                 ServerConfig::EventLoop eventLoop)
+                                 ServerStats &stats, ServerConfig::EventLoop eventLoop)
     : m_address(std::move(address)),
       m_shards(std::move(shards)),
       m_sink(sink),
-      m_eventLoop(eventLoop)
+      m_stats(stats),
+      m_eventLoop(eventLoop),
+      m_subscriptions(m_shards.shards(), IdleShardGraceMs)
 { }
 
 RedisSubscriber::~RedisSubscriber()
@@ -71,6 +75,9 @@ void RedisSubscriber::start()
             disconnectNow();
             retryLater(u"no subscription within %1 ms"_s.arg(SubscribeTimeoutMs));
         });
+        m_idleSweep = new QTimer(this);
+        m_idleSweep->setSingleShot(true);
+        connect(m_idleSweep, &QTimer::timeout, this, &RedisSubscriber::dropIdleShards);
         connectNow();
     });
 }
@@ -85,7 +92,8 @@ void RedisSubscriber::stop()
             disconnectNow();
             delete m_retry;
             delete m_watchdog;
-            m_retry = m_watchdog = nullptr;
+            delete m_idleSweep;
+            m_retry = m_watchdog = m_idleSweep = nullptr;
         },
         Qt::BlockingQueuedConnection);
     m_thread->quit();
@@ -110,17 +118,82 @@ void RedisSubscriber::connectNow()
     redisAsyncSetDisconnectCallback(m_context, &RedisSubscriber::onDisconnect);
     if (!m_address.password.isEmpty())
         sendArgv(m_context, &RedisSubscriber::onReply, this, {"AUTH", m_address.password});
-    subscribe();
-    m_watchdog->start(SubscribeTimeoutMs);
+    subscribe(m_subscriptions.takeHeld(), true);
 }
 
-void RedisSubscriber::subscribe()
+// Called from any thread: the count is kept in the subscriber's.
+void RedisSubscriber::join(const QString &user, std::function<void()> ready)
+{
+    QMetaObject::invokeMethod(this, [this, shard = m_shards.shardOf(user), ready] {
+        if (m_subscriptions.join(shard, ready, m_context != nullptr))
+            subscribe({shard}, false);
+    });
+}
+
+void RedisSubscriber::leave(const QString &user)
+{
+    QMetaObject::invokeMethod(this, [this, shard = m_shards.shardOf(user)] {
+        m_subscriptions.leave(shard);
+        armIdleSweep();
+    });
+}
+
+void RedisSubscriber::subscribe(const QList<int> &shards, bool broadcast)
 {
     QList<QByteArray> args{"SUBSCRIBE"};
-    for (int shard = 0; shard < m_shards.shards(); ++shard)
+    if (broadcast)
+        args.append(m_shards.broadcastChannel());
+    for (const int shard : shards)
         args.append(m_shards.channel(shard));
-    args.append(m_shards.broadcastChannel());
+    if (args.size() == 1)
+        return;
     sendArgv(m_context, &RedisSubscriber::onReply, this, args);
+    if (!m_watchdog->isActive())
+        m_watchdog->start(SubscribeTimeoutMs);
+}
+
+void RedisSubscriber::unsubscribe(const QList<int> &shards)
+{
+    QList<QByteArray> args{"UNSUBSCRIBE"};
+    for (const int shard : shards)
+        args.append(m_shards.channel(shard));
+    if (args.size() > 1)
+        sendArgv(m_context, &RedisSubscriber::onReply, this, args);
+}
+
+void RedisSubscriber::dropIdleShards()
+{
+    const QList<int> idle = m_subscriptions.takeIdle(); // none while disconnected
+    if (m_context)
+        unsubscribe(idle);
+    armIdleSweep();
+}
+
+void RedisSubscriber::armIdleSweep()
+{
+    if (!m_idleSweep)
+        return; // stopped
+    const QDeadlineTimer next = m_subscriptions.nextIdleDeadline();
+    if (next.isForever())
+        return m_idleSweep->stop();
+    m_idleSweep->start(int(std::max<qint64>(next.remainingTime(), 0)) + 1);
+}
+
+// The watchdog bounds the wait for each SUBSCRIBE reply while any is outstanding.
+void RedisSubscriber::watchPending()
+{
+    if (!m_watchdog)
+        return;
+    if (m_subscriptions.anyPending() || !m_subscribed)
+        m_watchdog->start(SubscribeTimeoutMs);
+    else
+        m_watchdog->stop();
+}
+
+void RedisSubscriber::publishShardCount()
+{
+    m_stats.brokerShards.store(quint64(m_subscriptions.subscribedCount()),
+                               std::memory_order_relaxed);
 }
 
 void RedisSubscriber::disconnectNow()
@@ -128,6 +201,8 @@ void RedisSubscriber::disconnectNow()
     m_subscribed = false;
     if (m_watchdog)
         m_watchdog->stop();
+    m_subscriptions.reset();
+    publishShardCount();
     if (!m_context)
         return;
     redisAsyncContext *context = std::exchange(m_context, nullptr);
@@ -140,6 +215,8 @@ void RedisSubscriber::retryLater(const QString &why)
     m_subscribed = false;
     if (m_watchdog)
         m_watchdog->stop();
+    m_subscriptions.reset(); // sessions opening now need not wait: nothing arrives anyway
+    publishShardCount();
     if (!m_retry || m_retry->isActive())
         return;
     if (!m_down) {
@@ -188,12 +265,28 @@ void RedisSubscriber::handle(const redisReply *reply)
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3)
         return;
     const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
+    const QByteArray channel(reply->element[1]->str, qsizetype(reply->element[1]->len));
     if (kind == "message") {
+        m_stats.brokerMessages.fetch_add(1, std::memory_order_relaxed);
         const redisReply *payload = reply->element[2];
         return deliver(QByteArray(payload->str, qsizetype(payload->len)));
     }
-    if (kind == "subscribe" && reply->element[2]->integer == m_shards.shards() + 1) {
-        m_watchdog->stop();
+    if (kind == "subscribe")
+        return subscribed(channel);
+    if (kind == "unsubscribe")
+        return unsubscribed(channel);
+}
+
+void RedisSubscriber::subscribed(const QByteArray &channel)
+{
+    const int shard = m_shards.shardOfChannel(channel);
+    if (shard >= 0) {
+        const std::vector<ShardSubscriptions::Ready> waiting = m_subscriptions.subscribed(shard);
+        publishShardCount();
+        for (const ShardSubscriptions::Ready &ready : waiting)
+            ready(); // these sessions read their positions now
+        armIdleSweep(); // its sessions may have left meanwhile
+    } else if (channel == m_shards.broadcastChannel()) {
         m_subscribed = true;
         m_backoffMs = 0;
         if (m_down)
@@ -201,10 +294,21 @@ void RedisSubscriber::handle(const redisReply *reply)
                 << "broker subscription to" << m_address.display() << "is back";
         else
             qCInfo(lcBroker).noquote()
-                << "subscribed to" << m_shards.shards()
-                << "shard channels and the broadcast channel of" << m_address.display();
+                << "subscribed to the broadcast channel of" << m_address.display()
+                << "(and to the shard channels of this node's users)";
         m_down = false;
     }
+    watchPending();
+}
+
+void RedisSubscriber::unsubscribed(const QByteArray &channel)
+{
+    const int shard = m_shards.shardOfChannel(channel);
+    if (shard < 0)
+        return;
+    if (m_subscriptions.unsubscribed(shard))
+        subscribe({shard}, false); // a session joined while it was going
+    publishShardCount();
 }
 
 void RedisSubscriber::deliver(const QByteArray &payload)

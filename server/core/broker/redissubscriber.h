@@ -1,8 +1,10 @@
 #pragma once
 
 #include "broker/shardmap.h"
+#include "broker/shardsubscriptions.h"
 #include "config/brokeraddress.h"
 #include "config/serverconfig.h"
+#include "store/sessionrouting.h"
 
 #include <QObject>
 #include <QTimer>
@@ -15,6 +17,7 @@ struct redisReply;
 
 namespace Herald {
 
+class ServerStats;
 class StoreSink;
 
 // Hands what any node of the cluster committed or pushed live to this node's sessions:
@@ -24,29 +27,46 @@ class StoreSink;
 // only caller of the sink: the store thread's own commits are not delivered locally, so
 // that nothing arrives twice or out of order across nodes.
 //
-// Runs hiredis async in a thread of its own (never a worker thread). Phase 1 subscribes to
-// every shard; subscribing only to the shards of users with sessions here is the next step.
-// A lost connection is retried with a backoff doubling from 100 ms to 5 s, logged once per
-// change of state; messages published while it is down are not seen by this node.
-class RedisSubscriber : public QObject
+// Routing (SessionRouting): it subscribes only to the shards of the users with sessions on
+// this node, plus the broadcast channel always; a shard goes once its last session has
+// been gone for IdleShardGraceMs (ShardSubscriptions). On a new connection it subscribes
+// again to every shard with sessions.
+//
+// Runs hiredis async in a thread of its own (never a worker thread): join() and leave()
+// are queued to it. A lost connection is retried with a backoff doubling from 100 ms to
+// 5 s, logged once per change of state; messages published while it is down are not seen
+// by this node, and sessions opening meanwhile do not wait for a subscription.
+class RedisSubscriber : public QObject, public SessionRouting
 {
     Q_OBJECT
 
 public:
-    RedisSubscriber(BrokerAddress address, ShardMap shards, StoreSink &sink,
+    static constexpr int IdleShardGraceMs = 1000;
+
+    RedisSubscriber(BrokerAddress address, ShardMap shards, StoreSink &sink, ServerStats &stats,
                     ServerConfig::EventLoop eventLoop);
     ~RedisSubscriber() override;
 
     void start(); // returns at once; connects in its thread
     void stop(); // blocking: unsubscribes and joins the thread
-    // Subscribed to every shard right now (for /healthz).
+    // Subscribed to the broadcast channel right now (for /healthz).
     bool isSubscribed() const { return m_subscribed.load(std::memory_order_relaxed); }
+
+    void join(const QString &user, std::function<void()> ready) override;
+    void leave(const QString &user) override;
 
 private:
     void connectNow();
     void disconnectNow();
     void retryLater(const QString &why);
-    void subscribe();
+    void subscribe(const QList<int> &shards, bool broadcast);
+    void unsubscribe(const QList<int> &shards);
+    void subscribed(const QByteArray &channel);
+    void unsubscribed(const QByteArray &channel);
+    void dropIdleShards();
+    void armIdleSweep();
+    void watchPending();
+    void publishShardCount();
     void handle(const redisReply *reply);
     void deliver(const QByteArray &payload);
     static void onConnect(const redisAsyncContext *context, int status);
@@ -56,11 +76,14 @@ private:
     BrokerAddress m_address;
     ShardMap m_shards;
     StoreSink &m_sink;
+    ServerStats &m_stats;
     ServerConfig::EventLoop m_eventLoop;
     QThread *m_thread = nullptr;
     redisAsyncContext *m_context = nullptr;
     QTimer *m_retry = nullptr; // in the subscriber's thread
-    QTimer *m_watchdog = nullptr; // a connection not subscribed in time is dropped
+    QTimer *m_watchdog = nullptr; // a connection whose SUBSCRIBE is not answered is dropped
+    QTimer *m_idleSweep = nullptr; // unsubscribes the shards idle for the grace period
+    ShardSubscriptions m_subscriptions; // in the subscriber's thread
     int m_backoffMs = 0;
     bool m_down = false;
     std::atomic<bool> m_subscribed = false;

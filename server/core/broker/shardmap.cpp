@@ -38,4 +38,14 @@ QByteArray ShardMap::channel(int shard) const
     return m_prefix + "shard:" + QByteArray::number(shard);
 }
 
+int ShardMap::shardOfChannel(const QByteArray &channel) const
+{
+    const QByteArray head = m_prefix + "shard:";
+    if (!channel.startsWith(head))
+        return -1;
+    bool ok = false;
+    const int shard = channel.mid(head.size()).toInt(&ok);
+    return ok && shard >= 0 && shard < m_shards ? shard : -1;
+}
+
 } // namespace Herald

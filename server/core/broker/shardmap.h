@@ -21,6 +21,7 @@ public:
     int shards() const { return m_shards; }
     int shardOf(const QString &user) const;
     QByteArray channel(int shard) const; // "<prefix>shard:<n>"
+    int shardOfChannel(const QByteArray &channel) const; // -1: not one of the shard channels
     QByteArray broadcastChannel() const { return m_prefix + "broadcast"; } // every node
 
     static quint32 crc32(const QByteArray &bytes);

@@ -4,6 +4,7 @@
 #include "eventloopinstaller.h"
 #include "logging.h"
 #include "serverstats.h"
+#include "sessionrouting.h"
 #include "storesink.h"
 
 #include <QElapsedTimer>
@@ -230,13 +231,37 @@ PushOutcome StoreService::outcome(const Pending &pending, const AppendEntry &ent
 void StoreService::openSession(const QString &user, const std::optional<ResumePoint> &resume,
                                QObject *context, std::function<void(const SessionStart &)> done)
 {
-    run([this, user, resume, context, done = std::move(done)] {
+    auto read = [this, user, resume, context, done = std::move(done)] {
         // Pushes already queued are committed first, so the position reported
         // covers everything the client could have been sent live before it.
         flush();
         m_store->noteSession(user);
         reply(context, [done, start = sessionStart(user, resume)] { done(start); });
+    };
+    run([this, user, read = std::move(read)]() mutable {
+        if (!m_routing)
+            return read();
+        // The routing calls back in its own thread: the read is queued back to this one.
+        m_routing->join(user, [this, read = std::move(read)]() mutable { run(std::move(read)); });
     });
+}
+
+void StoreService::closeSession(const QString &user)
+{
+    run([this, user] {
+        if (m_routing)
+            m_routing->leave(user);
+    });
+}
+
+void StoreService::setRouting(SessionRouting *routing)
+{
+    if (!m_thread) {
+        m_routing = routing;
+        return;
+    }
+    QMetaObject::invokeMethod(
+        this, [this, routing] { m_routing = routing; }, Qt::BlockingQueuedConnection);
 }
 
 SessionStart StoreService::sessionStart(const QString &user,

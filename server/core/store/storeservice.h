@@ -21,6 +21,7 @@ namespace Herald {
 
 class Audience;
 class ServerStats;
+class SessionRouting;
 class StoreSink;
 
 // Runs the NotificationStore in a thread of its own, off the workers' and the
@@ -90,8 +91,15 @@ public:
     // sessions. Never runs once the store has stopped.
     void settle(QObject *context, std::function<void()> done);
 
+    // Reads a new session's position (and its replay). With routing set, only once this node
+    // hears the user's pushes (SessionRouting::join), so that none falls between the read
+    // and the live stream. Every openSession() must be matched by one closeSession().
     void openSession(const QString &user, const std::optional<ResumePoint> &resume,
                      QObject *context, std::function<void(const SessionStart &)> done);
+    void closeSession(const QString &user);
+    // Blocking once started: openSession() and closeSession() tell \a routing from now on
+    // (null: nobody). It must outlive this service or be replaced by null first.
+    void setRouting(SessionRouting *routing);
 
     using StateDone
         = std::function<void(const UserState &state, const QString &epoch, const QString &error)>;
@@ -133,6 +141,7 @@ private:
     const Audience &m_audience;
     ServerStats &m_stats;
     StoreSink *m_sink = nullptr;
+    SessionRouting *m_routing = nullptr; // store thread
     QThread *m_thread = nullptr;
     QTimer *m_trimTimer = nullptr;
     QString m_epoch;

@@ -51,6 +51,9 @@ public:
     qint64 lastSeq() const { return m_lastSeq; } // the highest seq sent, or known at goLive()
     bool isClosing() const { return m_closing; }
     void markClosing() { m_closing = true; }
+    // StoreService::openSession() was called for it: its close must be told to the store.
+    bool isOpenInStore() const { return m_openInStore; }
+    void markOpenInStore() { m_openInStore = true; }
 
     // What its token says (PendingConnection): the key max_sessions_per_token counts by, and
     // when it expires (ms since the epoch; 0: never).
@@ -122,6 +125,7 @@ private:
     qint64 m_lastSeq = 0;
     bool m_live = false;
     bool m_closing = false;
+    bool m_openInStore = false;
     bool m_awaitingPong = false;
     QByteArray m_pingPayload;
     quint64 m_pings = 0;

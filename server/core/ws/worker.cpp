@@ -230,6 +230,7 @@ void Worker::openSession(QWebSocket *socket, const Handshake &handshake)
     onFramesScanned(session);
     if (session->isClosing())
         return;
+    session->markOpenInStore();
     m_store.openSession(info.user, std::nullopt, this,
                         [this, id = info.id, resume = connection.resume](
                             const SessionStart &start) { startSession(id, start, resume); });
@@ -714,6 +715,8 @@ bool Worker::retire(Session *session)
         m_cursors.forget(info.user);
     }
     m_directory.remove(info.id);
+    if (session->isOpenInStore())
+        m_store.closeSession(info.user); // with a broker, this node may stop hearing the user
     const int code = int(session->socket()->closeCode());
     m_feed.sessionClosed(info, code, session->socket()->closeReason());
     m_stats.sessionsClosed.fetch_add(1, std::memory_order_relaxed);
