@@ -25,6 +25,7 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"stored_notifications"_s, number(storedNotifications)},
             {u"store_commits"_s, number(storeCommits)},
             {u"store_errors"_s, number(storeErrors)},
+            {u"replica_shortfalls"_s, number(replicaShortfalls)},
             {u"client_frames"_s, number(clientFrames)},
             {u"api_bad_requests"_s, number(apiBadRequests)},
             {u"api_too_large"_s, number(apiTooLarge)},
