@@ -1,3 +1,4 @@
+#include "broker/brokermigration.h"
 #include "config/configloader.h"
 #include "config/devbanner.h"
 #include "eventloopinstaller.h"
@@ -57,6 +58,16 @@ int main(int argc, char *argv[])
         return 2;
     case ConfigResult::Kind::Run:
         break;
+    }
+
+    // A one-shot command: copies the SQLite store into the broker and exits.
+    if (result.config.migrateToBroker) {
+        const BrokerMigration::Report report = BrokerMigration(result.config).run();
+        const bool done = report.kind == BrokerMigration::Report::Kind::Done;
+        std::fputs(qPrintable((done ? QString() : QStringLiteral("herald-server: ")) + report.text
+                              + u'\n'),
+                   done ? stdout : stderr);
+        return report.exitCode();
     }
 
     HeraldServer server;

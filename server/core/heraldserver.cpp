@@ -217,6 +217,8 @@ void HeraldServer::createStore(const ServerConfig &config)
         redis.address = *config.broker;
         redis.historySize = config.historySize;
         redis.idempotencyTtlMs = config.idempotencyTtlMs;
+        redis.minReplicas = config.brokerMinReplicas;
+        redis.replicaTimeoutMs = config.brokerReplicaTimeoutMs;
         store = std::make_unique<RedisStore>(redis);
         qCInfo(lcServer).noquote()
             << "broker" << config.broker->display()
@@ -237,9 +239,10 @@ void HeraldServer::createStore(const ServerConfig &config)
             << "SQLite store" << path << "synchronous"
             << (config.sqliteSynchronous == ServerConfig::Synchronous::Full ? "FULL" : "NORMAL");
     }
-    const StoreService::Settings settings{config.historySize,      config.historyTtlMs,
-                                          config.idempotencyTtlMs, config.trimIntervalMs,
-                                          config.eventLoop,        !config.broker};
+    const StoreService::Settings settings{config.historySize,       config.historyTtlMs,
+                                          config.idempotencyTtlMs,  config.trimIntervalMs,
+                                          config.eventLoop,         !config.broker,
+                                          config.brokerMinReplicas, config.brokerReplicaTimeoutMs};
     m_store = std::make_unique<StoreService>(std::move(store), settings, m_directory, m_stats);
 }
 

@@ -111,6 +111,8 @@ void Reloader::applyStore(const ServerConfig &next)
     settings.historyTtlMs = next.historyTtlMs;
     settings.idempotencyTtlMs = next.idempotencyTtlMs;
     settings.trimIntervalMs = next.trimIntervalMs;
+    settings.minReplicas = next.brokerMinReplicas;
+    settings.replicaTimeoutMs = next.brokerReplicaTimeoutMs;
     m_parts.store.setRetention(settings);
 }
 

@@ -25,6 +25,7 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"stored_notifications"_s, number(storedNotifications)},
             {u"store_commits"_s, number(storeCommits)},
             {u"store_errors"_s, number(storeErrors)},
+            {u"replica_shortfalls"_s, number(replicaShortfalls)},
             {u"client_frames"_s, number(clientFrames)},
             {u"broker_messages"_s, number(brokerMessages)},
             {u"broker_shards"_s, number(brokerShards)},

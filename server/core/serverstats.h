@@ -30,6 +30,9 @@ public:
     std::atomic<quint64> storedNotifications{0};
     std::atomic<quint64> storeCommits{0}; // transactions; stored / commits = mean batch size
     std::atomic<quint64> storeErrors{0};
+    // Pushes stored on the broker's master but answered 503 replicas_unavailable: fewer than
+    // broker_min_replicas replicas acknowledged their commit in time.
+    std::atomic<quint64> replicaShortfalls{0};
     std::atomic<quint64> clientFrames{0};
     // With a broker: messages this node's subscriber received, and the shard channels it
     // is subscribed to now (those of its sessions' users, docs/broker.md "Routing").

@@ -108,6 +108,14 @@ void TestConfigChange::live_data()
     row(
         "expiry", u"enforce_token_expiry"_s, [](ServerConfig &c) { c.enforceTokenExpiry = true; },
         [](ServerConfig &c) { QVERIFY(c.enforceTokenExpiry); });
+    row(
+        "broker min replicas", u"broker_min_replicas"_s,
+        [](ServerConfig &c) { c.brokerMinReplicas = 2; },
+        [](ServerConfig &c) { QCOMPARE(c.brokerMinReplicas, 2); });
+    row(
+        "broker replica timeout", u"broker_replica_timeout"_s,
+        [](ServerConfig &c) { c.brokerReplicaTimeoutMs = 300; },
+        [](ServerConfig &c) { QCOMPARE(c.brokerReplicaTimeoutMs, 300); });
 }
 
 void TestConfigChange::live()

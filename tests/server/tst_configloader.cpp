@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include <memory>
+#include <tuple>
 
 using namespace Qt::Literals::StringLiterals;
 using Herald::ConfigLoader;
@@ -45,6 +46,9 @@ const QStringList DefaultedFields{u"wsPort"_s,
                                   u"sqliteSynchronous"_s,
                                   u"historySize"_s,
                                   u"historyTtlMs"_s,
+                                  u"brokerMinReplicas"_s,
+                                  u"brokerReplicaTimeoutMs"_s,
+                                  u"migrateToBroker"_s,
                                   u"trimIntervalMs"_s,
                                   u"idempotencyTtlMs"_s,
                                   u"clientFramesPerSecond"_s,
@@ -99,6 +103,10 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"devMode"_s, boolText(c.devMode)},
         {u"broker"_s, c.broker ? c.broker->display() : u"none"_s},
         {u"brokerPassword"_s, c.broker ? QString::fromUtf8(c.broker->password) : u"none"_s},
+        {u"brokerMinReplicas"_s, QString::number(c.brokerMinReplicas)},
+        {u"brokerReplicaTimeoutMs"_s, QString::number(c.brokerReplicaTimeoutMs)},
+        {u"migrateToBroker"_s, boolText(c.migrateToBroker)},
+        {u"migrateForce"_s, boolText(c.migrateForce)},
         {u"store"_s, memory ? u"memory"_s : u"sqlite"_s},
         {u"dataDir"_s, c.dataDir},
         {u"sqliteSynchronous"_s, full ? u"full"_s : u"normal"_s},
@@ -365,6 +373,36 @@ void TestConfigLoader::eachSource_data()
         << withSecrets({u"HERALD_BROKER_PASSWORD_FILE=@dir@/b.pw"_s}) << QStringList{u"b.pw:pw3"_s}
         << u"brokerPassword"_s << u"pw3"_s;
     QTest::newRow("broker default") << none << Secrets << none << u"broker"_s << u"none"_s;
+    const QStringList broker{u"--broker"_s, u"redis://h:1"_s};
+    for (const auto &[flag, env, key, value, field, expected] :
+         {std::tuple{u"broker-min-replicas"_s, u"HERALD_BROKER_MIN_REPLICAS"_s,
+                     u"broker_min_replicas"_s, u"2"_s, u"brokerMinReplicas"_s, u"2"_s},
+          std::tuple{u"broker-replica-timeout"_s, u"HERALD_BROKER_REPLICA_TIMEOUT"_s,
+                     u"broker_replica_timeout"_s, u"250ms"_s, u"brokerReplicaTimeoutMs"_s,
+                     u"250"_s}}) {
+        QTest::addRow("%s flag", qPrintable(flag)) << broker + QStringList{u"--"_s + flag, value}
+                                                   << Secrets << QStringList() << field << expected;
+        QTest::addRow("%s env", qPrintable(flag))
+            << broker << withSecrets({env + u'=' + value}) << QStringList() << field << expected;
+        QTest::addRow("%s file", qPrintable(flag))
+            << UseConfig << Secrets
+            << QStringList{u"h.conf:broker = redis://h:1\n"_s + key + u" = "_s + value} << field
+            << expected;
+    }
+    QTest::newRow("migrate to broker") << broker + QStringList{u"--migrate-to-broker"_s} << Secrets
+                                       << none << u"migrateToBroker"_s << u"true"_s;
+    QTest::newRow("migrate force")
+        << broker + QStringList{u"--migrate-to-broker"_s, u"--migrate-force"_s} << Secrets << none
+        << u"migrateForce"_s << u"true"_s;
+    // A one-shot command, so not from the environment: a variable left set would turn every
+    // start into a migration.
+    QTest::newRow("migrate is no environment setting")
+        << broker << withSecrets({u"HERALD_MIGRATE_TO_BROKER=1"_s}) << none << u"migrateToBroker"_s
+        << u"false"_s;
+    // A migration serves nothing: it needs no secrets.
+    QTest::newRow("migrate without secrets")
+        << broker + QStringList{u"--migrate-to-broker"_s} << QStringList() << none
+        << u"migrateToBroker"_s << u"true"_s;
     const QString secretA(40, u'a'), secretB(33, u'b');
     QTest::newRow("secrets file flag")
         << QStringList{u"--secrets-file"_s, u"@dir@/rot.keys"_s} << Secrets
@@ -646,6 +684,34 @@ void TestConfigLoader::badInput_data()
         << QStringList{u"--broker-password-file"_s, u"@dir@/x.pw"_s} << Secrets
         << QStringList{u"x.pw:pw"_s}
         << frags({u"--broker-password-file: "_s, u"without --broker"_s}) << QString();
+    const QStringList broker{u"--broker"_s, u"redis://h:1"_s};
+    QTest::newRow("min replicas negative")
+        << broker + flag(u"--broker-min-replicas"_s, u"-1"_s) << Secrets << none
+        << frags({u"--broker-min-replicas: '-1' is not a whole number from 0 to 100"_s})
+        << QString();
+    QTest::newRow("min replicas too many")
+        << none
+        << withSecrets({u"HERALD_BROKER=redis://h:1"_s, u"HERALD_BROKER_MIN_REPLICAS=101"_s})
+        << none << frags({u"HERALD_BROKER_MIN_REPLICAS: '101' is not"_s}) << QString();
+    QTest::newRow("min replicas without broker")
+        << flag(u"--broker-min-replicas"_s, u"1"_s) << Secrets << none
+        << frags({u"--broker-min-replicas: "_s, u"no --broker"_s}) << QString();
+    QTest::newRow("replica timeout zero")
+        << broker + flag(u"--broker-replica-timeout"_s, u"0"_s) << Secrets << none
+        << frags({u"--broker-replica-timeout: '0' is not a duration from 1ms to 10s"_s})
+        << QString();
+    QTest::newRow("replica timeout too long")
+        << UseConfig << Secrets << file(u"broker_replica_timeout = 11s"_s)
+        << frags({u"broker_replica_timeout in @dir@/h.conf: '11s' is not"_s}) << QString();
+    QTest::newRow("migrate without broker")
+        << QStringList{u"--migrate-to-broker"_s} << Secrets << none
+        << frags({u"--migrate-to-broker: needs --broker"_s}) << QString();
+    QTest::newRow("migrate from memory")
+        << broker + QStringList{u"--migrate-to-broker"_s, u"--store"_s, u"memory"_s} << Secrets
+        << none << frags({u"--migrate-to-broker: copies the SQLite store"_s}) << QString();
+    QTest::newRow("migrate force alone")
+        << broker + QStringList{u"--migrate-force"_s} << Secrets << none
+        << frags({u"--migrate-force: only with --migrate-to-broker"_s}) << QString();
     QTest::newRow("port not a number")
         << flag(u"--ws-port"_s, u"abc"_s) << Secrets << none
         << QStringList{u"--ws-port: 'abc' is not a port number (0-65535)"_s} << QString();

@@ -133,7 +133,7 @@ std::optional<PushOutcome> TestStoreService::push(const QStringList &users, cons
         id, u"e"_s, "{}", QDateTime::currentDateTimeUtc(), u"frame-"_s + id, users, broadcast, key};
     std::optional<PushOutcome> outcome;
     bool done = false;
-    m_store->push(push, this, [&](const std::optional<PushOutcome> &result, const QString &) {
+    m_store->push(push, this, [&](const std::optional<PushOutcome> &result, const QString &, bool) {
         outcome = result;
         done = true;
     });

@@ -96,6 +96,10 @@ QByteArray MetricsExporter::render() const
     w.single("herald_broker_shards", "gauge",
              "Broker shard channels subscribed: those of the users with sessions here.",
              load(s.brokerShards));
+    w.single("herald_replica_shortfalls_total", "counter",
+             "Pushes stored on the broker but answered 503 replicas_unavailable: fewer than "
+             "broker_min_replicas replicas acknowledged them in time.",
+             load(s.replicaShortfalls));
     w.family("herald_api_refusals_total", "counter",
              "Push-API requests refused before routing, by reason.",
              {{"{reason=\"bad_request\"}", load(s.apiBadRequests)},

@@ -168,4 +168,20 @@ RedisReply RedisConnection::eval(const RedisScript &script, const QList<QByteArr
     return reply;
 }
 
+std::optional<qint64> RedisConnection::wait(int replicas, int timeoutMs, QString *error)
+{
+    if (!ensureConnected(error))
+        return std::nullopt;
+    redisSetTimeout(m_context, toTimeval(m_timeoutMs + timeoutMs));
+    const RedisReply reply
+        = command({"WAIT", QByteArray::number(replicas), QByteArray::number(timeoutMs)}, error);
+    if (m_context)
+        redisSetTimeout(m_context, toTimeval(m_timeoutMs));
+    if (reply && reply->type == REDIS_REPLY_INTEGER)
+        return reply->integer;
+    if (reply)
+        *error = u"the broker refused WAIT: "_s + text(reply.get());
+    return std::nullopt;
+}
+
 } // namespace Herald

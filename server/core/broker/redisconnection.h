@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 struct redisContext;
@@ -51,6 +52,10 @@ public:
     std::vector<RedisReply> pipeline(const QList<QList<QByteArray>> &commands, QString *error);
     // EVALSHA, and EVAL when the script is not loaded.
     RedisReply eval(const RedisScript &script, const QList<QByteArray> &args, QString *error);
+    // WAIT \a replicas \a timeoutMs: how many replicas have every write made so far on this
+    // connection; the read timeout is lengthened by \a timeoutMs meanwhile. nullopt and
+    // *error when the broker failed or refused (a replica refuses WAIT).
+    std::optional<qint64> wait(int replicas, int timeoutMs, QString *error);
 
     // A reply's text (error or status or string) as QString, for messages.
     static QString text(const redisReply *reply);

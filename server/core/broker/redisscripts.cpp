@@ -25,8 +25,9 @@ if redis.call('GET', p .. 'epoch') ~= ARGV[2] then
 end
 local keep = tonumber(ARGV[3])
 local keyTtl = tonumber(ARGV[4])
-local count = tonumber(ARGV[5])
-local i = 6
+local touchKept = ARGV[5] == '1'
+local count = tonumber(ARGV[6])
+local i = 7
 local out = {}
 for _ = 1, count do
   local key, keyTs, body, frame = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -37,6 +38,7 @@ for _ = 1, count do
   if kept then
     out[#out + 1] = 'K'
     out[#out + 1] = kept
+    if touchKept then redis.call('SET', p .. 'key:' .. key, kept, 'XX', 'KEEPTTL') end
     i = i + 2 * users
   else
     out[#out + 1] = 'N'

@@ -9,7 +9,9 @@ namespace Herald {
 // Redis Cluster. The layout is described in redisstore.h.
 struct RedisScripts
 {
-    // ARGV: prefix, epoch, keep, keyTtlMs, entryCount, then per entry: idempotency key
+    // ARGV: prefix, epoch, keep, keyTtlMs, touchKept ('1': a known key's answer is written
+    // again as it is, so that a WAIT after the script also covers the push it replays, which
+    // another node may have committed), entryCount, then per entry: idempotency key
     // ('' for none), key timestamp, body, frame, userCount, then per user: user id, shard.
     // Fails with "HERALD_EPOCH" when the epoch key differs (the broker lost its data).
     // Returns per entry "K", <kept answer> for a known key, or "N", <seq per user>.

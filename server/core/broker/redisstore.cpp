@@ -11,6 +11,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -80,6 +81,12 @@ QByteArray RedisStore::body(const AppendEntry &entry)
         + number(event.size()) + ':' + event + entry.data;
 }
 
+QByteArray RedisStore::member(const StoredNotification &row)
+{
+    return number(row.seq) + ':'
+        + body(AppendEntry{row.id, row.event, row.data, row.timestamp, {}, {}});
+}
+
 std::optional<StoredNotification> RedisStore::fromMember(const QByteArray &member)
 {
     const qsizetype seqEnd = member.indexOf(':');
@@ -101,9 +108,12 @@ std::optional<StoredNotification> RedisStore::fromMember(const QByteArray &membe
 QList<QByteArray> RedisStore::appendArgs(const QList<AppendEntry> &entries,
                                          const QList<qsizetype> &sent) const
 {
-    QList<QByteArray> args{
-        m_settings.prefix, m_epoch.toLatin1(), number(std::max(m_settings.historySize, 1)),
-        number(std::max<qint64>(m_settings.idempotencyTtlMs, 1)), number(sent.size())};
+    QList<QByteArray> args{m_settings.prefix,
+                           m_epoch.toLatin1(),
+                           number(std::max(m_settings.historySize, 1)),
+                           number(std::max<qint64>(m_settings.idempotencyTtlMs, 1)),
+                           m_settings.minReplicas > 0 ? "1" : "0",
+                           number(sent.size())};
     for (const qsizetype index : sent) {
         const AppendEntry &entry = entries.at(index);
         const Notification notification{entry.id, entry.event,
@@ -144,8 +154,39 @@ bool RedisStore::append(const QList<AppendEntry> &entries, const ResponseBuilder
         keepAnswers(entries, *results, sent);
     }
     for (const auto &[index, first] : repeats)
-        (*results)[index] = AppendResult{true, {}, results->at(first).response};
+        (*results)[index] = AppendResult{true, {}, results->at(first).response, {}};
+    if (m_settings.minReplicas > 0)
+        confirm(results);
     return true;
+}
+
+void RedisStore::setReplicaAcks(int minReplicas, int timeoutMs)
+{
+    m_settings.minReplicas = minReplicas;
+    m_settings.replicaTimeoutMs = timeoutMs;
+}
+
+// Everything this connection wrote (the script, the answers) must be on enough replicas
+// before any result of the call may be reported accepted.
+void RedisStore::confirm(QList<AppendResult> *results)
+{
+    QString error;
+    const int wanted = m_settings.minReplicas;
+    const std::optional<qint64> acked = m_redis.wait(wanted, m_settings.replicaTimeoutMs, &error);
+    if (acked && *acked >= wanted) {
+        if (std::exchange(m_replicasShort, false))
+            qCInfo(lcBroker) << "replicas acknowledge the pushes again";
+        return;
+    }
+    const QString why = acked
+        ? u"stored on the broker, but %1 of the %2 replicas asked for (broker_min_replicas) "
+          u"acknowledged it within %3 ms"_s.arg(QString::number(*acked), QString::number(wanted),
+                                                QString::number(m_settings.replicaTimeoutMs))
+        : u"possibly stored on the broker, but its replicas could not be asked: "_s + error;
+    if (!std::exchange(m_replicasShort, true))
+        qCWarning(lcBroker).noquote() << "pushes answered 503 replicas_unavailable:" << why;
+    for (AppendResult &result : *results)
+        result.unconfirmed = why;
 }
 
 bool RedisStore::readAppendReply(const redisReply *reply, const QList<AppendEntry> &entries,

@@ -30,6 +30,11 @@ namespace Herald {
     records the keys and PUBLISHes each entry once per shard channel it touches (see
     ShardMap, BrokerMessage). Age (history_ttl) is enforced by trim().
 
+    With setReplicaAcks(n > 0), every append() ends with WAIT n: when fewer replicas
+    acknowledge it in time, every result of the call is marked unconfirmed (the pushes are
+    in the master and published all the same). Replays too: the script writes their key
+    again, so that the WAIT covers the push they replay.
+
     Where the interface leaves room: a failure after the script ran (the answer of an
     idempotent push could not be written) is logged and the append reported done, since
     it is committed and published; a retry of such a push then gets an unreadable answer.
@@ -46,6 +51,8 @@ public:
         int historySize = 1000; // trim() updates it, as a reload changes it
         qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
         int timeoutMs = 2000; // connect and command timeout
+        int minReplicas = 0; // WAIT after each append; 0: none
+        int replicaTimeoutMs = 1000;
     };
 
     explicit RedisStore(Settings settings);
@@ -65,9 +72,12 @@ public:
     bool publishLive(const QStringList &users, const QString &frame, QString *error) override;
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
               QString *error) override;
+    void setReplicaAcks(int minReplicas, int timeoutMs) override;
 
     // The member body of an entry: "<ts>:<id length>:<id><event length>:<event><data>".
     static QByteArray body(const AppendEntry &entry);
+    // A stream member, "<seq>:<body>", as the append script writes it.
+    static QByteArray member(const StoredNotification &row);
     // Reads a stream member back; nullopt if malformed.
     static std::optional<StoredNotification> fromMember(const QByteArray &member);
 
@@ -79,6 +89,7 @@ private:
                          QList<AppendResult> *results, QString *error);
     void keepAnswers(const QList<AppendEntry> &entries, const QList<AppendResult> &results,
                      const QList<qsizetype> &sent);
+    void confirm(QList<AppendResult> *results);
     QList<StoredNotification> members(const QList<QByteArray> &command);
     QByteArray key(const char *kind, const QString &name) const;
     static UserState toState(const redisReply *reply);
@@ -87,6 +98,7 @@ private:
     ShardMap m_shards;
     RedisConnection m_redis;
     QString m_epoch;
+    bool m_replicasShort = false; // logged once per change
 };
 
 } // namespace Herald

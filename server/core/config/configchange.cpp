@@ -172,6 +172,10 @@ QList<Setting> makeSettings()
         restart<&C::store>(o.store),
         restart<&C::broker>(o.broker),
         restart<&C::brokerPasswordFile>(o.brokerPasswordFile),
+        // Live: the store thread reads them at each commit, so that an operator who loses or
+        // adds a replica adjusts every node with a reload, without closing its sessions.
+        live<&C::brokerMinReplicas>(o.brokerMinReplicas),
+        live<&C::brokerReplicaTimeoutMs>(o.brokerReplicaTimeout),
         restart<&C::dataDir>(o.dataDir),
         restart<&C::sqliteSynchronous>(o.synchronous),
         live<&C::historySize>(o.historySize),

@@ -9,7 +9,8 @@ namespace Herald {
 // What a reload changes. Compares the running configuration with one just loaded, setting
 // by setting (each named by its INI key, in help-text order), and sorts the changes:
 //  - live: limits and timeouts, heartbeat_s, drain_s, history and idempotency retention,
-//    allowed origins, the token secrets, the API key, the admin token, log_rules;
+//    allowed origins, the token secrets, the API key, the admin token, log_rules, the
+//    broker's replica acknowledgements (broker_min_replicas, broker_replica_timeout);
 //  - restart-only: what is wired once at start (listeners, workers, event loop, store,
 //    legacy routes; and turning the admin channel on, since its hub exists only when
 //    the server started with an admin token).

@@ -124,6 +124,7 @@ public:
         if (!setEventLoop(config) || !setTokenRules(config))
             return std::nullopt;
         if (!setDrain(config) || !setTls(config) || !setProxies(config) || !setBroker(config)
+            || !setBrokerDurability(config) || !setMigration(config)
             || !set(Options::table().logRules, config.logRules, Parse::logRules))
             return std::nullopt;
         return config;
@@ -328,6 +329,40 @@ private:
         return true;
     }
 
+    // A durability setting that nothing would apply is refused, not ignored.
+    bool setBrokerDurability(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        const auto count
+            = [](const QString &s) { return Parse::integer(s, 0, Options::MaxMinReplicas); };
+        const auto timeout
+            = [](const QString &s) { return Parse::duration(s, Options::MaxReplicaTimeoutMs); };
+        if (!set(o.brokerMinReplicas, c.brokerMinReplicas, count)
+            || !set(o.brokerReplicaTimeout, c.brokerReplicaTimeoutMs, timeout))
+            return false;
+        const auto raw = m_sources.find(o.brokerMinReplicas);
+        if (raw && c.brokerMinReplicas > 0 && !c.broker)
+            return fail(u"%1: replicas of a broker, but no --broker is given"_s.arg(raw->origin));
+        return true;
+    }
+
+    // --migrate-to-broker copies the SQLite store into the broker: it needs both.
+    bool setMigration(ServerConfig &c)
+    {
+        const Options &o = Options::table();
+        if (!set(o.migrateToBroker, c.migrateToBroker, Parse::boolean)
+            || !set(o.migrateForce, c.migrateForce, Parse::boolean))
+            return false;
+        if (c.migrateForce && !c.migrateToBroker)
+            return fail(u"--migrate-force: only with --migrate-to-broker"_s);
+        if (c.migrateToBroker && !c.broker)
+            return fail(u"--migrate-to-broker: needs --broker, the Redis to copy the store into"_s);
+        if (c.migrateToBroker && c.store != ServerConfig::StoreKind::Sqlite)
+            return fail(u"--migrate-to-broker: copies the SQLite store; a memory store holds "
+                        u"nothing to copy"_s);
+        return true;
+    }
+
     // Unlike the other durations, 0 is allowed: no pacing.
     bool setDrain(ServerConfig &c)
     {
@@ -347,11 +382,13 @@ private:
     {
         const Options &o = Options::table();
         const int minSecret = c.devMode ? 1 : ConfigLoader::MinSecretBytes;
+        // --migrate-to-broker serves nothing: missing secrets are generated and never used.
+        const bool optional = c.devMode || m_sources.find(o.migrateToBroker).has_value();
         return readSecret(o.secretFile, u"HERALD_SECRET"_s, minSecret, c.secret)
             && readSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, 1, c.apiKey)
-            && requireSecret(o.secretFile, u"HERALD_SECRET"_s, c.devMode, c.secret,
+            && requireSecret(o.secretFile, u"HERALD_SECRET"_s, optional, c.secret,
                              c.secretGenerated)
-            && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, c.devMode, c.apiKey,
+            && requireSecret(o.apiKeyFile, u"HERALD_API_KEY"_s, optional, c.apiKey,
                              c.apiKeyGenerated)
             && readSecretList(o.secretsFile, minSecret, c.extraSecrets)
             && readSecret(o.adminTokenFile, u"HERALD_ADMIN_TOKEN"_s,
@@ -472,7 +509,9 @@ private:
 
 QCommandLineOption commandLineOption(const OptionSpec &spec)
 {
-    QStringList where{u"env "_s + spec.envNames.join(u" or "_s)};
+    QStringList where;
+    if (!spec.envNames.isEmpty())
+        where << u"env "_s + spec.envNames.join(u" or "_s);
     if (!spec.fileKey.isEmpty())
         where << u"file key "_s + spec.fileKey;
     where << u"default "_s + spec.defaultText;

@@ -283,6 +283,29 @@ ConfigOptions makeTable()
             u"File holding the broker's password (trailing whitespace ignored); it replaces a "
             u"password given in the --broker URL."_s,
             u"none"_s},
+        .brokerMinReplicas = {u"broker-min-replicas"_s, {u"HERALD_BROKER_MIN_REPLICAS"_s},
+            u"broker_min_replicas"_s, u"count"_s, wholeNumber(0, ConfigOptions::MaxMinReplicas),
+            u"With --broker: a push is answered 202 only once this many Redis replicas have it "
+            u"too (Redis WAIT after each commit); fewer within --broker-replica-timeout: 503 "
+            u"replicas_unavailable (stored on the master, retry with the same Idempotency-Key). "
+            u"0: off."_s,
+            QString::number(d.brokerMinReplicas)},
+        .brokerReplicaTimeout = {u"broker-replica-timeout"_s, {u"HERALD_BROKER_REPLICA_TIMEOUT"_s},
+            u"broker_replica_timeout"_s, u"duration"_s,
+            durationExpected(ConfigOptions::MaxReplicaTimeoutMs),
+            u"How long a commit waits for broker_min_replicas replicas, e.g. 1s or 500ms; the "
+            u"store thread waits with it."_s,
+            Parse::durationText(d.brokerReplicaTimeoutMs)},
+        .migrateToBroker = {u"migrate-to-broker"_s, {}, QString(), QString(), boolean,
+            u"Copy this node's SQLite store (--data-dir) into the --broker Redis, keeping every "
+            u"user's seqs, history, read cursor and the epoch, print a summary and exit. Refuses "
+            u"(exit status 3) when Redis already holds Herald data for any of the users. Stop "
+            u"the node first."_s,
+            u"off"_s},
+        .migrateForce = {u"migrate-force"_s, {}, QString(), QString(), boolean,
+            u"With --migrate-to-broker: replace the streams Redis already holds for these users "
+            u"instead of refusing."_s,
+            u"off"_s},
     };
 }
 // clang-format on
@@ -323,6 +346,10 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &store,
             &broker,
             &brokerPasswordFile,
+            &brokerMinReplicas,
+            &brokerReplicaTimeout,
+            &migrateToBroker,
+            &migrateForce,
             &dataDir,
             &synchronous,
             &historySize,

@@ -42,6 +42,9 @@ struct ConfigOptions
     static constexpr qint64 MaxBuffer = 1024 * 1024 * 1024;
     static constexpr int MaxCoalesceMs = 60000;
     static constexpr int MaxCount = 10000000; // sessions, handshakes
+    static constexpr int MaxMinReplicas = 100;
+    // Each commit may hold the store thread this long while replicas are missing.
+    static constexpr qint64 MaxReplicaTimeoutMs = 10000;
 
     static inline const ConfigValueParser::Choices<ServerConfig::StoreKind> StoreKinds{
         {QStringLiteral("sqlite"), ServerConfig::StoreKind::Sqlite},
@@ -74,6 +77,7 @@ struct ConfigOptions
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
     OptionSpec trustedProxies, proxyProtocol;
     OptionSpec broker, brokerPasswordFile;
+    OptionSpec brokerMinReplicas, brokerReplicaTimeout, migrateToBroker, migrateForce;
 };
 
 } // namespace Herald

@@ -63,6 +63,13 @@ struct ServerConfig
     // user's stream instead of the embedded store; nullopt: this node runs alone.
     std::optional<BrokerAddress> broker;
     QString brokerPasswordFile; // its password replaces one in the URL
+    // After each commit the broker waits (Redis WAIT) until this many replicas have it, at
+    // most brokerReplicaTimeoutMs; fewer: the pushes get 503 replicas_unavailable. 0: off.
+    int brokerMinReplicas = 0;
+    int brokerReplicaTimeoutMs = 1000;
+    // --migrate-to-broker: copy the SQLite store into the broker, then exit (main.cpp).
+    bool migrateToBroker = false;
+    bool migrateForce = false; // ... even over Herald data the broker already holds
     int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
 
     // Limits that keep one hostile client from exhausting the server (README, "WebSocket limits").

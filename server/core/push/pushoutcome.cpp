@@ -93,6 +93,8 @@ QString PushFailure::code() const
         return u"store_unavailable"_s;
     case Reason::BrokerUnavailable:
         return u"broker_unavailable"_s;
+    case Reason::ReplicasUnavailable:
+        return u"replicas_unavailable"_s;
     }
     return u"store_unavailable"_s;
 }

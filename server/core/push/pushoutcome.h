@@ -32,15 +32,18 @@ struct PushOutcome
     friend bool operator==(const PushOutcome &, const PushOutcome &) = default;
 };
 
-// Why a push was refused after it parsed; it changed nothing.
+// Why a push was refused after it parsed; it changed nothing, but see ReplicasUnavailable.
 struct PushFailure
 {
-    enum class Reason { PayloadTooLarge, StoreUnavailable, BrokerUnavailable };
+    // ReplicasUnavailable: unlike the others the push is stored (on the broker's master, and
+    // published), only not acknowledged by broker_min_replicas replicas in time.
+    enum class Reason { PayloadTooLarge, StoreUnavailable, BrokerUnavailable, ReplicasUnavailable };
 
     Reason reason = Reason::StoreUnavailable;
     QString message;
 
-    QString code() const; // "payload_too_large", "store_unavailable", "broker_unavailable"
+    // "payload_too_large", "store_unavailable", "broker_unavailable", "replicas_unavailable"
+    QString code() const;
 };
 
 using PushResult = std::variant<PushOutcome, PushFailure>;

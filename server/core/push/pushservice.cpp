@@ -57,7 +57,9 @@ void PushService::submit(const PushRequest &request, const Done &done)
     m_store.push(
         push, &m_callbacks,
         [this, done, request, bytes = data.size()](const std::optional<PushOutcome> &outcome,
-                                                   const QString &error) {
+                                                   const QString &error, bool unconfirmed) {
+            if (unconfirmed)
+                return done(PushFailure{PushFailure::Reason::ReplicasUnavailable, error});
             if (!outcome && m_broker) {
                 return done(PushFailure{PushFailure::Reason::BrokerUnavailable,
                                         u"The broker did not take the notification: "_s + error});

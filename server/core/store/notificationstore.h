@@ -54,6 +54,10 @@ struct AppendResult
     bool replayed = false; // the idempotency key was known: nothing was appended
     QHash<QString, qint64> seqs; // user -> seq assigned (empty when replayed)
     QByteArray response; // the API answer: new, or the one kept with the key
+    // Not empty: the entry is committed (and its answer kept with its key), but not as
+    // durably as asked: fewer replicas than setReplicaAcks() asked for acknowledged it.
+    // The caller must not report it accepted; a retry with the key replays it once they do.
+    QString unconfirmed;
 };
 
 /*
@@ -123,6 +127,16 @@ public:
         Q_UNUSED(frame);
         *error = QStringLiteral("this store serves one node: live pushes do not pass through it");
         return false;
+    }
+
+    // A store with replicas (a broker) waits after each append() until \a minReplicas have
+    // it, at most \a timeoutMs, and marks the results unconfirmed when fewer did; replayed
+    // ones too, since the entry they replay may not have reached them. 0: no wait (the
+    // default; a store of one node has no replicas).
+    virtual void setReplicaAcks(int minReplicas, int timeoutMs)
+    {
+        Q_UNUSED(minReplicas);
+        Q_UNUSED(timeoutMs);
     }
 
     // Drops, per user, all but the newest \a keepPerUser notifications and any

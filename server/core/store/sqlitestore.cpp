@@ -439,6 +439,21 @@ QStringList SqliteStore::knownUsers()
     return users;
 }
 
+bool SqliteStore::keptAnswers(QList<KeptAnswer> *answers, QString *error)
+{
+    if (!m_db)
+        return fail(error, notOpen());
+    QSqlQuery query(m_db->db);
+    query.setForwardOnly(true);
+    if (!prepareRun(query, u"SELECT key, response, created FROM idempotency ORDER BY created"_s, {},
+                    error))
+        return false;
+    while (query.next())
+        answers->append(
+            {query.value(0).toString(), query.value(1).toByteArray(), query.value(2).toLongLong()});
+    return !query.lastError().isValid() || fail(error, query.lastError().text());
+}
+
 bool SqliteStore::trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
                        QString *error)
 {

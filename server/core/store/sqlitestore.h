@@ -48,6 +48,16 @@ public:
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,
               QString *error) override;
 
+    // An idempotency key, the answer kept with it and its push's time (ms since the epoch).
+    struct KeptAnswer
+    {
+        QString key;
+        QByteArray response;
+        qint64 createdMs = 0;
+    };
+    // Every key kept (for --migrate-to-broker); false and *error when they cannot be read.
+    bool keptAnswers(QList<KeptAnswer> *answers, QString *error);
+
 private:
     struct Db; // the connection and its prepared statements (keeps QtSql out of this header)
     struct Batch; // what one append() has done so far

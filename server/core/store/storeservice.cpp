@@ -57,6 +57,7 @@ bool StoreService::start(StoreSink &sink, QString *error)
     QMetaObject::invokeMethod(
         this,
         [this, &opened, error] {
+            m_store->setReplicaAcks(m_settings.minReplicas, m_settings.replicaTimeoutMs);
             opened = m_store->open(error);
             m_epoch = m_store->epoch();
             m_trimTimer = new QTimer(this);
@@ -93,8 +94,10 @@ void StoreService::setRetention(const Settings &settings)
 {
     run([this, settings] {
         const int oldInterval = m_settings.trimIntervalMs;
-        m_settings = {settings.historySize,    settings.historyTtlMs, settings.idempotencyTtlMs,
-                      settings.trimIntervalMs, m_settings.eventLoop,  m_settings.deliverCommits};
+        m_settings = {settings.historySize,    settings.historyTtlMs,    settings.idempotencyTtlMs,
+                      settings.trimIntervalMs, m_settings.eventLoop,     m_settings.deliverCommits,
+                      settings.minReplicas,    settings.replicaTimeoutMs};
+        m_store->setReplicaAcks(settings.minReplicas, settings.replicaTimeoutMs);
         if (m_trimTimer && settings.trimIntervalMs != oldInterval)
             m_trimTimer->setInterval(settings.trimIntervalMs);
     });
@@ -182,7 +185,10 @@ void StoreService::flush()
             deliver(batch[i], entries[i], result);
         std::optional<PushOutcome> outcome;
         QString failure = error;
-        if (ok && !result.replayed) {
+        if (!result.unconfirmed.isEmpty()) {
+            failure = result.unconfirmed;
+            m_stats.replicaShortfalls.fetch_add(1, std::memory_order_relaxed);
+        } else if (ok && !result.replayed) {
             outcome = outcomes[i];
         } else if (ok) {
             outcome = PushOutcome::fromBytes(result.response);
@@ -191,8 +197,10 @@ void StoreService::flush()
             else
                 failure = u"the answer kept with the idempotency key is unreadable"_s;
         }
-        reply(batch[i].context,
-              [done = batch[i].done, outcome, failure] { done(outcome, failure); });
+        const bool unconfirmed = !result.unconfirmed.isEmpty();
+        reply(batch[i].context, [done = batch[i].done, outcome, failure, unconfirmed] {
+            done(outcome, failure, unconfirmed);
+        });
     }
 }
 

@@ -50,6 +50,9 @@ public:
         // broker's subscriber on every node (this one too) hands them to the sink; calling
         // the sink here as well would deliver twice and out of cross-node order.
         bool deliverCommits = true;
+        // Replicas that must acknowledge each commit (NotificationStore::setReplicaAcks).
+        int minReplicas = 0;
+        int replicaTimeoutMs = 1000;
     };
 
     StoreService(std::unique_ptr<NotificationStore> store, Settings settings,
@@ -63,7 +66,8 @@ public:
     void stop();
     QString epoch() const { return m_epoch; } // valid after start()
     // A reload: history_size, history_ttl, idempotency_ttl and trim_interval (which restarts
-    // the trim timer) from the next trim on; the event loop stays.
+    // the trim timer) from the next trim on, the replica acknowledgements from the next
+    // commit on; the event loop stays.
     void setRetention(const Settings &settings);
 
     struct Push
@@ -77,9 +81,11 @@ public:
         bool broadcast = false; // to every known or connected user
         QString idempotencyKey;
     };
-    // The outcome (replayed for a known idempotency key), or the commit's error.
-    using PushDone
-        = std::function<void(const std::optional<PushOutcome> &outcome, const QString &error)>;
+    // The outcome (replayed for a known idempotency key), or the commit's error. With an
+    // error, \a unconfirmed says the push is stored all the same, only not acknowledged by
+    // as many replicas as asked (AppendResult::unconfirmed): it must not be answered 202.
+    using PushDone = std::function<void(const std::optional<PushOutcome> &outcome,
+                                        const QString &error, bool unconfirmed)>;
     void push(const Push &push, QObject *context, PushDone done);
     // With a broker: hands a live push to every node (NotificationStore::publishLive);
     // \a done gets an empty error once Redis took it. \a users empty: a broadcast.
