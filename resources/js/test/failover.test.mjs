@@ -115,7 +115,8 @@ async function failOver(t, { secondArgs = [], stopSecond, expectedCode }) {
     const log = new EventLog();
     const herald = new Herald({
         url: [second.wsUrl, first.wsUrl], WebSocket, token: signToken('mallory'),
-        backoff: { initialMs: 200, maxMs: 1000 },
+        // The first retry waits 1 s: pushes go on meanwhile, so the resume has a replay.
+        backoff: { initialMs: 1000, maxMs: 1000 }, random: () => 1,
         onNotification: log.recorder('notification'), onStatus: log.recorder('status'),
     });
     t.after(() => herald.close());
@@ -134,8 +135,10 @@ async function failOver(t, { secondArgs = [], stopSecond, expectedCode }) {
     const received = () => log.of('notification');
     await log.until(() => received().length >= 10, 'ten notifications on the second node');
     await stopSecond(second);
+    const stoppedAt = accepted.length;
     await log.until(() => opened().length === 2, 'open again, on the first node');
     const movedAt = accepted.length;
+    assert.ok(movedAt > stoppedAt, 'pushes were accepted while the client was away');
     await log.until(() => accepted.length >= movedAt + 10, 'ten more pushes');
     stopping = true;
     await pushing;
