@@ -9,7 +9,8 @@
  *
  * API
  *   const herald = new Herald({
- *     url: 'wss://push.example.com/ws',       // the server's /ws endpoint
+ *     url: 'wss://push.example.com/ws',       // the server's /ws endpoint, or a list of them:
+ *                                             // ['wss://a.example.com/ws', 'wss://b.example.com/ws']
  *     token: 'jwt' | getToken: async (info) => 'jwt',
  *     onNotification(frame) {},               // {type, id, seq?, event?, data, ts}; each once
  *     onUnread(count) {},                     // on welcome, unread frames, each new notification
@@ -23,13 +24,13 @@
  *   herald.watchUnread(fn)             calls fn(count) now (once known) and on each change;
  *                                      returns an unsubscribe function
  *   herald.close()                     stops for good
- *   herald.state / seq / epoch / unread / attempt   read-only
+ *   herald.state / seq / epoch / unread / attempt / url   read-only (url: the one in use)
  *   Herald.bindBadge(element[, herald]) returns update(count), which sets element.textContent
  *                                      to the count and hides the element at 0; pass it as
  *                                      onUnread, or pass the herald instance to subscribe it
  *                                      (update.unbind() then unsubscribes).
  *
- * States (onStatus): 'connecting' {attempt} → 'open' {attempt} after the server's welcome;
+ * States (onStatus): 'connecting' {attempt, url} → 'open' {attempt, url} after the server's welcome;
  * 'closed' {code, reason, attempt, delayMs} when a connection ends and a retry is scheduled;
  * 'reset' {seq, epoch} when a resume could not cover the gap (the app should reload its list);
  * 'stopped' {code, reason} after close(), close code 4003, or a WebSocket that cannot be made
@@ -48,6 +49,15 @@
  * Only 4003 ("disconnected by server") is terminal. 1001 (shutdown, heartbeat timeout), 1008
  * (slow consumer, too many messages) and 1012 (service restart: a server draining) are
  * passing conditions: those retry with backoff.
+ *
+ * Several URLs (the nodes of a cluster sharing one broker, README "Running several nodes"):
+ * the client starts with the first, and each connection that fails or ends (1006 when a node
+ * is killed or unreachable, 1012 when it restarts, any other retried close) makes the retry go
+ * to the next URL, in a ring, after the same backoff delay as with one URL. The resume carries
+ * the same since/epoch to the new node, which replays what was missed: nothing is lost and the
+ * client drops anything it already had, so nothing is delivered twice. 4002 reconnects to the
+ * same URL. Give pages the list in different orders (for instance rotated by user) to spread
+ * the first connections over the nodes.
  */
 (function (root, factory) {
     'use strict';
@@ -80,14 +90,18 @@
     class Herald {
         constructor(options) {
             const o = options || {};
-            if (typeof o.url !== 'string' || o.url === '')
-                throw new TypeError('Herald: options.url is required');
+            const urls = typeof o.url === 'string' ? [o.url] : o.url;
+            if (!Array.isArray(urls) || urls.length === 0
+                || urls.some((url) => typeof url !== 'string' || url === ''))
+                throw new TypeError('Herald: options.url must be a URL or a non-empty list of URLs');
             if (!o.token && typeof o.getToken !== 'function')
                 throw new TypeError('Herald: options.token or options.getToken is required');
             this._WebSocket = o.WebSocket || root.WebSocket;
             if (typeof this._WebSocket !== 'function')
                 throw new TypeError('Herald: no WebSocket implementation; pass options.WebSocket');
             this._options = o;
+            this._urls = urls.slice();
+            this._urlIndex = 0;     // the URL the next (or current) connection uses
             this._backoff = Object.assign({}, DEFAULT_BACKOFF, o.backoff);
             this._random = o.random || Math.random;
             const set = o.setTimeout || root.setTimeout;
@@ -120,6 +134,7 @@
         get epoch() { return this._epoch; }
         get unread() { return this._unread === null ? 0 : this._unread; }
         get attempt() { return this._attempt; }
+        get url() { return this._urls[this._urlIndex]; }
 
         markRead(upTo) {
             const seq = upTo === undefined ? this._seq : upTo;
@@ -173,7 +188,7 @@
         async _connect() {
             if (this._stopped)
                 return;
-            this._emitStatus({ state: 'connecting', attempt: this._attempt });
+            this._emitStatus({ state: 'connecting', attempt: this._attempt, url: this.url });
             let token;
             try {
                 token = await this._nextToken();
@@ -201,7 +216,7 @@
         }
 
         _url(token) {
-            const base = this._options.url;
+            const base = this.url;
             let url = base + (base.indexOf('?') === -1 ? '?' : '&') + 'token=' + encodeURIComponent(token);
             if (this._epoch !== null)
                 url += '&since=' + this._seq + '&epoch=' + encodeURIComponent(this._epoch);
@@ -272,7 +287,7 @@
                 this._timers.stable = null;
                 this._attempt = 0;
             }, this._backoff.stableMs);
-            this._emitStatus({ state: 'open', attempt: this._attempt });
+            this._emitStatus({ state: 'open', attempt: this._attempt, url: this.url });
             this._setUnread(whole(frame.unread));
         }
 
@@ -321,6 +336,8 @@
                 return this._renewToken(code, reason);
             if (!this._welcomed)
                 this._rejected = true;
+            // This node failed or went away: the retry goes to the next one.
+            this._urlIndex = (this._urlIndex + 1) % this._urls.length;
             this._retry(code, reason);
         }
 

@@ -244,3 +244,40 @@ export async function startExample({ dir, herald, secrets, password, extraEnv = 
         }
     }
 }
+
+/**
+ * A redis-server of its own on a free loopback port, without persistence; resolves with
+ * {proc, url} once it accepts connections. Stop it with proc.kill('SIGTERM') (by its PID).
+ */
+export async function startRedis() {
+    for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        const proc = new Proc('redis-server', 'redis-server',
+            ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+            { env: baseEnv({}) });
+        try {
+            await proc.waitFor(/Ready to accept connections/, { timeoutMs: 20000,
+                                                                 what: 'that it is ready' });
+            return { proc, url: `redis://127.0.0.1:${port}` };
+        } catch (error) {
+            await proc.kill();
+            if (attempt >= 3 || !/Address already in use/.test(proc.output))
+                throw error;
+        }
+    }
+}
+
+/** Resolves once the node's /healthz reports its store ok (with a broker: subscribed). */
+export async function untilStoreReady(herald, timeoutMs = 30000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const response = await fetch(`http://127.0.0.1:${herald.apiPort}/healthz`);
+        const health = await response.json();
+        if (health.store && health.store.ok)
+            return;
+        if (Date.now() > deadline)
+            throw new Error(`${herald.proc.name} store not ready: ${JSON.stringify(health)}\n`
+                + herald.proc.tail());
+        await new Promise((resolveTick) => setTimeout(resolveTick, 50)); // poll interval
+    }
+}

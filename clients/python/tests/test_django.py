@@ -133,6 +133,19 @@ class TemplateTagTest(DjangoTestCase):
         claims = verify_token(config["token"], SECRET)
         self.assertEqual(claims["exp"] - claims["iat"], 60)
 
+    def test_a_list_of_ws_urls(self):
+        from django.contrib.auth.models import User
+        from django.core.exceptions import ImproperlyConfigured
+        user = User(pk=5, username="u")
+        nodes = ["wss://b.example.com/ws", "wss://a.example.com/ws"]
+        html = self.render(user, HERALD_WS_URL=nodes)
+        self.assertEqual(self.config(html)["url"], nodes)
+        self.assertIn('src="https://b.example.com/herald.js"', html)
+        self.assertEqual(self.config(self.render(user, HERALD_WS_URL=tuple(nodes)))["url"], nodes)
+        for bad in (["wss://a/ws", ""], ["wss://a/ws", 7], {"wss://a/ws": 1}):
+            with self.assertRaises(ImproperlyConfigured, msg=repr(bad)):
+                self.render(user, HERALD_WS_URL=bad)
+
     def test_values_cannot_break_out_of_the_script(self):
         from django.contrib.auth.models import User
         hostile = "ws://h/ws?x=</script><script>alert(1)</script><!--&"

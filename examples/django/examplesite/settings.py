@@ -4,7 +4,9 @@ Everything that differs between a laptop and the end-to-end test comes from the
 environment:
 
 * HERALD_URL, HERALD_API_KEY, HERALD_SECRET, HERALD_WS_URL: the same values the
-  herald-server was started with (see examples/django/README.md);
+  herald-server was started with (see examples/django/README.md); HERALD_WS_URL
+  may list several nodes, comma-separated; HERALD_SCRIPT_URL, where browsers
+  load herald.js (default: from the first HERALD_WS_URL);
 * HERALD_RETRIES, HERALD_BACKOFF, HERALD_TIMEOUT: the push client's retry policy;
 * EXAMPLE_DB: the SQLite file (default: db.sqlite3 next to manage.py);
 * DJANGO_SECRET_KEY, DJANGO_DEBUG.
@@ -77,7 +79,10 @@ USE_TZ = True
 HERALD_URL = os.environ.get("HERALD_URL", "http://127.0.0.1:8081")    # push API (private)
 HERALD_API_KEY = os.environ.get("HERALD_API_KEY", "")
 HERALD_SECRET = os.environ.get("HERALD_SECRET", "")                   # signs browser tokens
-HERALD_WS_URL = os.environ.get("HERALD_WS_URL", "ws://127.0.0.1:8080/ws")  # for browsers
+# For browsers; several nodes of a cluster: comma-separated, tried in turn by herald.js.
+HERALD_WS_URL = os.environ.get("HERALD_WS_URL", "ws://127.0.0.1:8080/ws").split(",")
+HERALD_WS_URL = HERALD_WS_URL[0] if len(HERALD_WS_URL) == 1 else HERALD_WS_URL
+HERALD_SCRIPT_URL = os.environ.get("HERALD_SCRIPT_URL", "")
 # Pushes run in the request that saves the row (transaction.on_commit): keep the
 # retry window short for web requests, or push from a task queue instead.
 HERALD_TIMEOUT = float(os.environ.get("HERALD_TIMEOUT", "5"))

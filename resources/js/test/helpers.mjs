@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,55 @@ export async function startServer(t, { dataDir, wsPort = 0, apiPort = 0, extraAr
     return server;
 }
 
+/**
+ * Starts a redis-server of its own on a free loopback port, without persistence, and
+ * resolves with {port, url, child} once it accepts connections. Registers a stop (by its
+ * PID) with t.after().
+ */
+export async function startRedis(t) {
+    const port = await freePort();
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1',
+                                         '--save', '', '--appendonly', 'no'],
+                        { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    const exited = new Promise((resolve) => child.once('exit', () => {
+        running.delete(child);
+        resolve();
+    }));
+    t.after(async () => {
+        if (child.exitCode === null && child.signalCode === null)
+            process.kill(child.pid, 'SIGTERM');
+        await exited;
+    });
+    let log = '';
+    await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${log}`)),
+                                 WAIT_MS);
+        child.once('error', (error) => reject(new Error(`redis-server: ${error.message}`)));
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (text) => {
+            log += text;
+            if (log.includes('Ready to accept connections')) {
+                clearTimeout(timer);
+                resolve();
+            }
+        });
+        exited.then(() => reject(new Error(`redis-server exited:\n${log}`)));
+    });
+    return { port, url: `redis://127.0.0.1:${port}`, child };
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
 class ServerProcess {
     constructor(child, exited) {
         this.child = child;
@@ -109,6 +159,21 @@ class ServerProcess {
             this.child.once('error', (error) => fail(`could not start: ${error.message}`));
             this.exited.then(({ code, signal }) => fail(`exited (${code ?? signal})`));
         });
+    }
+
+    // Resolves once /healthz reports the store ok: with a broker, once this node is
+    // subscribed and delivers what other nodes accept.
+    async storeReady() {
+        const deadline = Date.now() + WAIT_MS;
+        for (;;) {
+            const response = await fetch(`http://127.0.0.1:${this.apiPort}/healthz`);
+            const health = await response.json();
+            if (health.store && health.store.ok)
+                return;
+            if (Date.now() > deadline)
+                throw new Error(`store not ready: ${JSON.stringify(health)}\n${this.log}`);
+            await new Promise((resolve) => setTimeout(resolve, 50)); // poll interval
+        }
     }
 
     async kill() {

@@ -26,15 +26,23 @@ def get_client():
 
 
 def ws_url():
-    return required("HERALD_WS_URL")
+    """HERALD_WS_URL as set: one URL, or a list of them (the nodes of a cluster,
+    which herald.js tries in turn)."""
+    value = required("HERALD_WS_URL")
+    urls = [value] if isinstance(value, str) else value
+    if not isinstance(urls, (list, tuple)) or not all(isinstance(u, str) and u for u in urls):
+        raise ImproperlyConfigured("HERALD_WS_URL must be a URL or a list of URLs")
+    return value if isinstance(value, str) else list(urls)
 
 
 def script_url():
-    """HERALD_SCRIPT_URL, or HERALD_WS_URL's host over http(s) + /herald.js."""
+    """HERALD_SCRIPT_URL, or the host of (the first) HERALD_WS_URL over
+    http(s) + /herald.js."""
     explicit = getattr(settings, "HERALD_SCRIPT_URL", None)
     if explicit:
         return explicit
-    parts = urllib.parse.urlsplit(ws_url())
+    urls = ws_url()
+    parts = urllib.parse.urlsplit(urls if isinstance(urls, str) else urls[0])
     scheme = {"ws": "http", "wss": "https"}.get(parts.scheme.lower(), parts.scheme)
     if scheme not in ("http", "https") or not parts.netloc:
         raise ImproperlyConfigured(
