@@ -172,6 +172,7 @@ QList<Setting> makeSettings()
         restart<&C::store>(o.store),
         restart<&C::broker>(o.broker),
         restart<&C::brokerPasswordFile>(o.brokerPasswordFile),
+        restart<&C::nodeName>(o.nodeName),
         restart<&C::dataDir>(o.dataDir),
         restart<&C::sqliteSynchronous>(o.synchronous),
         live<&C::historySize>(o.historySize),

@@ -283,6 +283,11 @@ ConfigOptions makeTable()
             u"File holding the broker's password (trailing whitespace ignored); it replaces a "
             u"password given in the --broker URL."_s,
             u"none"_s},
+        .nodeName = {u"node-name"_s, {u"HERALD_NODE_NAME"_s}, u"node_name"_s, u"name"_s,
+            u"a name of 1-64 printable ASCII characters without spaces"_s,
+            u"This node's name in the cluster (--broker): sessions, stats and kicks name the "
+            u"node that holds a session. Unique per node."_s,
+            u"<host name>:<WebSocket port>"_s},
     };
 }
 // clang-format on
@@ -323,6 +328,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &store,
             &broker,
             &brokerPasswordFile,
+            &nodeName,
             &dataDir,
             &synchronous,
             &historySize,

@@ -73,7 +73,8 @@ struct ConfigOptions
     OptionSpec drain, logRules;
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
     OptionSpec trustedProxies, proxyProtocol;
-    OptionSpec broker, brokerPasswordFile;
+    OptionSpec broker, brokerPasswordFile, nodeName;
+    static constexpr int MaxNodeNameLength = 64;
 };
 
 } // namespace Herald

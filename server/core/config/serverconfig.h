@@ -63,6 +63,9 @@ struct ServerConfig
     // user's stream instead of the embedded store; nullopt: this node runs alone.
     std::optional<BrokerAddress> broker;
     QString brokerPasswordFile; // its password replaces one in the URL
+    // This node's name in the cluster's presence registry; empty: <host name>:<ws port>,
+    // filled in at start once the port is known.
+    QString nodeName;
     int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
 
     // Limits that keep one hostile client from exhausting the server (README, "WebSocket limits").
