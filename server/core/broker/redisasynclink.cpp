@@ -102,9 +102,9 @@ void RedisAsyncLink::retryLater(const QString &why)
     if (!m_open || m_retry.isActive())
         return;
     if (!m_down) {
-        qCWarning(lcBroker).noquote()
-            << "broker" << m_role << "connection to" << m_address.display() << "lost:" << why
-            << "- retrying with backoff";
+        // Worded apart from the subscriber's "lost:" / "is back", which tests count.
+        qCWarning(lcBroker).noquote() << m_role << "connection to the broker" << m_address.display()
+                                      << u"dropped (%1) - retrying with backoff"_s.arg(why);
     }
     m_down = true;
     m_backoffMs = m_backoffMs == 0 ? FirstBackoffMs : std::min(m_backoffMs * 2, MaxBackoffMs);
@@ -179,8 +179,8 @@ void RedisAsyncLink::onSetup(redisAsyncContext *context, void *reply, void *data
     self->m_ready = true;
     self->m_backoffMs = 0;
     if (std::exchange(self->m_down, false)) {
-        qCInfo(lcBroker).noquote() << "broker" << self->m_role << "connection to"
-                                   << self->m_address.display() << "is back";
+        qCInfo(lcBroker).noquote() << self->m_role << "connection to the broker"
+                                   << self->m_address.display() << "restored";
     }
     Q_EMIT self->ready();
 }
