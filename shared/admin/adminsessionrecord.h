@@ -24,7 +24,7 @@ struct AdminSessionRecord
     QString userAgent;
     QDateTime connectedAt; //!< UTC; invalid when the server sent none
     AdminSessionCounters counters{}; //!< unknown when the server predates them
-    QString node; //!< the cluster node holding it; empty when the server sent none
+    QString node{}; //!< the cluster node holding it; empty when the server sent none
 
     //! Returns nullopt and sets *\a error when "id" or "user" is missing, empty
     //! or not a string; the other fields are optional and default to empty

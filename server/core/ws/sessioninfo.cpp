@@ -10,7 +10,7 @@ namespace Herald {
 
 AdminSessionRecord SessionInfo::record() const
 {
-    return {id, user, remoteAddress, userAgent, connectedAt, liveCounters(), {}};
+    return {id, user, remoteAddress, userAgent, connectedAt, liveCounters()};
 }
 
 AdminSessionCounters SessionInfo::liveCounters() const
