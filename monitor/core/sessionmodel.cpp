@@ -92,6 +92,8 @@ QVariant SessionModel::display(const AdminSessionRecord &session, int column) co
         return SessionFormat::lastPong(counters, QDateTime::currentDateTimeUtc());
     case FramesSentColumn:
         return counters.framesSent ? QVariant(*counters.framesSent) : QVariant();
+    case NodeColumn:
+        return session.node;
     }
     return {};
 }
@@ -132,9 +134,9 @@ QVariant SessionModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles{tr("User"),       tr("Session"),         tr("Address"),
-                                    tr("User agent"), tr("Connected since"), tr("Last pong"),
-                                    tr("Frames sent")};
+    static const QStringList titles{
+        tr("User"),      tr("Session"),     tr("Address"), tr("User agent"), tr("Connected since"),
+        tr("Last pong"), tr("Frames sent"), tr("Node")};
     return titles.value(section);
 }
 

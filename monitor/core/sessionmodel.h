@@ -28,6 +28,7 @@ public:
         ConnectedColumn,
         LastPongColumn,
         FramesSentColumn,
+        NodeColumn, // the cluster node holding the session; empty from a single node
         ColumnCount
     };
     enum Role {

@@ -7,6 +7,7 @@
 #include "api/inboxapi.h"
 #include "broker/redisstore.h"
 #include "broker/redissubscriber.h"
+#include "cluster/clusterpresence.h"
 #include "config/configoptions.h"
 #include "descriptorlimit.h"
 #include "logging.h"
@@ -22,6 +23,7 @@
 #include "ws/wsacceptor.h"
 
 #include <QDir>
+#include <QSysInfo>
 #include <QThread>
 #include <QTimer>
 
@@ -41,7 +43,9 @@ HeraldServer::~HeraldServer()
 {
     // Listeners first; the store commits what it has and answers the workers
     // and the API while they still exist; then the workers, which still
-    // write the directory.
+    // write the directory (and tell the presence, stopped first but kept until then).
+    if (m_presence)
+        m_presence->stop();
     m_acceptor.reset();
     m_api.reset();
     m_admin.reset();
@@ -51,6 +55,7 @@ HeraldServer::~HeraldServer()
     if (m_store)
         m_store->stop();
     m_pool.reset();
+    m_presence.reset();
     m_store.reset();
 }
 
@@ -149,8 +154,38 @@ bool HeraldServer::start(const ServerConfig &config)
             << "LEGACY ROUTES ARE ON: /client?user_id= and /new/<user_id> accept anyone "
                "without authentication. Use only behind a trusted network while migrating.";
     }
+    startPresence(config);
     startReloader(config);
     return true;
+}
+
+// Once the WebSocket port is known (the default node name has it), before any session opens.
+void HeraldServer::startPresence(const ServerConfig &config)
+{
+    if (!config.broker)
+        return;
+    ClusterPresence::Settings settings;
+    settings.address = *config.broker;
+    settings.node = !config.nodeName.isEmpty()
+        ? config.nodeName
+        : u"%1:%2"_s.arg(QSysInfo::machineHostName()).arg(wsPort());
+    settings.heartbeatMs = config.heartbeatMs;
+    settings.eventLoop = config.eventLoop;
+    m_presence = std::make_unique<ClusterPresence>(settings, m_directory,
+                                                   [this] { return m_stats.toJson(m_directory); });
+    connect(m_presence.get(), &ClusterPresence::kickRequested, this, [this](const QString &id) {
+        if (const std::optional<SessionInfo> info = m_directory.session(id))
+            m_pool->disconnectSession(info->user, id);
+    });
+    connect(m_presence.get(), &ClusterPresence::userKickRequested, this,
+            [this](const QString &user) { m_pool->disconnectUser(user); });
+    m_directory.setObserver(m_presence.get());
+    m_service->setPresence(m_presence.get());
+    if (m_adminCommands)
+        m_adminCommands->setPresence(m_presence.get());
+    m_presence->start();
+    qCInfo(lcServer).noquote() << "node name" << settings.node << "- presence TTL"
+                               << m_presence->ttlMs() << "ms (3 x heartbeat_s)";
 }
 
 void HeraldServer::startReloader(const ServerConfig &config)
@@ -348,6 +383,8 @@ void HeraldServer::finishStop()
     qCInfo(lcServer) << "drain over after" << m_drainClock.elapsed() << "ms";
     if (m_subscriber)
         m_subscriber->stop();
+    if (m_presence)
+        m_presence->stop();
     m_store->stop();
     qCInfo(lcServer) << "stopped";
     Q_EMIT stopped();

@@ -21,6 +21,7 @@ class AdminCommands;
 class AdminHub;
 class ApiServer;
 class ApiService;
+class ClusterPresence;
 class CommitDelivery;
 class HandshakeGate;
 class InboxApi;
@@ -78,6 +79,7 @@ private:
     void limitSessions(const ServerConfig &config);
     void startWorkers(const ServerConfig &config, int workers);
     void startReloader(const ServerConfig &config);
+    void startPresence(const ServerConfig &config);
     void startDrain();
     void hurry();
     void onDeadline();
@@ -98,6 +100,8 @@ private:
     std::unique_ptr<CommitDelivery> m_delivery; // the store's sink: its commits to the workers
     // With a broker: the only caller of m_delivery, for every node's commits.
     std::unique_ptr<RedisSubscriber> m_subscriber;
+    // With a broker: this node's sessions in the cluster's registry, and kicks from any node.
+    std::unique_ptr<ClusterPresence> m_presence;
     std::unique_ptr<PushService> m_pushes;
     std::unique_ptr<ApiService> m_service;
     std::unique_ptr<InboxApi> m_inbox;

@@ -49,6 +49,8 @@ inline constexpr QLatin1StringView UserAgent{"user_agent"};
 inline constexpr QLatin1StringView ConnectedAt{"connected_at"};
 inline constexpr QLatin1StringView FramesSent{"frames_sent"};
 inline constexpr QLatin1StringView LastPongAt{"last_pong_at"};
+inline constexpr QLatin1StringView Node{"node"}; // the cluster node holding a session
+inline constexpr QLatin1StringView Nodes{"nodes"}; // stats: one object per node
 // events
 inline constexpr QLatin1StringView Events{"events"};
 inline constexpr QLatin1StringView Session{"session"};

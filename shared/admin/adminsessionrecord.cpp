@@ -23,6 +23,7 @@ std::optional<AdminSessionRecord> AdminSessionRecord::fromJson(const QJsonObject
     record.userAgent = json.value(AdminKey::UserAgent).toString();
     record.connectedAt = AdminTime::parse(json.value(AdminKey::ConnectedAt).toString());
     record.counters = AdminSessionCounters::readFrom(json);
+    record.node = json.value(AdminKey::Node).toString();
     return record;
 }
 
@@ -35,6 +36,8 @@ QJsonObject AdminSessionRecord::toJson() const
     json.insert(AdminKey::UserAgent, userAgent);
     json.insert(AdminKey::ConnectedAt, AdminTime::format(connectedAt));
     counters.writeTo(json);
+    if (!node.isEmpty())
+        json.insert(AdminKey::Node, node);
     return json;
 }
 

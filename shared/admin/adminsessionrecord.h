@@ -13,7 +13,8 @@ namespace Herald {
 /*!
  * One live browser session, as the admin channel and the push API's presence
  * routes describe it: {"id","user","remote_address","user_agent",
- * "connected_at","frames_sent","last_pong_at"}.
+ * "connected_at","frames_sent","last_pong_at","node"}. "node" (the cluster node
+ * holding the session) is sent only when known.
  */
 struct AdminSessionRecord
 {
@@ -23,6 +24,7 @@ struct AdminSessionRecord
     QString userAgent;
     QDateTime connectedAt; //!< UTC; invalid when the server sent none
     AdminSessionCounters counters{}; //!< unknown when the server predates them
+    QString node{}; //!< the cluster node holding it; empty when the server sent none
 
     //! Returns nullopt and sets *\a error when "id" or "user" is missing, empty
     //! or not a string; the other fields are optional and default to empty

@@ -181,6 +181,13 @@ void TestSessionModel::displayAndRoles()
     QVERIFY(!since.data().toString().isEmpty());
     QCOMPARE(m_model->headerData(SessionModel::UserAgentColumn, Qt::Horizontal).toString(),
              u"User agent"_s);
+    QCOMPARE(m_model->headerData(SessionModel::NodeColumn, Qt::Horizontal).toString(), u"Node"_s);
+    QCOMPARE(m_model->index(0, SessionModel::NodeColumn).data().toString(), QString());
+    AdminSessionRecord elsewhere = session(6, u"bob"_s);
+    elsewhere.node = u"node-b"_s;
+    m_model->applyEvents({AdminEvent::opened(elsewhere)});
+    QCOMPARE(m_model->index(m_model->rowOf(u"s_6"_s), SessionModel::NodeColumn).data().toString(),
+             u"node-b"_s);
 }
 
 void TestSessionModel::burstOfTwentyThousandEvents_data()

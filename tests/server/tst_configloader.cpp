@@ -107,6 +107,7 @@ QString fieldText(const ServerConfig &c, const QString &field)
         {u"brokerReplicaTimeoutMs"_s, QString::number(c.brokerReplicaTimeoutMs)},
         {u"migrateToBroker"_s, boolText(c.migrateToBroker)},
         {u"migrateForce"_s, boolText(c.migrateForce)},
+        {u"nodeName"_s, c.nodeName},
         {u"store"_s, memory ? u"memory"_s : u"sqlite"_s},
         {u"dataDir"_s, c.dataDir},
         {u"sqliteSynchronous"_s, full ? u"full"_s : u"normal"_s},
@@ -403,6 +404,9 @@ void TestConfigLoader::eachSource_data()
     QTest::newRow("migrate without secrets")
         << broker + QStringList{u"--migrate-to-broker"_s} << QStringList() << none
         << u"migrateToBroker"_s << u"true"_s;
+    addSourceRows(u"node-name"_s, u"HERALD_NODE_NAME"_s, u"node_name"_s, u"eu-1.herald:9000"_s,
+                  u"nodeName"_s, u"eu-1.herald:9000"_s);
+    QTest::newRow("node name default") << none << Secrets << none << u"nodeName"_s << QString();
     const QString secretA(40, u'a'), secretB(33, u'b');
     QTest::newRow("secrets file flag")
         << QStringList{u"--secrets-file"_s, u"@dir@/rot.keys"_s} << Secrets
@@ -657,6 +661,15 @@ void TestConfigLoader::badInput_data()
                                  << frags({u"HERALD_BROKER: "_s,
                                            u"port must be a number from 1 to 65535, not '99999'"_s})
                                  << QString();
+    QTest::newRow("node name with a space")
+        << flag(u"--node-name"_s, u"node a"_s) << Secrets << none
+        << frags({u"--node-name: "_s, u"'node a' is not a name of 1-64 printable"_s}) << QString();
+    QTest::newRow("node name too long")
+        << none << withSecrets({u"HERALD_NODE_NAME="_s + QString(65, u'n')}) << none
+        << frags({u"HERALD_NODE_NAME: "_s, u"1-64 printable"_s}) << QString();
+    QTest::newRow("node name control character")
+        << UseConfig << Secrets << file(u"node_name = a\tb"_s)
+        << frags({u"node_name in @dir@/h.conf: "_s, u"1-64 printable"_s}) << QString();
     QTest::newRow("broker port missing")
         << flag(u"--broker"_s, u"redis://h"_s) << Secrets << none
         << frags({u"--broker: "_s, u"port is missing"_s}) << QString();

@@ -3,6 +3,7 @@
 #   store/  never includes ws/, api/, admin/ or broker/: it knows the rest of the
 #           server only through StoreSink and Audience;
 #   broker/ never includes ws/, api/ or admin/: a store, it delivers through StoreSink;
+#   cluster/ never includes api/: the routes and the admin channel ask it;
 #   ws/     never includes api/;
 #   push/   never includes api/: it knows nothing of HTTP;
 #   admin/  never includes api/;
@@ -11,6 +12,7 @@
 set(rules
     "store|ws/|api/|admin/|broker/"
     "broker|ws/|api/|admin/"
+    "cluster|api/"
     "ws|api/"
     "push|api/"
     "admin|api/"

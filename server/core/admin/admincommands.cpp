@@ -1,6 +1,7 @@
 #include "admincommands.h"
 
 #include "admin/adminkeys.h"
+#include "cluster/clusterpresence.h"
 #include "push/pushservice.h"
 #include "pushrequest.h"
 #include "store/storeservice.h"
@@ -71,6 +72,18 @@ void AdminCommands::push(const QJsonObject &command, bool broadcast, const Done 
 void AdminCommands::disconnectSession(const QJsonObject &command, const Done &done)
 {
     const QString id = command.value(u"session"_s).toString();
+    if (m_presence) {
+        using Outcome = ClusterPresence::Outcome;
+        return m_presence->kickSession(
+            id, &m_callbacks, [done, id](Outcome outcome, const AdminSessionRecord &record) {
+                if (outcome == Outcome::NotFound)
+                    return done(failure(u"not_found"_s, u"No live session '%1'"_s.arg(id)));
+                if (outcome == Outcome::Unavailable)
+                    return done(failure(u"broker_unavailable"_s, u"The broker does not answer"_s));
+                done(success(
+                    {{u"session"_s, id}, {u"disconnected"_s, 1}, {u"node"_s, record.node}}));
+            });
+    }
     const std::optional<SessionInfo> session = m_directory.session(id);
     if (!session)
         return done(failure(u"not_found"_s, u"No live session '%1'"_s.arg(id)));
@@ -83,6 +96,13 @@ void AdminCommands::disconnectUser(const QJsonObject &command, const Done &done)
     const QString user = command.value(u"user"_s).toString();
     if (user.isEmpty())
         return done(failure(u"invalid_field"_s, u"Field 'user' must be a non-empty string"_s));
+    if (m_presence) {
+        return m_presence->kickUser(user, &m_callbacks, [done, user](std::optional<qsizetype> n) {
+            if (!n)
+                return done(failure(u"broker_unavailable"_s, u"The broker does not answer"_s));
+            done(success({{u"user"_s, user}, {u"disconnected"_s, double(*n)}}));
+        });
+    }
     const qsizetype sessions = m_directory.sessionsOf(user).size();
     m_pool.disconnectUser(user);
     done(success({{u"user"_s, user}, {u"disconnected"_s, double(sessions)}}));

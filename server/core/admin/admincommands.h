@@ -10,6 +10,7 @@
 
 namespace Herald {
 
+class ClusterPresence;
 class PushService;
 class SessionDirectory;
 class StoreService;
@@ -35,6 +36,9 @@ public:
     using Reload = std::function<ReloadReport()>;
     void setReload(Reload reload) { m_reload = std::move(reload); }
 
+    // With a broker: disconnects reach a session or user on any node of the cluster.
+    void setPresence(ClusterPresence *presence) { m_presence = presence; }
+
     static AdminCommandResult failure(const QString &code, const QString &message);
     static AdminCommandResult success(const QJsonObject &result);
 
@@ -51,6 +55,7 @@ private:
     StoreService &m_store;
     int m_maxUsersPerPush;
     Reload m_reload;
+    ClusterPresence *m_presence = nullptr;
     QObject m_callbacks; // context of the store's answers, in this (the main) thread
 };
 

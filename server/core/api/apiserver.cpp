@@ -97,12 +97,20 @@ void ApiServer::addRoutes(bool legacyRoutes)
     });
     m_http.route<EncodedPathRule>(
         u"/api/v1/users/<arg>/sessions"_s,
-        [this](const QString &user, const Request &r) { return m_service.userSessions(user, r); });
-    m_http.route(u"/api/v1/sessions"_s, [this](const Request &r) { return m_service.sessions(r); });
+        [this](const QString &user, const Request &r, Responder &&responder) {
+            m_service.userSessions(user, r, reply(std::move(responder)));
+        });
+    m_http.route(u"/api/v1/sessions"_s, [this](const Request &r, Responder &&responder) {
+        m_service.sessions(r, reply(std::move(responder)));
+    });
     m_http.route<EncodedPathRule>(
         u"/api/v1/sessions/<arg>"_s,
-        [this](const QString &id, const Request &r) { return m_service.session(id, r); });
-    m_http.route(u"/api/v1/stats"_s, [this](const Request &r) { return m_service.stats(r); });
+        [this](const QString &id, const Request &r, Responder &&responder) {
+            m_service.session(id, r, reply(std::move(responder)));
+        });
+    m_http.route(u"/api/v1/stats"_s, [this](const Request &r, Responder &&responder) {
+        m_service.stats(r, reply(std::move(responder)));
+    });
     m_http.route(u"/metrics"_s, [this](const Request &r) { return m_service.metrics(r); });
     if (legacyRoutes) {
         m_http.route<EncodedPathRule>(

@@ -1,13 +1,17 @@
 #pragma once
 
+#include "admin/adminsessionrecord.h"
 #include "api/apiguard.h"
 #include "api/apireply.h"
 #include "config/serverconfig.h"
+
+#include <QObject>
 
 #include <functional>
 
 namespace Herald {
 
+class ClusterPresence;
 class PushService;
 class SessionDirectory;
 class ServerStats;
@@ -33,10 +37,13 @@ public:
     void notify(const QHttpServerRequest &request, const Reply &reply);
     void broadcast(const QHttpServerRequest &request, const Reply &reply);
     void legacyNew(const QString &user, const QHttpServerRequest &request, const Reply &reply);
-    QHttpServerResponse userSessions(const QString &user, const QHttpServerRequest &request);
-    QHttpServerResponse sessions(const QHttpServerRequest &request) const;
-    QHttpServerResponse session(const QString &sessionId, const QHttpServerRequest &request);
-    QHttpServerResponse stats(const QHttpServerRequest &request) const;
+    // With a broker (setPresence) the presence routes answer for every node of the cluster,
+    // once the registry has answered (503 broker_unavailable when it does not).
+    void userSessions(const QString &user, const QHttpServerRequest &request, const Reply &reply);
+    void sessions(const QHttpServerRequest &request, const Reply &reply);
+    void session(const QString &sessionId, const QHttpServerRequest &request, const Reply &reply);
+    void stats(const QHttpServerRequest &request, const Reply &reply);
+    void setPresence(ClusterPresence *presence) { m_presence = presence; }
     QHttpServerResponse notFound(const QHttpServerRequest &request) const;
 
     const ApiGuard &guard() const { return m_guard; }
@@ -52,6 +59,13 @@ public:
 private:
     void parseAndPush(const QHttpServerRequest &request, int kind, const Reply &reply);
     void submit(const PushRequest &request, const Reply &reply);
+    void clusterSessions(qsizetype offset, qsizetype limit, const Reply &reply);
+    void clusterSession(const QString &id, bool kick, const Reply &reply);
+    void clusterUserSessions(const QString &user, bool kick, const Reply &reply);
+    static QHttpServerResponse sessionsPage(const QList<AdminSessionRecord> &page, qsizetype total,
+                                            qsizetype offset, qsizetype limit);
+    static QHttpServerResponse unavailable();
+    static ApiError notFound(const QString &sessionId);
 
     const ServerConfig m_config;
     ApiGuard m_guard;
@@ -60,6 +74,8 @@ private:
     PushService &m_pushes;
     ServerStats &m_stats;
     HealthReport m_healthReport;
+    ClusterPresence *m_presence = nullptr;
+    QObject m_callbacks; // context of the presence's answers, in this (the main) thread
     bool m_refusingPushes = false;
 };
 

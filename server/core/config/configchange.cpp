@@ -176,6 +176,7 @@ QList<Setting> makeSettings()
         // adds a replica adjusts every node with a reload, without closing its sessions.
         live<&C::brokerMinReplicas>(o.brokerMinReplicas),
         live<&C::brokerReplicaTimeoutMs>(o.brokerReplicaTimeout),
+        restart<&C::nodeName>(o.nodeName),
         restart<&C::dataDir>(o.dataDir),
         restart<&C::sqliteSynchronous>(o.synchronous),
         live<&C::historySize>(o.historySize),

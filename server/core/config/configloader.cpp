@@ -15,6 +15,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -315,6 +316,8 @@ private:
                 return fail(u"%1: %2"_s.arg(raw->origin, why));
         }
         const auto path = m_sources.find(o.brokerPasswordFile);
+        if (!setNodeName(c))
+            return false;
         if (!path)
             return true;
         if (!raw)
@@ -360,6 +363,24 @@ private:
         if (c.migrateToBroker && c.store != ServerConfig::StoreKind::Sqlite)
             return fail(u"--migrate-to-broker: copies the SQLite store; a memory store holds "
                         u"nothing to copy"_s);
+        return true;
+    }
+
+    // Printable ASCII without spaces, so that it reads well in logs and Redis keys.
+    bool setNodeName(ServerConfig &c)
+    {
+        const auto raw = m_sources.find(Options::table().nodeName);
+        if (!raw)
+            return true;
+        const QString &name = raw->text;
+        const bool printable = std::all_of(name.cbegin(), name.cend(), [](QChar ch) {
+            return ch.unicode() > 0x20 && ch.unicode() < 0x7f;
+        });
+        if (name.isEmpty() || name.size() > Options::MaxNodeNameLength || !printable) {
+            return fail(
+                u"%1: '%2' is not %3"_s.arg(raw->origin, name, Options::table().nodeName.expected));
+        }
+        c.nodeName = name;
         return true;
     }
 

@@ -306,6 +306,11 @@ ConfigOptions makeTable()
             u"With --migrate-to-broker: replace the streams Redis already holds for these users "
             u"instead of refusing."_s,
             u"off"_s},
+        .nodeName = {u"node-name"_s, {u"HERALD_NODE_NAME"_s}, u"node_name"_s, u"name"_s,
+            u"a name of 1-64 printable ASCII characters without spaces"_s,
+            u"This node's name in the cluster (--broker): sessions, stats and kicks name the "
+            u"node that holds a session. Unique per node."_s,
+            u"<host name>:<WebSocket port>"_s},
     };
 }
 // clang-format on
@@ -350,6 +355,7 @@ QList<const OptionSpec *> ConfigOptions::all() const
             &brokerReplicaTimeout,
             &migrateToBroker,
             &migrateForce,
+            &nodeName,
             &dataDir,
             &synchronous,
             &historySize,

@@ -76,8 +76,9 @@ struct ConfigOptions
     OptionSpec drain, logRules;
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
     OptionSpec trustedProxies, proxyProtocol;
-    OptionSpec broker, brokerPasswordFile;
+    OptionSpec broker, brokerPasswordFile, nodeName;
     OptionSpec brokerMinReplicas, brokerReplicaTimeout, migrateToBroker, migrateForce;
+    static constexpr int MaxNodeNameLength = 64;
 };
 
 } // namespace Herald

@@ -70,6 +70,9 @@ struct ServerConfig
     // --migrate-to-broker: copy the SQLite store into the broker, then exit (main.cpp).
     bool migrateToBroker = false;
     bool migrateForce = false; // ... even over Herald data the broker already holds
+    // This node's name in the cluster's presence registry; empty: <host name>:<ws port>,
+    // filled in at start once the port is known.
+    QString nodeName;
     int clientFramesPerSecond = 20; // a client sending faster (burst: 2x) is closed with 1008
 
     // Limits that keep one hostile client from exhausting the server (README, "WebSocket limits").

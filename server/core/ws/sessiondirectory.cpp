@@ -4,22 +4,32 @@ namespace Herald {
 
 void SessionDirectory::add(const SessionInfo &info)
 {
-    QWriteLocker locker(&m_lock);
-    m_sessions.insert(info.id, info);
-    m_sessionIdsByUser[info.user].append(info.id);
+    {
+        QWriteLocker locker(&m_lock);
+        m_sessions.insert(info.id, info);
+        m_sessionIdsByUser[info.user].append(info.id);
+    }
+    if (m_observer)
+        m_observer->sessionAdded(info);
 }
 
 void SessionDirectory::remove(const QString &sessionId)
 {
-    QWriteLocker locker(&m_lock);
-    const auto it = m_sessions.constFind(sessionId);
-    if (it == m_sessions.cend())
-        return;
-    const auto ids = m_sessionIdsByUser.find(it->user);
-    ids->removeOne(sessionId);
-    if (ids->isEmpty())
-        m_sessionIdsByUser.erase(ids);
-    m_sessions.erase(it);
+    SessionInfo removed;
+    {
+        QWriteLocker locker(&m_lock);
+        const auto it = m_sessions.constFind(sessionId);
+        if (it == m_sessions.cend())
+            return;
+        const auto ids = m_sessionIdsByUser.find(it->user);
+        ids->removeOne(sessionId);
+        if (ids->isEmpty())
+            m_sessionIdsByUser.erase(ids);
+        removed = *it;
+        m_sessions.erase(it);
+    }
+    if (m_observer)
+        m_observer->sessionRemoved(removed);
 }
 
 std::optional<SessionInfo> SessionDirectory::session(const QString &sessionId) const

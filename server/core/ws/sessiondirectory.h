@@ -2,6 +2,7 @@
 
 #include "store/audience.h"
 #include "ws/sessioninfo.h"
+#include "ws/sessionobserver.h"
 
 #include <QHash>
 #include <QList>
@@ -19,6 +20,8 @@ namespace Herald {
 class SessionDirectory : public Audience
 {
 public:
+    // Set once, before any session opens (the workers read it without a lock).
+    void setObserver(SessionObserver *observer) { m_observer = observer; }
     void add(const SessionInfo &info);
     void remove(const QString &sessionId);
 
@@ -35,6 +38,7 @@ public:
     Reach reach(const QStringList &users) const override;
 
 private:
+    SessionObserver *m_observer = nullptr;
     mutable QReadWriteLock m_lock;
     QMap<QString, SessionInfo> m_sessions; // ids sort by connection time
     QHash<QString, QStringList> m_sessionIdsByUser;
