@@ -9,7 +9,8 @@
 #
 # Tunables (environment): NODES (default 3), PER_NODE (default 15000), RATE (default
 # 100), LATENCY_PUSHES (default 500), MAX_RATE (default 1), STEP_MS (default 2000),
-# WORKERS (per node, default 1), CONNECT_BATCH (default 500), BUILD_DIR.
+# WORKERS (per node, default 1), CONNECT_BATCH (default 500), BUILD_DIR, KEEP_WORK (1: keep
+# the nodes' logs and the processes' output).
 # Needs: redis-server (Debian: redis-server).
 set -euo pipefail
 
@@ -36,7 +37,7 @@ cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    if [[ -n ${KEEP_WORK:-} ]]; then say "logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -76,8 +76,9 @@ struct ConfigOptions
     OptionSpec drain, logRules;
     OptionSpec tlsCert, tlsKey, apiTlsCert, apiTlsKey;
     OptionSpec trustedProxies, proxyProtocol;
-    OptionSpec broker, brokerPasswordFile, nodeName;
+    OptionSpec broker, brokerPasswordFile;
     OptionSpec brokerMinReplicas, brokerReplicaTimeout, migrateToBroker, migrateForce;
+    OptionSpec nodeName;
     static constexpr int MaxNodeNameLength = 64;
 };
 
