@@ -5,6 +5,7 @@
 #include "tokensigner.h"
 #include "wsclient.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,20 +45,6 @@ QList<QPair<qint64, int>> accepted(const PushStream &pushes)
     for (const PushStream::Answer &answer : pushes.accepted())
         out.append({answer.seq, answer.n});
     return out;
-}
-
-// Every element of \a part is in \a whole, in the same order.
-bool isSubsequence(const QList<QPair<qint64, int>> &part, const QList<QPair<qint64, int>> &whole)
-{
-    qsizetype at = 0;
-    for (const auto &entry : part) {
-        while (at < whole.size() && whole.at(at) != entry)
-            ++at;
-        if (at == whole.size())
-            return false;
-        ++at;
-    }
-    return true;
 }
 
 QString describe(const QList<QPair<qint64, int>> &entries)
@@ -254,7 +241,6 @@ void TestClusterFailover::redisRestartDuringPushesLosesNothing()
     QTRY_VERIFY_WITH_TIMEOUT(onB->seqs().size() >= 5 && onC->seqs().size() >= 5, WaitMs);
 
     const quint16 port = m_redis->port();
-    const qsizetype answeredBeforeStop = pushes.answers().size();
     QVERIFY(m_redis->stop());
     const int refusedBefore = pushes.count(503);
     QTRY_VERIFY_WITH_TIMEOUT(pushes.count(503) >= refusedBefore + 3, WaitMs);
@@ -262,8 +248,6 @@ void TestClusterFailover::redisRestartDuringPushesLosesNothing()
     QString error;
     QVERIFY2(m_redis->start(&error, port, m_dir->path()), qPrintable(error));
     QVERIFY(QTest::qWaitFor([this] { return allSubscribed(); }, WaitMs));
-    // Pushes sent from here on find every node subscribed again.
-    const qsizetype sentAfterRecovery = pushes.answers().size() + 1;
     const int acceptedBefore = pushes.count(202);
     QTRY_VERIFY_WITH_TIMEOUT(pushes.count(202) >= acceptedBefore + 10, WaitMs);
     pushes.stop();
@@ -298,24 +282,36 @@ void TestClusterFailover::redisRestartDuringPushesLosesNothing()
     }
     const QList<QPair<qint64, int>> all = accepted(pushes);
     QCOMPARE(storedAccepted, all);
-    // Each session got, live, what was accepted before Redis stopped and after every node
-    // was subscribed again, once, in seq order, and nothing that is not stored. A push that A
-    // accepted before B's or C's subscription was back is stored but not delivered live
-    // (known gap: see the report in docs/broker.md, "Faults").
-    QList<QPair<qint64, int>> mustArrive;
-    for (const auto &entry : all) {
-        if (entry.second <= answeredBeforeStop || entry.second > sentAfterRecovery)
-            mustArrive.append(entry);
-    }
-    for (const WsClient *session : {onB.get(), onC.get()}) {
-        QTRY_COMPARE_WITH_TIMEOUT(received(*session).last(), stored.last(), WaitMs);
-        const QList<QPair<qint64, int>> got = received(*session);
-        QVERIFY2(isSubsequence(got, stored), qPrintable(describe(got)));
-        QVERIFY2(isSubsequence(mustArrive, got), qPrintable(describe(got)));
-        QVERIFY(session->isConnected());
-        qInfo("%lld pushes: %d accepted, %d refused; a session got %lld of %lld stored live",
+    // Each session gets every stored push once, in seq order: live, or, where its node
+    // missed one while its subscription was away, through a resume (the node closes a
+    // session whose next seq skips one with 1013, which Qt reports as 1002).
+    const QString epoch = onB->welcome().position.epoch;
+    for (const auto &[node, session] : {std::pair{B, onB.get()}, std::pair{C, onC.get()}}) {
+        const auto caughtUp = [&stored](const WsClient &client) {
+            const QList<QPair<qint64, int>> got = received(client);
+            return !got.isEmpty() && got.last() == stored.last();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isConnected() || caughtUp(*session), WaitMs);
+        QList<QPair<qint64, int>> got = received(*session);
+        const bool resumed = !session->isConnected();
+        if (resumed) {
+            // As a client does: a node whose store connection is still waiting out its
+            // backoff closes a new session with 1013 (try again).
+            std::unique_ptr<WsClient> again;
+            for (QDeadlineTimer deadline(WaitMs); !again && !deadline.hasExpired();) {
+                again = std::make_unique<WsClient>();
+                if (!again->connectAndWelcome(
+                        wsUrl(node, user, got.isEmpty() ? 0 : got.last().first, epoch), WaitMs))
+                    again.reset();
+            }
+            QVERIFY(again);
+            QTRY_VERIFY_WITH_TIMEOUT(caughtUp(*again), WaitMs);
+            got += received(*again);
+        }
+        QVERIFY2(got == stored, qPrintable(describe(got)));
+        qInfo("%lld pushes: %d accepted, %d refused; a session got all %lld stored%s",
               qlonglong(pushes.answers().size()), pushes.count(202), pushes.count(503),
-              qlonglong(got.size()), qlonglong(stored.size()));
+              qlonglong(got.size()), resumed ? ", with a resume after a gap" : " live");
     }
 }
 
