@@ -1,8 +1,8 @@
 #pragma once
 
 // store/: durable per-user streams (SQLite, memory) and the store thread. Sees the
-// rest of the server only through StoreSink and Audience; never includes ws/, api/
-// or admin/ (tests/structure/includes.cmake checks it).
+// rest of the server only through StoreSink, Audience and SessionRouting; never includes
+// ws/, api/ or admin/ (tests/structure/includes.cmake checks it).
 
 #include "config/serverconfig.h"
 #include "notificationstore.h"
