@@ -264,8 +264,7 @@ void TestClusterFailover::redisRestartDuringPushesLosesNothing()
     // been stored when Redis went away between running the script and answering: a 503
     // promises nothing; the data n tells such a push apart.)
     // Read through A, whose connection to Redis is back (it answered the last 202s): a node
-    // still waiting out its reconnect backoff answers an empty list (see
-    // historyWhileBrokerDownIsRefused).
+    // still waiting out its reconnect backoff answers 503 (historyWhileBrokerDownIsRefused).
     const QJsonObject page
         = m_apis[A]->get(u"/api/v1/users/%1/notifications?limit=1000"_s.arg(user)).json();
     QList<QPair<qint64, int>> stored;
@@ -315,10 +314,8 @@ void TestClusterFailover::redisRestartDuringPushesLosesNothing()
     }
 }
 
-// Known bug: while a node cannot reach Redis (Redis down, or the node's reconnect backoff
-// still running after Redis is back) RedisStore::history() and since() drop the error and
-// return an empty list, so the inbox API answers 200 with no notifications instead of 503
-// store_unavailable. Marked as an expected failure until the broker reports read errors.
+// While a node cannot reach Redis its reads answer 503 store_unavailable, never an empty
+// inbox or a stream at seq 0: the notifications, the user's state.
 void TestClusterFailover::historyWhileBrokerDownIsRefused()
 {
     const QString path = u"/api/v1/users/paul/notifications"_s;
@@ -329,13 +326,11 @@ void TestClusterFailover::historyWhileBrokerDownIsRefused()
              202);
     QCOMPARE(m_apis[C]->get(path).json().value(u"notifications"_s).toArray().size(), 1);
     QVERIFY(m_redis->stop());
-    const ApiClient::Reply reply = m_apis[C]->get(path);
-    QEXPECT_FAIL("", "RedisStore::history() answers an empty list when Redis is unreachable",
-                 Continue);
-    QCOMPARE(reply.status, 503);
-    QEXPECT_FAIL("", "RedisStore::history() answers an empty list when Redis is unreachable",
-                 Continue);
-    QCOMPARE(reply.errorCode(), u"store_unavailable"_s);
+    for (const QString &read : {path, u"/api/v1/users/paul/unread"_s}) {
+        const ApiClient::Reply reply = m_apis[C]->get(read);
+        QCOMPARE(reply.status, 503);
+        QCOMPARE(reply.errorCode(), u"store_unavailable"_s);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestClusterFailover)

@@ -116,23 +116,31 @@ void AdminCommands::history(const QJsonObject &command, const Done &done)
         return done(failure(u"invalid_field"_s, u"Field 'user' must be a non-empty string"_s));
     if (limit < 1 || limit > 1000)
         return done(failure(u"invalid_field"_s, u"Field 'limit' must be an integer 1-1000"_s));
-    m_store.userState(
-        user, &m_callbacks,
-        [this, done, user, limit](const UserState &state, const QString &epoch, const QString &) {
-            m_store.history(
-                user, {0, 0, limit}, &m_callbacks,
-                [done, user, state, epoch](const QList<StoredNotification> &page, const QString &) {
-                    QJsonArray list;
-                    for (const StoredNotification &n : page)
-                        list.append(n.toJson());
-                    done(success({{u"user"_s, user},
-                                  {u"unread"_s, double(state.unread)},
-                                  {u"read_up_to"_s, double(state.readCursor)},
-                                  {u"seq"_s, double(state.lastSeq)},
-                                  {u"epoch"_s, epoch},
-                                  {u"notifications"_s, list}}));
-                });
-        });
+    m_store.userState(user, &m_callbacks,
+                      [this, done, user, limit](const UserState &state, const QString &epoch,
+                                                const QString &stateError) {
+                          if (!stateError.isEmpty())
+                              return done(failure(u"store_unavailable"_s, stateError));
+                          m_store.history(
+                              user, {0, 0, limit}, &m_callbacks,
+                              [done, user, state, epoch](const QList<StoredNotification> &page,
+                                                         const QString &, const QString &error) {
+                                  if (!error.isEmpty()) {
+                                      return done(
+                                          failure(u"store_unavailable"_s,
+                                                  u"The store could not be read: try again"_s));
+                                  }
+                                  QJsonArray list;
+                                  for (const StoredNotification &n : page)
+                                      list.append(n.toJson());
+                                  done(success({{u"user"_s, user},
+                                                {u"unread"_s, double(state.unread)},
+                                                {u"read_up_to"_s, double(state.readCursor)},
+                                                {u"seq"_s, double(state.lastSeq)},
+                                                {u"epoch"_s, epoch},
+                                                {u"notifications"_s, list}}));
+                              });
+                      });
 }
 
 // {"applied":[keys],"needs_restart":[keys]}, or config_invalid with the loader's message.

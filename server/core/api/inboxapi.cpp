@@ -73,10 +73,14 @@ void InboxApi::unread(const QString &userSegment, const QHttpServerRequest &requ
     if (auto error = m_guard.check(request, Method::Get, false))
         return reply->send(ApiGuard::errorResponse(*error));
     const QString user = ApiGuard::decoded(userSegment);
-    m_store.userState(user, &m_callbacks,
-                      [reply, user](const UserState &state, const QString &epoch, const QString &) {
-                          reply->send(QHttpServerResponse(stateJson(user, state, epoch)));
-                      });
+    m_store.userState(
+        user, &m_callbacks,
+        [reply, user](const UserState &state, const QString &epoch, const QString &error) {
+            if (!error.isEmpty()) {
+                return reply->send(ApiGuard::errorResponse({503, u"store_unavailable"_s, error}));
+            }
+            reply->send(QHttpServerResponse(stateJson(user, state, epoch)));
+        });
 }
 
 void InboxApi::notifications(const QString &userSegment, const QHttpServerRequest &request,
@@ -98,7 +102,12 @@ void InboxApi::notifications(const QString &userSegment, const QHttpServerReques
     const StoreService::HistoryQuery query{*before, *since, int(*limit)};
     m_store.history(
         user, query, &m_callbacks,
-        [reply, user, query](const QList<StoredNotification> &page, const QString &epoch) {
+        [reply, user, query](const QList<StoredNotification> &page, const QString &epoch,
+                             const QString &error) {
+            if (!error.isEmpty()) {
+                return reply->send(ApiGuard::errorResponse(
+                    {503, u"store_unavailable"_s, u"The store could not be read: try again"_s}));
+            }
             QJsonArray list;
             for (const StoredNotification &notification : page)
                 list.append(notification.toJson());

@@ -267,13 +267,16 @@ UserState RedisStore::userState(const QString &user)
     return toState(reply.get());
 }
 
-QList<StoredNotification> RedisStore::members(const QList<QByteArray> &command)
+QList<StoredNotification> RedisStore::members(const QList<QByteArray> &command, QString *error)
 {
     QList<StoredNotification> out;
-    QString error;
-    const RedisReply reply = m_redis.command(command, &error);
-    if (!reply || reply->type != REDIS_REPLY_ARRAY)
+    QString failure;
+    const RedisReply reply = m_redis.command(command, &failure);
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+        if (error)
+            *error = failure.isEmpty() ? u"the broker answered a read with an error"_s : failure;
         return out;
+    }
     for (size_t i = 0; i < reply->elements; ++i) {
         if (const auto row = fromMember(replyBytes(reply->element[i])))
             out.append(*row);
@@ -281,22 +284,25 @@ QList<StoredNotification> RedisStore::members(const QList<QByteArray> &command)
     return out;
 }
 
-QList<StoredNotification> RedisStore::since(const QString &user, qint64 afterSeq, int limit)
+QList<StoredNotification> RedisStore::since(const QString &user, qint64 afterSeq, int limit,
+                                            QString *error)
 {
     if (limit <= 0)
         return {};
     return members({"ZRANGEBYSCORE", key("s:", user), '(' + number(afterSeq), "+inf", "LIMIT", "0",
-                    number(limit)});
+                    number(limit)},
+                   error);
 }
 
 QList<StoredNotification> RedisStore::history(const QString &user, qint64 beforeSeq,
-                                              qint64 afterSeq, int limit)
+                                              qint64 afterSeq, int limit, QString *error)
 {
     if (limit <= 0)
         return {};
     const QByteArray max = beforeSeq > 0 ? '(' + number(beforeSeq) : QByteArray("+inf");
     return members({"ZREVRANGEBYSCORE", key("s:", user), max, '(' + number(afterSeq), "LIMIT", "0",
-                    number(limit)});
+                    number(limit)},
+                   error);
 }
 
 bool RedisStore::markRead(const QString &user, qint64 upTo, QString *error)

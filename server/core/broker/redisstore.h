@@ -63,9 +63,10 @@ public:
     bool append(const QList<AppendEntry> &entries, const ResponseBuilder &respond,
                 QList<AppendResult> *results, QString *error) override;
     UserState userState(const QString &user) override;
-    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit) override;
+    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit,
+                                    QString *error = nullptr) override;
     QList<StoredNotification> history(const QString &user, qint64 beforeSeq, qint64 afterSeq,
-                                      int limit) override;
+                                      int limit, QString *error = nullptr) override;
     bool markRead(const QString &user, qint64 upTo, QString *error) override;
     QStringList knownUsers() override; // with a stream, or with a session on some node
     void noteSession(const QString &user) override;
@@ -90,7 +91,7 @@ private:
     void keepAnswers(const QList<AppendEntry> &entries, const QList<AppendResult> &results,
                      const QList<qsizetype> &sent);
     void confirm(QList<AppendResult> *results);
-    QList<StoredNotification> members(const QList<QByteArray> &command);
+    QList<StoredNotification> members(const QList<QByteArray> &command, QString *error);
     QByteArray key(const char *kind, const QString &name) const;
     static UserState toState(const redisReply *reply);
 

@@ -81,7 +81,8 @@ UserState MemoryStore::userState(const QString &user)
     return state;
 }
 
-QList<StoredNotification> MemoryStore::since(const QString &user, qint64 afterSeq, int limit)
+QList<StoredNotification> MemoryStore::since(const QString &user, qint64 afterSeq, int limit,
+                                             QString *)
 {
     QList<StoredNotification> out;
     const auto it = m_streams.constFind(user);
@@ -94,7 +95,7 @@ QList<StoredNotification> MemoryStore::since(const QString &user, qint64 afterSe
 }
 
 QList<StoredNotification> MemoryStore::history(const QString &user, qint64 beforeSeq,
-                                               qint64 afterSeq, int limit)
+                                               qint64 afterSeq, int limit, QString *)
 {
     QList<StoredNotification> out;
     const auto it = m_streams.constFind(user);

@@ -23,9 +23,10 @@ public:
                 QList<AppendResult> *results, QString *error) override;
 
     UserState userState(const QString &user) override;
-    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit) override;
+    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit,
+                                    QString *error = nullptr) override;
     QList<StoredNotification> history(const QString &user, qint64 beforeSeq, qint64 afterSeq,
-                                      int limit) override;
+                                      int limit, QString *error = nullptr) override;
     bool markRead(const QString &user, qint64 upTo, QString *error) override;
     QStringList knownUsers() override;
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,

@@ -99,11 +99,14 @@ public:
 
     virtual UserState userState(const QString &user) = 0;
     // Stored notifications of \a user with seq > \a afterSeq, oldest first, at most \a limit.
-    virtual QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit) = 0;
+    // A store that could not be read (its broker down) sets *error and returns nothing.
+    virtual QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit,
+                                            QString *error = nullptr)
+        = 0;
     // Stored notifications with seq < \a beforeSeq (0: no bound) and seq > \a afterSeq,
-    // newest first, at most \a limit.
+    // newest first, at most \a limit. *error as for since().
     virtual QList<StoredNotification> history(const QString &user, qint64 beforeSeq,
-                                              qint64 afterSeq, int limit)
+                                              qint64 afterSeq, int limit, QString *error = nullptr)
         = 0;
 
     // Moves the read cursor forward to min(upTo, lastSeq); never backwards.

@@ -392,20 +392,23 @@ UserState SqliteStore::userState(const QString &user)
     return state;
 }
 
-QList<StoredNotification> SqliteStore::since(const QString &user, qint64 afterSeq, int limit)
+QList<StoredNotification> SqliteStore::since(const QString &user, qint64 afterSeq, int limit,
+                                             QString *failure)
 {
     QString error;
     if (limit <= 0)
         return {};
     if (!m_db || !run(m_db->since, {user, afterSeq, limit}, &error)) {
         warnRead("notifications", m_db ? error : notOpen());
+        if (failure)
+            *failure = m_db ? error : notOpen();
         return {};
     }
     return readNotifications(m_db->since);
 }
 
 QList<StoredNotification> SqliteStore::history(const QString &user, qint64 beforeSeq,
-                                               qint64 afterSeq, int limit)
+                                               qint64 afterSeq, int limit, QString *failure)
 {
     QString error;
     if (limit <= 0)
@@ -413,6 +416,8 @@ QList<StoredNotification> SqliteStore::history(const QString &user, qint64 befor
     const qint64 below = beforeSeq > 0 ? beforeSeq : std::numeric_limits<qint64>::max();
     if (!m_db || !run(m_db->history, {user, afterSeq, below, limit}, &error)) {
         warnRead("history", m_db ? error : notOpen());
+        if (failure)
+            *failure = m_db ? error : notOpen();
         return {};
     }
     return readNotifications(m_db->history);

@@ -40,9 +40,10 @@ public:
 
     // Readers log failures and answer as for an unknown user.
     UserState userState(const QString &user) override;
-    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit) override;
+    QList<StoredNotification> since(const QString &user, qint64 afterSeq, int limit,
+                                    QString *error = nullptr) override;
     QList<StoredNotification> history(const QString &user, qint64 beforeSeq, qint64 afterSeq,
-                                      int limit) override;
+                                      int limit, QString *error = nullptr) override;
     bool markRead(const QString &user, qint64 upTo, QString *error) override;
     QStringList knownUsers() override;
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,

@@ -288,7 +288,9 @@ SessionStart StoreService::sessionStart(const QString &user,
     start.resumeOk = resume->epoch == m_epoch && covered;
     if (start.resumeOk && since < state.lastSeq) {
         const qint64 missed = state.lastSeq - since;
-        start.replay = m_store->since(user, since, int(std::min<qint64>(missed, INT_MAX)));
+        QString error;
+        start.replay = m_store->since(user, since, int(std::min<qint64>(missed, INT_MAX)), &error);
+        start.storeUnavailable = !error.isEmpty();
     }
     return start;
 }
@@ -312,9 +314,10 @@ void StoreService::userState(const QString &user, QObject *context, StateDone do
 {
     run([this, user, context, done = std::move(done)] {
         flush();
-        reply(context, [done, state = m_store->userState(user), epoch = m_epoch] {
-            done(state, epoch, QString());
-        });
+        const UserState state = m_store->userState(user);
+        const QString error
+            = state.answered ? QString() : u"The store could not be read: try again"_s;
+        reply(context, [done, state, epoch = m_epoch, error] { done(state, epoch, error); });
     });
 }
 
@@ -323,9 +326,10 @@ void StoreService::history(const QString &user, const HistoryQuery &query, QObje
 {
     run([this, user, query, context, done = std::move(done)] {
         flush();
+        QString error;
         const QList<StoredNotification> page
-            = m_store->history(user, query.before, query.after, query.limit);
-        reply(context, [done, page, epoch = m_epoch] { done(page, epoch); });
+            = m_store->history(user, query.before, query.after, query.limit, &error);
+        reply(context, [done, page, epoch = m_epoch, error] { done(page, epoch, error); });
     });
 }
 

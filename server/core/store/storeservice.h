@@ -119,8 +119,9 @@ public:
         qint64 after = 0;
         int limit = 50;
     };
-    using HistoryDone
-        = std::function<void(const QList<StoredNotification> &page, const QString &epoch)>;
+    // error: the store could not be read (its broker down); page is then empty.
+    using HistoryDone = std::function<void(const QList<StoredNotification> &page,
+                                           const QString &epoch, const QString &error)>;
     void history(const QString &user, const HistoryQuery &query, QObject *context,
                  HistoryDone done);
 

@@ -301,16 +301,20 @@ void Worker::pumpReplay(Session *session)
 
 void Worker::fetchReplayPage(Session *session)
 {
-    m_store.history(
-        session->info().user, session->replay()->nextPage(), this,
-        [this, id = session->info().id](const QList<StoredNotification> &page, const QString &) {
-            Session *session = m_sessions.value(id);
-            if (!session || !session->replay())
-                return;
-            if (!session->replay()->accept(page))
-                return finishResume(session, false, session->replay()->target());
-            pumpReplay(session);
-        });
+    m_store.history(session->info().user, session->replay()->nextPage(), this,
+                    [this, id = session->info().id](const QList<StoredNotification> &page,
+                                                    const QString &, const QString &error) {
+                        Session *session = m_sessions.value(id);
+                        if (!session || !session->replay())
+                            return;
+                        if (!error.isEmpty()) {
+                            return cut(session, 1013, u"store unavailable: try again"_s,
+                                       m_stats.storeUnavailableCloses);
+                        }
+                        if (!session->replay()->accept(page))
+                            return finishResume(session, false, session->replay()->target());
+                        pumpReplay(session);
+                    });
 }
 
 void Worker::finishResume(Session *session, bool ok, qint64 seq)
