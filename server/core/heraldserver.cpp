@@ -1,5 +1,6 @@
 #include "heraldserver.h"
 
+#include "admin/adminannouncer.h"
 #include "admin/admincommands.h"
 #include "admin/adminhub.h"
 #include "api/apiserver.h"
@@ -183,6 +184,12 @@ void HeraldServer::startPresence(const ServerConfig &config)
     m_service->setPresence(m_presence.get());
     if (m_adminCommands)
         m_adminCommands->setPresence(m_presence.get());
+    // Announced whether or not this node has an admin channel: another node's may show it.
+    auto announcer = std::make_shared<AdminAnnouncer>(
+        m_feed, settings.node, [this] { return m_stats.toJson(m_directory); });
+    m_presence->setAnnouncer([announcer](bool listened) { return announcer->announce(listened); });
+    if (m_admin)
+        m_admin->setCluster(settings.node, m_presence.get(), settings.address);
     m_presence->start();
     qCInfo(lcServer).noquote() << "node name" << settings.node << "- presence TTL"
                                << m_presence->ttlMs() << "ms (3 x heartbeat_s)";

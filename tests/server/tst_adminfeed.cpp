@@ -1,9 +1,13 @@
 // AdminFeed on its own: what it keeps while an admin client listens, what it
 // drops past its bound, and what it tells when nobody listens.
+#include "admin/adminannouncer.h"
+#include "admin/admineventbatch.h"
 #include "admin/adminfeed.h"
+#include "admin/adminkeys.h"
 #include "push/pushoutcome.h"
 #include "pushrequest.h"
 
+#include <QJsonDocument>
 #include <QTest>
 #include <QThread>
 
@@ -32,6 +36,8 @@ private Q_SLOTS:
     void overflowIsCountedNotKept();
     void disablingDropsWhatWasQueued();
     void writersInSeveralThreads();
+    void sessionsScopeLeavesPushesOut();
+    void announcerSendsSessionsAlwaysAndPushesWhenListened();
 };
 
 void TestAdminFeed::disabledFeedKeepsNothing()
@@ -158,6 +164,65 @@ void TestAdminFeed::writersInSeveralThreads()
     }
     const AdminFeed::Batch last = feed.take();
     QCOMPARE(seen + last.events.size() + last.dropped, qsizetype(Threads * PerThread));
+}
+
+void TestAdminFeed::sessionsScopeLeavesPushesOut()
+{
+    AdminFeed feed;
+    feed.setScope(AdminFeed::Scope::Sessions);
+    QVERIFY(feed.isEnabled());
+    feed.sessionOpened(session(u"a"_s));
+    feed.pushAccepted(PushRequest{}, PushOutcome{}, 10);
+    const AdminFeed::Batch batch = feed.take();
+    QCOMPARE(batch.events.size(), 1);
+    QCOMPARE(batch.events[0].kind, AdminEvent::Kind::SessionOpened);
+}
+
+// In a cluster: a session event is announced with the node's name even while no admin client
+// listens anywhere; pushes and stats join once one does.
+void TestAdminFeed::announcerSendsSessionsAlwaysAndPushesWhenListened()
+{
+    AdminFeed feed;
+    int statsCalls = 0;
+    AdminAnnouncer announcer(
+        feed, u"node-x"_s,
+        [&statsCalls] {
+            ++statsCalls;
+            return QJsonObject{{u"sessions"_s, 1}, {u"users"_s, 1}, {u"notifications"_s, 0}};
+        },
+        0);
+    QVERIFY(announcer.announce(false).isEmpty()); // nothing happened
+
+    const SessionInfo alice = session(u"alice"_s);
+    feed.sessionOpened(alice);
+    PushRequest push;
+    push.users = {u"alice"_s};
+    feed.pushAccepted(push, PushOutcome{}, 10);
+    QJsonObject message = QJsonDocument::fromJson(announcer.announce(false)).object();
+    QCOMPARE(message.value(AdminKey::Node).toString(), u"node-x"_s);
+    QList<AdminEvent> events = AdminEventBatch::fromJson(message)->events;
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0].kind, AdminEvent::Kind::SessionOpened);
+    QCOMPARE(events[0].session.node, u"node-x"_s);
+    QVERIFY(!message.contains(AdminType::Stats));
+    QCOMPARE(statsCalls, 0);
+
+    // Someone listens: from the next announcement on, pushes too; stats once a rate exists.
+    QVERIFY(announcer.announce(true).isEmpty());
+    feed.pushAccepted(push, PushOutcome{}, 10);
+    message = QJsonDocument::fromJson(announcer.announce(true)).object();
+    events = AdminEventBatch::fromJson(message)->events;
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0].kind, AdminEvent::Kind::Notification);
+    const QJsonObject stats = message.value(AdminType::Stats).toObject();
+    QCOMPARE(stats.value(AdminKey::Node).toString(), u"node-x"_s);
+    QCOMPARE(stats.value(u"sessions"_s).toInt(), 1);
+    QVERIFY(stats.contains(u"pushes_per_s"_s));
+
+    // Nobody listens any more: pushes are not even queued.
+    QVERIFY(announcer.announce(false).isEmpty());
+    feed.pushAccepted(push, PushOutcome{}, 10);
+    QVERIFY(feed.take().events.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAdminFeed)

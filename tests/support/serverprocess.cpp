@@ -84,7 +84,9 @@ void ServerProcess::kill()
 
 bool ServerProcess::terminate(int timeoutMs)
 {
-    ::kill(pid_t(m_process.processId()), SIGTERM);
+    // Not running: its pid reads 0, and kill(0) would signal this whole process group.
+    if (const qint64 pid = m_process.processId(); pid > 0)
+        ::kill(pid_t(pid), SIGTERM);
     const bool exited
         = QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
     m_log += m_process.readAllStandardError();

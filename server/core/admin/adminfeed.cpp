@@ -5,10 +5,10 @@
 
 namespace Herald {
 
-void AdminFeed::setEnabled(bool enabled)
+void AdminFeed::setScope(Scope scope)
 {
-    m_enabled.store(enabled, std::memory_order_relaxed);
-    if (!enabled)
+    m_scope.store(scope, std::memory_order_relaxed);
+    if (scope == Scope::Off)
         take();
 }
 
@@ -27,7 +27,7 @@ void AdminFeed::sessionClosed(const SessionInfo &session, int code, const QStrin
 void AdminFeed::pushAccepted(const PushRequest &request, const PushOutcome &outcome,
                              qsizetype payloadBytes)
 {
-    if (!isEnabled())
+    if (scope() != Scope::All)
         return;
     AdminEvent event;
     event.kind = AdminEvent::Kind::Notification;

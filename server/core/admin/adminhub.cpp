@@ -10,10 +10,11 @@
 #include "admin/adminstats.h"
 #include "admincommands.h"
 #include "adminfeed.h"
+#include "cluster/clusterpresence.h"
+#include "clusteradminwatch.h"
 #include "config/serverconfig.h"
 #include "frames.h"
 #include "logging.h"
-#include "processinfo.h"
 #include "serverstats.h"
 #include "ws/sessiondirectory.h"
 
@@ -31,12 +32,15 @@ AdminHub::AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &
     : QObject(parent),
       m_hello{u"herald-server"_s, QCoreApplication::applicationVersion(), epoch,
               config.heartbeatMs / 1000.0,
-              config.store == ServerConfig::StoreKind::Memory ? u"memory"_s : u"sqlite"_s},
+              config.broker                                         ? u"redis"_s
+                  : config.store == ServerConfig::StoreKind::Memory ? u"memory"_s
+                                                                    : u"sqlite"_s},
       m_directory(directory),
       m_stats(stats),
       m_feed(feed),
       m_commands(commands),
-      m_settings(settings)
+      m_settings(settings),
+      m_board(3 * settings.statsMs)
 {
     m_flush.setInterval(m_settings.flushMs);
     connect(&m_flush, &QTimer::timeout, this, &AdminHub::flushEvents);
@@ -48,8 +52,20 @@ AdminHub::AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &
 
 AdminHub::~AdminHub()
 {
-    m_feed.setEnabled(false);
+    if (!m_presence)
+        m_feed.setEnabled(false);
     qDeleteAll(m_clients);
+}
+
+void AdminHub::setCluster(const QString &node, ClusterPresence *presence,
+                          const BrokerAddress &broker)
+{
+    m_node = node;
+    m_presence = presence;
+    m_watch = std::make_unique<ClusterAdminWatch>(broker);
+    connect(m_watch.get(), &ClusterAdminWatch::watching, this, &AdminHub::onWatching);
+    connect(m_watch.get(), &ClusterAdminWatch::lost, this, &AdminHub::onWatchLost);
+    connect(m_watch.get(), &ClusterAdminWatch::announced, this, &AdminHub::onAnnounced);
 }
 
 void AdminHub::reconfigure(const ServerConfig &config)
@@ -67,18 +83,22 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, socket](const QString &text) { onFrame(socket, text); });
     qCInfo(lcAdmin).noquote() << "admin connected from" << socket->peerAddress().toString();
-    if (!m_flush.isActive()) {
-        m_feed.setEnabled(true); // before the snapshot: no change falls between the two
-        m_flush.start();
+    if (!m_statsTimer.isActive()) {
+        if (m_watch) {
+            m_watch->start(); // the announcements carry the events
+        } else {
+            m_feed.setEnabled(true); // before the snapshot: no change falls between the two
+            m_flush.start();
+        }
         m_statsTimer.start();
         m_countersTimer.start();
-        m_sinceStats.start();
-        m_lastPushes = m_stats.notifications + m_stats.broadcasts;
-        m_lastFrames = m_stats.framesSent;
-        m_lastBytes = m_stats.bytesSent;
+        m_sampler.reset(m_stats.toJson(m_directory));
     }
     send(socket, m_hello.toJson());
-    sendSnapshot(socket);
+    if (m_watch && !m_watch->isWatching())
+        m_awaitingWatch.append(socket);
+    else
+        sendSnapshot(socket);
 }
 
 void AdminHub::remove(QWebSocket *socket)
@@ -92,22 +112,88 @@ void AdminHub::detach(QWebSocket *socket)
 {
     if (!m_clients.removeOne(socket))
         return;
+    m_awaitingWatch.removeOne(socket);
     qCInfo(lcAdmin) << "admin disconnected";
     if (m_clients.isEmpty()) {
         m_flush.stop();
         m_statsTimer.stop();
         m_countersTimer.stop();
         m_sentCounters.clear();
-        m_feed.setEnabled(false);
+        if (m_watch) {
+            m_watch->stop();
+            m_watchLost = false;
+            m_board.clear();
+        } else {
+            m_feed.setEnabled(false);
+        }
     }
 }
 
-void AdminHub::sendSnapshot(QWebSocket *socket)
+// In a cluster, every node's sessions from the registry; this node's alone (and an error
+// frame saying so) when the broker does not answer.
+void AdminHub::sendSnapshot(QWebSocket *socket, std::function<void(qsizetype total)> counted)
 {
-    auto sessions = std::make_shared<QList<AdminSessionRecord>>();
-    for (const SessionInfo &info : m_directory.page(0, std::numeric_limits<qsizetype>::max()))
-        sessions->append(info.record());
-    sendBatch(socket, sessions, 0);
+    const auto local = [this] {
+        auto sessions = std::make_shared<QList<AdminSessionRecord>>();
+        for (const SessionInfo &info : m_directory.page(0, std::numeric_limits<qsizetype>::max()))
+            sessions->append(info.record());
+        return sessions;
+    };
+    if (!m_presence) {
+        const auto sessions = local();
+        if (counted)
+            counted(sessions->size());
+        return sendBatch(socket, sessions, 0);
+    }
+    m_presence->snapshot(this, [this, socket, counted, local](std::optional<ClusterSnapshot> all) {
+        if (!m_clients.contains(socket))
+            return;
+        std::shared_ptr<QList<AdminSessionRecord>> sessions;
+        if (all) {
+            sessions = std::make_shared<QList<AdminSessionRecord>>(all->sessions());
+        } else {
+            send(socket,
+                 AdminError{u"broker_unavailable"_s,
+                            u"The broker does not answer: showing this node's sessions only"_s}
+                     .toJson());
+            sessions = local();
+            for (AdminSessionRecord &record : *sessions)
+                record.node = m_node;
+        }
+        if (counted)
+            counted(sessions->size());
+        sendBatch(socket, sessions, 0);
+    });
+}
+
+void AdminHub::onWatching()
+{
+    const QList<QWebSocket *> waiting = std::exchange(m_awaitingWatch, {});
+    for (QWebSocket *socket : waiting)
+        sendSnapshot(socket);
+    if (std::exchange(m_watchLost, false)) {
+        qCInfo(lcAdmin) << "cluster announcements are back: admin clients resync";
+        // What was announced meanwhile is lost: a client resyncs on an overflow.
+        sendAll(AdminEventBatch{{AdminEvent::overflow(0)}}.toJson());
+    }
+}
+
+void AdminHub::onWatchLost()
+{
+    m_watchLost = true;
+    qCWarning(lcAdmin) << "cluster announcements lost: the broker connection dropped";
+    sendAll(AdminError{u"broker_unavailable"_s,
+                       u"The broker does not answer: the cluster view is paused"_s}
+                .toJson());
+}
+
+void AdminHub::onAnnounced(const QJsonObject &message)
+{
+    if (const QJsonObject stats = message.value(AdminType::Stats).toObject(); !stats.isEmpty())
+        m_board.update(stats);
+    const std::optional<AdminEventBatch> batch = AdminEventBatch::fromJson(message);
+    if (batch && !batch->events.isEmpty())
+        sendAll(batch->toJson());
 }
 
 // One batch per event-loop turn; stops if the client has gone.
@@ -148,10 +234,11 @@ void AdminHub::onFrame(QWebSocket *socket, const QString &text)
         send(socket, result.toJson());
     };
     if (command->command == u"resync"_s) {
-        QJsonObject total;
-        total.insert(AdminKey::Total, double(m_directory.sessionCount()));
-        answer(AdminCommandResult::success(total));
-        return sendSnapshot(socket);
+        return sendSnapshot(socket, [answer](qsizetype count) {
+            QJsonObject total;
+            total.insert(AdminKey::Total, double(count));
+            answer(AdminCommandResult::success(total));
+        });
     }
     m_commands.run(frame, answer);
 }
@@ -168,20 +255,9 @@ void AdminHub::flushEvents()
 
 void AdminHub::sendStats()
 {
-    const double seconds = std::max<qint64>(1, m_sinceStats.restart()) / 1000.0;
-    const quint64 pushes = m_stats.notifications + m_stats.broadcasts;
-    const quint64 frames = m_stats.framesSent;
-    const quint64 bytes = m_stats.bytesSent;
-    // The totals of /api/v1/stats always read: they carry "sessions".
-    AdminStats frame = AdminStats::fromJson(m_stats.toJson(m_directory)).value_or(AdminStats{});
-    frame.pushesPerSecond = double(pushes - m_lastPushes) / seconds;
-    frame.framesPerSecond = double(frames - m_lastFrames) / seconds;
-    frame.bytesPerSecond = double(bytes - m_lastBytes) / seconds;
-    frame.rssBytes = qint64(ProcessInfo::residentBytes());
-    frame.timestamp = QDateTime::currentDateTimeUtc();
-    m_lastPushes = pushes;
-    m_lastFrames = frames;
-    m_lastBytes = bytes;
+    AdminStats frame = m_sampler.sample(m_stats.toJson(m_directory));
+    if (m_watch)
+        frame = m_board.compose(std::move(frame), m_node);
     sendAll(frame.toJson());
 }
 

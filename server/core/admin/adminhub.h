@@ -1,19 +1,23 @@
 #pragma once
 
 // admin/: the admin channel herald-monitor speaks (docs/admin-protocol.md): gate,
-// hub, commands and the event feed, with frames from shared/admin. May include
-// push/, ws/, store/ and config/; never api/.
+// hub, commands and the event feed, with frames from shared/admin, and in a cluster
+// the announcements that make every node's admin channel show the whole cluster.
+// May include push/, ws/, store/, config/, cluster/ and broker/; never api/.
 
 #include "admin/adminhello.h"
 #include "admin/adminsessionrecord.h"
+#include "admin/adminstatssampler.h"
+#include "admin/clusterstatsboard.h"
+#include "config/brokeraddress.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 class QWebSocket;
@@ -22,6 +26,8 @@ namespace Herald {
 
 class AdminCommands;
 class AdminFeed;
+class ClusterAdminWatch;
+class ClusterPresence;
 class ServerStats;
 class SessionDirectory;
 struct ServerConfig;
@@ -33,6 +39,11 @@ struct ServerConfig;
 // AdminCommands. See docs/admin-protocol.md. A client with more than
 // maxBufferBytes queued is closed with 1008 "slow consumer" and aborted if
 // its close frame is not out within closeGraceMs.
+//
+// In a cluster (setCluster) it shows every node: the snapshot comes from the presence
+// registry, events and per-node stats from every node's announcements (ClusterAdminWatch),
+// read only after this node is subscribed to them. A loss of that subscription is told to
+// the clients as an "overflow" event once it is back: they resync.
 class AdminHub : public QObject
 {
     Q_OBJECT
@@ -58,12 +69,17 @@ public:
     // max_admin_buffer for every client's next frame.
     void reconfigure(const ServerConfig &config);
     qsizetype clientCount() const { return m_clients.size(); }
+    // Before the first client: this node's name and the cluster's registry and broker.
+    void setCluster(const QString &node, ClusterPresence *presence, const BrokerAddress &broker);
 
 private:
     void remove(QWebSocket *socket);
     void detach(QWebSocket *socket);
     void closeSlowConsumer(QWebSocket *socket);
-    void sendSnapshot(QWebSocket *socket);
+    void sendSnapshot(QWebSocket *socket, std::function<void(qsizetype total)> counted = {});
+    void onWatching();
+    void onWatchLost();
+    void onAnnounced(const QJsonObject &message);
     void sendBatch(QWebSocket *socket, std::shared_ptr<const QList<AdminSessionRecord>> sessions,
                    qsizetype offset);
     void onFrame(QWebSocket *socket, const QString &text);
@@ -85,10 +101,14 @@ private:
     QTimer m_statsTimer;
     QTimer m_countersTimer;
     QHash<QString, std::pair<quint64, qint64>> m_sentCounters; // per session: frames, last pong
-    QElapsedTimer m_sinceStats;
-    quint64 m_lastPushes = 0;
-    quint64 m_lastFrames = 0;
-    quint64 m_lastBytes = 0;
+    AdminStatsSampler m_sampler;
+    // In a cluster:
+    QString m_node;
+    ClusterPresence *m_presence = nullptr;
+    std::unique_ptr<ClusterAdminWatch> m_watch;
+    QList<QWebSocket *> m_awaitingWatch; // their snapshot waits for the subscription
+    bool m_watchLost = false;
+    ClusterStatsBoard m_board; // heard from within 3 stats periods
 };
 
 } // namespace Herald

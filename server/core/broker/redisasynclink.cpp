@@ -200,8 +200,11 @@ void RedisAsyncLink::onMessage(redisAsyncContext *context, void *reply, void *da
     const auto *answer = static_cast<const redisReply *>(reply);
     if (!self || !answer || answer->type != REDIS_REPLY_ARRAY || answer->elements < 3)
         return;
-    if (bytes(answer->element[0]) == "message" && self->m_onMessage)
+    const QByteArray kind = bytes(answer->element[0]);
+    if (kind == "message" && self->m_onMessage)
         self->m_onMessage(bytes(answer->element[2]));
+    else if (kind == "subscribe")
+        Q_EMIT self->subscribed(bytes(answer->element[1]));
 }
 
 } // namespace Herald

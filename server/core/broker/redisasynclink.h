@@ -41,6 +41,7 @@ public:
 Q_SIGNALS:
     void ready(); // connected and authenticated; (re)send what a new connection needs
     void lost();
+    void subscribed(const QByteArray &channel); // Redis confirmed a SUBSCRIBE
 
 private:
     void connectNow();

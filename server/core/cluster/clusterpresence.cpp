@@ -21,6 +21,7 @@ namespace {
 
 constexpr qsizetype PairsPerCommand = 500; // HSET / HDEL arguments per command
 constexpr int GoodbyeTimeoutMs = 1000;
+constexpr int ListenersCheckMs = 1000;
 
 QByteArray bytes(const redisReply *reply)
 {
@@ -66,6 +67,11 @@ QByteArray ClusterPresence::key(const QString &kind, const QString &node) const
     return u"herald:%1:%2"_s.arg(kind, node).toUtf8();
 }
 
+void ClusterPresence::setAnnouncer(Announcer announcer)
+{
+    m_announcer = std::move(announcer);
+}
+
 void ClusterPresence::start()
 {
     m_thread = new QThread; // deleted in stop(); not a child: this object moves into it
@@ -91,6 +97,11 @@ void ClusterPresence::setUp()
     m_heartbeat = new QTimer(this);
     connect(m_heartbeat, &QTimer::timeout, this, &ClusterPresence::beat);
     m_heartbeat->start(m_settings.heartbeatMs);
+    if (m_announcer) {
+        m_listeners = new QTimer(this);
+        connect(m_listeners, &QTimer::timeout, this, &ClusterPresence::countListeners);
+        m_listeners->start(ListenersCheckMs);
+    }
     m_link->open();
     m_control->open();
 }
@@ -112,7 +123,8 @@ void ClusterPresence::tearDown()
 {
     delete m_flush;
     delete m_heartbeat;
-    m_flush = m_heartbeat = nullptr;
+    delete m_listeners;
+    m_flush = m_heartbeat = m_listeners = nullptr;
     if (m_link && m_link->isReady()) {
         QEventLoop loop;
         m_link->command({"DEL", key(u"sess"_s, m_settings.node), key(u"node"_s, m_settings.node)});
@@ -157,8 +169,11 @@ void ClusterPresence::resync()
                                << sessions.size() << "sessions; TTL" << ttlMs() << "ms";
 }
 
+// The announcement is taken before the registry's changes and published after them: each
+// event it carries is in the registry by the time a subscriber can see the event.
 void ClusterPresence::flush()
 {
+    const QByteArray announcement = m_announcer ? m_announcer(m_listened) : QByteArray();
     if (!m_link || !m_link->isReady())
         return; // kept; resync() rewrites everything once the link is back
     QHash<QString, SessionInfo> added;
@@ -180,6 +195,17 @@ void ClusterPresence::flush()
     if (del.size() > 2)
         m_link->command(del);
     writeRecords(added.values());
+    if (!announcement.isEmpty())
+        m_link->command({"PUBLISH", QByteArray(AdminChannel), announcement});
+}
+
+void ClusterPresence::countListeners()
+{
+    m_link->command({"PUBSUB", "NUMSUB", QByteArray(AdminChannel)},
+                    [this](const redisReply *reply) {
+                        m_listened = reply && reply->type == REDIS_REPLY_ARRAY
+                            && reply->elements == 2 && reply->element[1]->integer > 0;
+                    });
 }
 
 void ClusterPresence::writeRecords(const QList<SessionInfo> &sessions)

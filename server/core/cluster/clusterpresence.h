@@ -52,10 +52,16 @@ public:
         ServerConfig::EventLoop eventLoop = ServerConfig::EventLoop::Epoll;
     };
     using StatsSource = std::function<QJsonObject()>; // this node's stats, any thread
+    // The admin channel's message for this flush (AdminAnnouncer::announce), published on
+    // AdminChannel after the flush's registry writes; \a listened: some node has an admin
+    // client subscribed. Called in the presence thread.
+    using Announcer = std::function<QByteArray(bool listened)>;
+    static constexpr char AdminChannel[] = "herald:admin";
 
     ClusterPresence(Settings settings, SessionDirectory &directory, StatsSource stats);
     ~ClusterPresence() override;
 
+    void setAnnouncer(Announcer announcer); // before start()
     void start(); // returns at once; connects in its thread
     void stop(); // blocking: unregisters this node (best effort) and joins the thread
 
@@ -91,6 +97,7 @@ private:
     void resync();
     void flush();
     void beat();
+    void countListeners();
     void gather(SnapshotDone finish);
     void gatherNodes(const QStringList &names, SnapshotDone finish);
     ClusterNode localNode() const;
@@ -102,11 +109,14 @@ private:
     Settings m_settings;
     SessionDirectory &m_directory;
     StatsSource m_stats;
+    Announcer m_announcer;
+    bool m_listened = false; // as of the last PUBSUB NUMSUB
     QThread *m_thread = nullptr;
     RedisAsyncLink *m_link = nullptr; // registry and queries; in the presence thread
     RedisAsyncLink *m_control = nullptr; // subscribed to this node's control channel
     QTimer *m_flush = nullptr;
     QTimer *m_heartbeat = nullptr;
+    QTimer *m_listeners = nullptr; // PUBSUB NUMSUB herald:admin, once a second
     QMutex m_pendingLock; // the workers' queue
     QHash<QString, SessionInfo> m_added;
     QSet<QString> m_removed;
