@@ -1,5 +1,6 @@
 #include "adminclient.h"
 #include "monitor.h"
+#include "redisprocess.h"
 #include "serverfixture.h"
 #include "serverprocess.h"
 #include "tokensigner.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void refused_data();
     void refused();
     void reconnectAfterServerRestartRebuildsSnapshot();
+    void clusterShowsAndKicksEveryNodesSessions();
 
 private:
     static constexpr const char *AdminToken = "admin-token-0123456789abcdef";
@@ -324,6 +326,54 @@ void TestAdminClient::reconnectAfterServerRestartRebuildsSnapshot()
     QTRY_COMPARE(sessionIds(monitor), expected); // no stale rows, no duplicates
     QCOMPARE(monitor.sessions().userCount(), 2);
     QVERIFY(server->terminate());
+}
+
+// Two real nodes on a real Redis: the monitor connected to node A lists B's sessions with
+// their node, sees one open on B, and kicks it there.
+void TestAdminClient::clusterShowsAndKicksEveryNodesSessions()
+{
+    m_fixture.reset();
+    RedisProcess redis;
+    QString error;
+    QVERIFY2(redis.start(&error), qPrintable(error));
+    QProcessEnvironment env = ServerProcess::environmentWithSecrets();
+    env.insert(u"HERALD_ADMIN_TOKEN"_s, QString::fromLatin1(AdminToken));
+    std::vector<std::unique_ptr<ServerProcess>> nodes;
+    for (const QString &name : {u"node-a"_s, u"node-b"_s}) {
+        nodes.push_back(std::make_unique<ServerProcess>());
+        QVERIFY2(
+            nodes.back()->start(
+                {u"--broker"_s, redis.url(), u"--node-name"_s, name, u"--drain-s"_s, u"0"_s}, env),
+            nodes.back()->log().constData());
+    }
+    WsClient *onA = connectBrowser(u"alice"_s, ServerProcess::Secret, nodes[0]->wsPort());
+    WsClient *onB = connectBrowser(u"bob"_s, ServerProcess::Secret, nodes[1]->wsPort());
+    QVERIFY(onA && onB);
+    Monitor monitor;
+    QVERIFY(goLive(monitor, QUrl(u"http://127.0.0.1:%1"_s.arg(nodes[0]->apiPort()))));
+    QStringList expected{onA->sessionId(), onB->sessionId()};
+    expected.sort();
+    // The registry is written every 100 ms: a session missing from the snapshot follows as
+    // an event.
+    QTRY_COMPARE_WITH_TIMEOUT(sessionIds(monitor), expected, 30000);
+    const auto nodeOf = [&monitor](const QString &id) {
+        const int row = monitor.sessions().rowOf(id);
+        return row < 0 ? QString() : monitor.sessions().sessionAt(row).node;
+    };
+    QCOMPARE(nodeOf(onA->sessionId()), u"node-a"_s);
+    QCOMPARE(nodeOf(onB->sessionId()), u"node-b"_s);
+
+    WsClient *alsoOnB = connectBrowser(u"carol"_s, ServerProcess::Secret, nodes[1]->wsPort());
+    QVERIFY(alsoOnB);
+    QTRY_COMPARE_WITH_TIMEOUT(nodeOf(alsoOnB->sessionId()), u"node-b"_s, 30000);
+
+    monitor.client().disconnectSession(onB->sessionId());
+    QTRY_VERIFY_WITH_TIMEOUT(onB->isClosed(), 30000);
+    QCOMPARE(onB->closeCode(), 4003);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.sessions().rowOf(onB->sessionId()), -1, 30000);
+    m_browsers.clear();
+    for (auto &node : nodes)
+        QVERIFY(node->terminate());
 }
 
 QTEST_MAIN(TestAdminClient)
