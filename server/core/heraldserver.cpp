@@ -35,6 +35,7 @@ namespace Herald {
 namespace {
 // How much longer than drain_s plus the close grace a drain may take.
 constexpr int ShutdownGraceMs = 3000;
+constexpr int CatchUpSettleMs = 500; // closeSessionsBehind: live messages arrive meanwhile
 } // namespace
 
 HeraldServer::HeraldServer(QObject *parent) : QObject(parent)
@@ -83,6 +84,8 @@ bool HeraldServer::start(const ServerConfig &config)
                                                          ShardMap(RedisStore::Settings().prefix),
                                                          *m_delivery, m_stats, config.eventLoop);
         m_store->setRouting(m_subscriber.get()); // a session's open waits for its shard
+        connect(m_subscriber.get(), &RedisSubscriber::restored, this,
+                &HeraldServer::closeSessionsBehind);
         m_subscriber->start();
     }
     m_fileCheck.setInterval(1000);
@@ -158,6 +161,27 @@ bool HeraldServer::start(const ServerConfig &config)
     startPresence(config);
     startReloader(config);
     return true;
+}
+
+// The subscription came back after a loss: a session whose user got a seq meanwhile has
+// missed it, and with no next message its gap would go unseen; it is closed to resume. The
+// comparison waits a moment, so that messages published after the subscription came back
+// (delivered live) are not taken for missed ones.
+void HeraldServer::closeSessionsBehind()
+{
+    const QStringList users = m_directory.users();
+    if (users.isEmpty())
+        return;
+    m_store->lastSeqs(
+        users, this, [this](const QHash<QString, qint64> &seqs, const QString &error) {
+            if (!error.isEmpty()) {
+                qCWarning(lcBroker).noquote()
+                    << "after the broker subscription came back, the last seqs could not be read:"
+                    << error << "- a missed notification shows at the user's next one";
+                return;
+            }
+            QTimer::singleShot(CatchUpSettleMs, this, [this, seqs] { m_pool->closeBehind(seqs); });
+        });
 }
 
 // Once the WebSocket port is known (the default node name has it), before any session opens.

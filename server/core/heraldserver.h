@@ -80,6 +80,7 @@ private:
     void startWorkers(const ServerConfig &config, int workers);
     void startReloader(const ServerConfig &config);
     void startPresence(const ServerConfig &config);
+    void closeSessionsBehind();
     void startDrain();
     void hurry();
     void onDeadline();

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void storedBroadcastReachesUsersOfEveryNode();
     void brokerDownRefusesPushesAndRecovers();
     void missedMessageClosesSessionToResume();
+    void lastMissedMessageClosesSessionOnceSubscribed();
     void pushReachesOnlyNodesHoldingItsShard();
     void sessionOpeningOnNewShardMissesNothing();
     void shardLeftByLastSessionStopsReachingNode();
@@ -395,6 +396,42 @@ void TestCluster::missedMessageClosesSessionToResume()
     WsClient resumed;
     QVERIFY(resumed.connectAndWelcome(wsUrl(1, u"erin"_s, 1, welcome->position.epoch), WaitMs));
     QTRY_COMPARE_WITH_TIMEOUT(resumed.seqs(), range(2, 3), WaitMs);
+}
+
+// As above, but nothing is pushed after the lost one: once its subscription is back the node
+// finds the session behind its user's last seq and closes it to resume.
+void TestCluster::lastMissedMessageClosesSessionOnceSubscribed()
+{
+    HostileClient onB;
+    QVERIFY(onB.connectTo(m_nodes[1]->wsPort()));
+    const QUrl url = wsUrl(1, u"frank"_s);
+    QVERIFY(onB.upgrade(url.path(QUrl::FullyEncoded).toUtf8() + '?'
+                        + url.query(QUrl::FullyEncoded).toUtf8()));
+    QVERIFY(onB.waitForText(R"("type":"welcome")", WaitMs));
+    const auto welcome = ServerFrame::parse(QString::fromUtf8(onB.textFrames().first()));
+    QVERIFY(welcome && welcome->type == ServerFrame::Type::Welcome);
+    QCOMPARE(notify(0, u"frank"_s).status, 202);
+    QVERIFY(onB.waitForText(R"("seq":1)", WaitMs));
+    // A session on the same node whose user missed nothing stays open.
+    const auto untouched = connect(1, u"grace"_s);
+    QVERIFY(untouched);
+
+    QTcpSocket console;
+    QVERIFY(m_redis->openConsole(console));
+    QVERIFY(RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "1"}).startsWith("+OK"));
+    QVERIFY(RedisProcess::command(console, {"CLIENT", "KILL", "TYPE", "pubsub"}).startsWith(":"));
+    QVERIFY(QTest::qWaitFor([this] { return m_nodes[1]->log().contains("lost:"); }, WaitMs));
+    QCOMPARE(notify(0, u"frank"_s).status, 202);
+    QVERIFY(
+        RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "10000"}).startsWith("+OK"));
+    QCOMPARE(onB.waitForClose(WaitMs), 1013);
+    QVERIFY(!onB.waitForText(R"("seq":2)", 0));
+    QVERIFY(!untouched->isClosed());
+
+    WsClient resumed;
+    QVERIFY(resumed.connectAndWelcome(wsUrl(1, u"frank"_s, 1, welcome->position.epoch), WaitMs));
+    QTRY_COMPARE_WITH_TIMEOUT(resumed.seqs(), range(2, 2), WaitMs);
+    QVERIFY(!untouched->isClosed());
 }
 
 // A node hears only the shards of its sessions' users: a push to a user whose shard no

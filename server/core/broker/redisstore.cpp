@@ -340,6 +340,39 @@ void RedisStore::noteSession(const QString &user)
     m_redis.command({"SADD", m_settings.prefix + "users", user.toUtf8()}, &error);
 }
 
+// One HGET per user, pipelined by the thousand.
+QHash<QString, qint64> RedisStore::lastSeqs(const QStringList &users, QString *error)
+{
+    constexpr qsizetype PerPipeline = 1000;
+    QHash<QString, qint64> seqs;
+    for (qsizetype from = 0; from < users.size(); from += PerPipeline) {
+        const QStringList chunk = users.mid(from, PerPipeline);
+        QList<QList<QByteArray>> commands;
+        for (const QString &user : chunk)
+            commands.append({"HGET", key("u:", user), "last"});
+        QString failure;
+        const std::vector<RedisReply> replies = m_redis.pipeline(commands, &failure);
+        if (replies.size() != size_t(chunk.size())) {
+            if (error)
+                *error = failure;
+            return {};
+        }
+        for (qsizetype i = 0; i < chunk.size(); ++i) {
+            const redisReply *reply = replies[size_t(i)].get();
+            if (!reply || reply->type == REDIS_REPLY_ERROR) {
+                if (error)
+                    *error = u"the broker answered a read with an error"_s;
+                return {};
+            }
+            seqs.insert(chunk[i],
+                        reply->type == REDIS_REPLY_STRING
+                            ? QByteArray(reply->str, qsizetype(reply->len)).toLongLong()
+                            : 0);
+        }
+    }
+    return seqs;
+}
+
 QStringList RedisStore::knownUsers()
 {
     QStringList users;

@@ -69,6 +69,7 @@ public:
                                       int limit, QString *error = nullptr) override;
     bool markRead(const QString &user, qint64 upTo, QString *error) override;
     QStringList knownUsers() override; // with a stream, or with a session on some node
+    QHash<QString, qint64> lastSeqs(const QStringList &users, QString *error) override;
     void noteSession(const QString &user) override;
     bool publishLive(const QStringList &users, const QString &frame, QString *error) override;
     bool trim(int keepPerUser, const QDateTime &olderThan, const QDateTime &keysOlderThan,

@@ -141,10 +141,11 @@ void RedisSubscriber::leave(const QString &user)
 void RedisSubscriber::subscribe(const QList<int> &shards, bool broadcast)
 {
     QList<QByteArray> args{"SUBSCRIBE"};
-    if (broadcast)
-        args.append(m_shards.broadcastChannel());
     for (const int shard : shards)
         args.append(m_shards.channel(shard));
+    // Last: once it is confirmed, so is every shard before it.
+    if (broadcast)
+        args.append(m_shards.broadcastChannel());
     if (args.size() == 1)
         return;
     sendArgv(m_context, &RedisSubscriber::onReply, this, args);
@@ -289,10 +290,11 @@ void RedisSubscriber::subscribed(const QByteArray &channel)
     } else if (channel == m_shards.broadcastChannel()) {
         m_subscribed = true;
         m_backoffMs = 0;
-        if (m_down)
+        if (m_down) {
             qCInfo(lcBroker).noquote()
                 << "broker subscription to" << m_address.display() << "is back";
-        else
+            Q_EMIT restored();
+        } else
             qCInfo(lcBroker).noquote()
                 << "subscribed to the broadcast channel of" << m_address.display()
                 << "(and to the shard channels of this node's users)";

@@ -35,7 +35,8 @@ class StoreSink;
 // Runs hiredis async in a thread of its own (never a worker thread): join() and leave()
 // are queued to it. A lost connection is retried with a backoff doubling from 100 ms to
 // 5 s, logged once per change of state; messages published while it is down are not seen
-// by this node, and sessions opening meanwhile do not wait for a subscription.
+// by this node (restored() lets it find the sessions that missed one), and sessions
+// opening meanwhile do not wait for a subscription.
 class RedisSubscriber : public QObject, public SessionRouting
 {
     Q_OBJECT
@@ -54,6 +55,11 @@ public:
 
     void join(const QString &user, std::function<void()> ready) override;
     void leave(const QString &user) override;
+
+Q_SIGNALS:
+    // Subscribed again after a loss, to every shard with sessions: what was published
+    // meanwhile never reached this node. Emitted in the subscriber's thread.
+    void restored();
 
 private:
     void connectNow();

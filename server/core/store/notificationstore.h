@@ -115,6 +115,16 @@ public:
     // Users that have a stream (for stored broadcasts).
     virtual QStringList knownUsers() = 0;
 
+    // The last seq of each of \a users (0 without a stream), for a node that may have missed
+    // messages (its broker subscription came back). Sets *error and returns nothing when the
+    // store cannot be read. A store of one node misses nothing: it answers nothing.
+    virtual QHash<QString, qint64> lastSeqs(const QStringList &users, QString *error)
+    {
+        Q_UNUSED(users);
+        Q_UNUSED(error);
+        return {};
+    }
+
     // A user opened a session on this node. A store shared by several nodes adds the user
     // to knownUsers(), so that a stored broadcast accepted by any node is stored for it;
     // one node's store needs nothing (the Audience names its connected users).

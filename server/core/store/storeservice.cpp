@@ -321,6 +321,15 @@ void StoreService::userState(const QString &user, QObject *context, StateDone do
     });
 }
 
+void StoreService::lastSeqs(const QStringList &users, QObject *context, SeqsDone done)
+{
+    run([this, users, context, done = std::move(done)] {
+        QString error;
+        const QHash<QString, qint64> seqs = m_store->lastSeqs(users, &error);
+        reply(context, [done, seqs, error] { done(seqs, error); });
+    });
+}
+
 void StoreService::history(const QString &user, const HistoryQuery &query, QObject *context,
                            HistoryDone done)
 {

@@ -112,6 +112,9 @@ public:
     // Moves the read cursor and tells every session of the user its unread count.
     void markRead(const QString &user, qint64 upTo, QObject *context, StateDone done);
     void userState(const QString &user, QObject *context, StateDone done);
+    // NotificationStore::lastSeqs in the store thread; \a done in \a context's.
+    using SeqsDone = std::function<void(const QHash<QString, qint64> &seqs, const QString &error)>;
+    void lastSeqs(const QStringList &users, QObject *context, SeqsDone done);
 
     struct HistoryQuery
     {

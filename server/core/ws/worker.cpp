@@ -412,6 +412,17 @@ void Worker::disconnectUser(const QString &user)
         session->socket()->close(QWebSocketProtocol::CloseCode(4003), u"disconnected by server"_s);
 }
 
+void Worker::closeBehind(const QHash<QString, qint64> &seqs)
+{
+    for (auto it = seqs.cbegin(); it != seqs.cend(); ++it) {
+        const QList<Session *> sessions = m_sessionsByUser.value(it.key());
+        for (Session *session : sessions) {
+            if (session->isLive() && !session->isClosing() && session->lastSeq() < it.value())
+                cut(session, 1013, u"missed notifications: resume"_s, m_stats.seqGapCloses);
+        }
+    }
+}
+
 void Worker::shutdown(int drainMs)
 {
     if (m_shuttingDown)

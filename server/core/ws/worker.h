@@ -89,6 +89,7 @@ public:
     void broadcast(const QString &frame);
     void disconnectSession(const QString &sessionId);
     void disconnectUser(const QString &user);
+    void closeBehind(const QHash<QString, qint64> &seqs); // see WorkerPool::closeBehind
     // Refuses new sessions and closes the open ones with 1012 "service restart",
     // in even slices over \a drainMs (0: all at once). drained() follows once
     // every session is closed and its close frame is out (or its grace is over).

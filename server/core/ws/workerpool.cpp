@@ -144,6 +144,19 @@ void WorkerPool::disconnectUser(const QString &user)
     post(indexFor(user), [worker, user] { worker->disconnectUser(user); });
 }
 
+void WorkerPool::closeBehind(const QHash<QString, qint64> &seqs)
+{
+    std::vector<QHash<QString, qint64>> perWorker(m_workers.size());
+    for (auto it = seqs.cbegin(); it != seqs.cend(); ++it)
+        perWorker[size_t(indexFor(it.key()))].insert(it.key(), it.value());
+    for (size_t i = 0; i < m_workers.size(); ++i) {
+        if (perWorker[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i];
+        post(int(i), [worker, part = std::move(perWorker[i])] { worker->closeBehind(part); });
+    }
+}
+
 void WorkerPool::shutdown(int drainMs)
 {
     m_draining = size();

@@ -61,6 +61,9 @@ public:
     void broadcast(const QString &frame);
     void disconnectSession(const QString &user, const QString &sessionId);
     void disconnectUser(const QString &user);
+    // Closes, with 1013 "missed notifications: resume", each live session whose user's last
+    // seq in \a seqs is past what the session was sent (its node missed a message).
+    void closeBehind(const QHash<QString, qint64> &seqs);
     // Every worker closes its sessions with 1012, spread over \a drainMs
     // (Worker::shutdown); drained() once all are gone.
     void shutdown(int drainMs = 0);
