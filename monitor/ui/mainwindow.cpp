@@ -22,14 +22,23 @@ MainWindow::MainWindow(Monitor &monitor, ProfileStore &profiles, TokenStore &tok
       m_sessions(monitor.sessions(), m_actions),
       m_traffic(monitor.traffic()),
       m_eventLog(monitor.eventLog()),
+      m_nodes(monitor.nodes()),
       m_indicator(monitor)
 {
     setWindowIcon(QIcon(u":/icons/herald.svg"_s));
     setCentralWidget(&m_sessions);
     QDockWidget *traffic = addDock(m_traffic, tr("Traffic"), Qt::RightDockWidgetArea);
     QDockWidget *log = addDock(m_eventLog, tr("Event log"), Qt::BottomDockWidgetArea);
+    QDockWidget *nodes = addDock(m_nodes, tr("Nodes"), Qt::BottomDockWidgetArea);
+    splitDockWidget(log, nodes, Qt::Horizontal);
     resizeDocks({traffic}, {520}, Qt::Horizontal);
     resizeDocks({log}, {300}, Qt::Vertical);
+    resizeDocks({log, nodes}, {640, 640}, Qt::Horizontal);
+    nodes->hide(); // until a stats frame lists the nodes of a cluster
+    connect(&monitor.nodes(), &NodeStatsModel::nodeCountChanged, nodes,
+            [nodes](int count) { nodes->setVisible(count > 0); });
+    connect(&monitor.nodes(), &NodeStatsModel::nodeCountChanged, &m_counts,
+            &SessionCountLabel::showNodes);
     buildToolBar();
     statusBar()->addWidget(&m_indicator, 1);
     statusBar()->addPermanentWidget(&m_counts);
