@@ -45,6 +45,8 @@ public:
 private:
     QDockWidget *addDock(QWidget &pane, const QString &title, Qt::DockWidgetArea area);
     void buildToolBar();
+    void showNodes(int count); // the Nodes dock only for a cluster
+    void fitNodesDock();
     void updateTitle();
 
     Monitor &m_monitor;
@@ -57,6 +59,8 @@ private:
     NodesPane m_nodes;
     ConnectionIndicator m_indicator;
     SessionCountLabel m_counts;
+    QDockWidget *m_logDock = nullptr;
+    QDockWidget *m_nodesDock = nullptr;
 };
 
 } // namespace Herald

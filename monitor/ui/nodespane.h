@@ -20,6 +20,7 @@ public:
     explicit NodesPane(NodeStatsModel &model, QWidget *parent = nullptr);
 
     QTableView &view() { return m_view; }
+    QSize sizeHint() const override;
 
 private:
     ConnectedNodeDelegate m_delegate;

@@ -130,6 +130,11 @@ void TestNodesPane::showsNodesOfCluster()
     QVERIFY(!view.model()->index(0, 0).data(NodeStatsModel::ConnectedRole).toBool());
     QVERIFY2(countText().contains(u" on 2 nodes"_s), qPrintable(countText()));
     QVERIFY(m_window->nodesPane().parentWidget()->isVisible()); // the dock itself
+    // It opens wide enough for its columns, or half of the bottom beside the log.
+    const auto *log = m_window->eventLogPane().parentWidget();
+    const int wanted = std::min(m_window->nodesPane().sizeHint().width(),
+                                (log->width() + m_window->nodesPane().width()) / 2);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->nodesPane().width() >= wanted - 4, 10000);
 
     // The operator selects a; a third node joins before it: the selection stays on a.
     view.selectRow(0);
