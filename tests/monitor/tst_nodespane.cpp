@@ -158,7 +158,7 @@ void TestNodesPane::hidesWhenConnectionLost()
     sendStats(3, u"a:8080"_s, {{u"a:8080"_s, 3}});
     QTRY_VERIFY_WITH_TIMEOUT(nodesShown(), 10000);
     QCOMPARE(m_window->nodesPane().view().model()->rowCount(), 1);
-    QVERIFY2(countText().contains(u" on 1 node "_s), qPrintable(countText()));
+    QVERIFY2(countText().contains(u"sessions on 1 node \u00b7"_s), qPrintable(countText()));
 
     m_server->dropClient();
     QTRY_VERIFY_WITH_TIMEOUT(!nodesShown(), 10000);
