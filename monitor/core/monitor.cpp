@@ -11,6 +11,7 @@ Monitor::Monitor(QObject *parent) : QObject(parent)
     connect(&m_client, &AdminClient::eventsReceived, this, &Monitor::onEvents);
     connect(&m_client, &AdminClient::countersReceived, &m_sessions, &SessionModel::applyCounters);
     connect(&m_client, &AdminClient::statsReceived, &m_traffic, &TrafficHistory::add);
+    connect(&m_client, &AdminClient::statsReceived, &m_nodes, &NodeStatsModel::update);
     connect(&m_client, &AdminClient::commandFinished, this,
             [this](const CommandResult &result) { note(result.summary()); });
     connect(&m_client, &AdminClient::serverError, this,
@@ -50,6 +51,9 @@ void Monitor::onStateChanged(AdminClient::State state)
 {
     using State = AdminClient::State;
     const State previous = std::exchange(m_lastState, state);
+    // The nodes are a live view: none while there is no live connection.
+    if (state != State::Live && state != State::Syncing)
+        m_nodes.clear();
     // One log line per change the operator cares about, not per retry.
     if (state == State::Live && previous != State::Live)
         note(tr("live: %1 sessions of %2 users")

@@ -2,6 +2,7 @@
 
 #include "adminclient.h"
 #include "eventlogmodel.h"
+#include "nodestatsmodel.h"
 #include "sessionmodel.h"
 #include "traffichistory.h"
 
@@ -11,6 +12,10 @@ namespace Herald {
 
 // Everything the console knows about one server, without any widget: the
 // admin client and the models it feeds. Panes are views of these.
+//
+// monitor/core owns the admin client, the connection settings and tokens, and
+// the models (sessions, event log, traffic history, cluster nodes); it may
+// include shared/ and Qt Core/Network/WebSockets, never widgets.
 class Monitor : public QObject
 {
     Q_OBJECT
@@ -22,6 +27,7 @@ public:
     SessionModel &sessions() { return m_sessions; }
     EventLogModel &eventLog() { return m_eventLog; }
     TrafficHistory &traffic() { return m_traffic; }
+    NodeStatsModel &nodes() { return m_nodes; }
 
     void connectTo(const AdminEndpoint &endpoint);
     void disconnectFromServer();
@@ -37,6 +43,7 @@ private:
     SessionModel m_sessions;
     EventLogModel m_eventLog;
     TrafficHistory m_traffic;
+    NodeStatsModel m_nodes;
     AdminClient::State m_lastState = AdminClient::State::Disconnected;
 };
 

@@ -20,6 +20,13 @@ QString SessionFormat::age(const QDateTime &then, const QDateTime &now)
     return then.toLocalTime().toString(u"yyyy-MM-dd hh:mm"_s);
 }
 
+QString SessionFormat::duration(qint64 seconds)
+{
+    if (seconds < 3600)
+        return u"%1m %2s"_s.arg(seconds / 60).arg(seconds % 60);
+    return u"%1h %2m"_s.arg(seconds / 3600).arg(seconds % 3600 / 60);
+}
+
 QString SessionFormat::lastPong(const AdminSessionCounters &counters, const QDateTime &now)
 {
     if (!counters.lastPongAt)

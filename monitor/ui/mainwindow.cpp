@@ -22,14 +22,21 @@ MainWindow::MainWindow(Monitor &monitor, ProfileStore &profiles, TokenStore &tok
       m_sessions(monitor.sessions(), m_actions),
       m_traffic(monitor.traffic()),
       m_eventLog(monitor.eventLog()),
+      m_nodes(monitor.nodes()),
       m_indicator(monitor)
 {
     setWindowIcon(QIcon(u":/icons/herald.svg"_s));
     setCentralWidget(&m_sessions);
     QDockWidget *traffic = addDock(m_traffic, tr("Traffic"), Qt::RightDockWidgetArea);
-    QDockWidget *log = addDock(m_eventLog, tr("Event log"), Qt::BottomDockWidgetArea);
+    m_logDock = addDock(m_eventLog, tr("Event log"), Qt::BottomDockWidgetArea);
+    m_nodesDock = addDock(m_nodes, tr("Nodes"), Qt::BottomDockWidgetArea);
+    splitDockWidget(m_logDock, m_nodesDock, Qt::Horizontal);
+    m_nodesDock->hide(); // until a stats frame lists the nodes of a cluster
     resizeDocks({traffic}, {520}, Qt::Horizontal);
-    resizeDocks({log}, {300}, Qt::Vertical);
+    resizeDocks({m_logDock}, {300}, Qt::Vertical);
+    connect(&monitor.nodes(), &NodeStatsModel::nodeCountChanged, this, &MainWindow::showNodes);
+    connect(&monitor.nodes(), &NodeStatsModel::nodeCountChanged, &m_counts,
+            &SessionCountLabel::showNodes);
     buildToolBar();
     statusBar()->addWidget(&m_indicator, 1);
     statusBar()->addPermanentWidget(&m_counts);
@@ -64,6 +71,25 @@ void MainWindow::buildToolBar()
             &MainWindow::showSendDialog);
     connect(bar->addAction(QIcon(u":/icons/resync.svg"_s), tr("Resync")), &QAction::triggered,
             &m_monitor.client(), &AdminClient::resync);
+}
+
+void MainWindow::showNodes(int count)
+{
+    if (count == 0) {
+        m_nodesDock->hide();
+    } else if (m_nodesDock->isHidden()) {
+        m_nodesDock->show();
+        // Once laid out: a dock that was hidden had no share of the width.
+        QMetaObject::invokeMethod(this, &MainWindow::fitNodesDock, Qt::QueuedConnection);
+    }
+}
+
+// The nodes take what their table needs from the event log, at most half.
+void MainWindow::fitNodesDock()
+{
+    const int both = m_logDock->width() + m_nodesDock->width();
+    const int nodes = std::min(m_nodes.sizeHint().width(), both / 2);
+    resizeDocks({m_logDock, m_nodesDock}, {both - nodes, nodes}, Qt::Horizontal);
 }
 
 void MainWindow::showConnectDialogFor(const QString &name, const QUrl &url)

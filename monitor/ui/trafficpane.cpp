@@ -1,5 +1,6 @@
 #include "trafficpane.h"
 
+#include "sessionformat.h"
 #include "traffichistory.h"
 
 #include <QLocale>
@@ -8,17 +9,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace Herald {
-
-namespace {
-
-QString duration(qint64 seconds)
-{
-    if (seconds < 3600)
-        return u"%1m %2s"_s.arg(seconds / 60).arg(seconds % 60);
-    return u"%1h %2m"_s.arg(seconds / 3600).arg(seconds % 3600 / 60);
-}
-
-} // namespace
 
 TrafficPane::TrafficPane(const TrafficHistory &history, QWidget *parent)
     : QWidget(parent),
@@ -83,7 +73,7 @@ void TrafficPane::refreshTotals()
     set(u"bytes"_s, locale.formattedDataSize(qint64(sample.bytesPerSecond)));
     set(u"reaps"_s, locale.toString(sample.heartbeatReaps));
     set(u"rss"_s, locale.formattedDataSize(sample.rssBytes));
-    set(u"uptime"_s, duration(sample.uptimeSeconds));
+    set(u"uptime"_s, SessionFormat::duration(sample.uptimeSeconds));
 }
 
 } // namespace Herald
