@@ -362,6 +362,12 @@ void TestAdminClient::clusterShowsAndKicksEveryNodesSessions()
     };
     QCOMPARE(nodeOf(onA->sessionId()), u"node-a"_s);
     QCOMPARE(nodeOf(onB->sessionId()), u"node-b"_s);
+    // Per-node stats: both nodes, node-a marked as the one connected to.
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.nodes().nodeCount(), 2, 30000);
+    QCOMPARE(monitor.nodes().connectedNode(), u"node-a"_s);
+    QCOMPARE(monitor.nodes().nodeAt(0).node, u"node-a"_s);
+    QCOMPARE(monitor.nodes().nodeAt(1).node, u"node-b"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.nodes().nodeAt(1).sessions, 1, 30000);
 
     WsClient *alsoOnB = connectBrowser(u"carol"_s, ServerProcess::Secret, nodes[1]->wsPort());
     QVERIFY(alsoOnB);
