@@ -3,10 +3,7 @@
 #include "admin/adminkeys.h"
 #include "admin/adminsnapshotbatch.h"
 #include "adminwsclient.h"
-#include "apiclient.h"
-#include "redisprocess.h"
-#include "serverprocess.h"
-#include "tokensigner.h"
+#include "clusterfixture.h"
 #include "wsclient.h"
 
 #include <QJsonArray>
@@ -15,7 +12,6 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
-#include <QUrlQuery>
 
 #include <memory>
 #include <vector>
@@ -26,13 +22,13 @@ using namespace Herald::Test;
 
 namespace {
 
-constexpr int WaitMs = 30000; // a busy two-core machine runs several suites at once
+constexpr int WaitMs = ClusterFixture::WaitMs;
 constexpr int Nodes = 3;
 constexpr const char *AdminToken = "cluster-admin-token-0123456789abcdef";
 
 QString nodeName(int node)
 {
-    return u"node-%1"_s.arg(QChar(u'a' + node));
+    return ClusterFixture::nodeName(node);
 }
 
 // What a monitor shows after applying an admin client's frames as herald-monitor does: the
@@ -111,64 +107,34 @@ private Q_SLOTS:
     void lostAnnouncementsMakeClientsResync();
 
 private:
-    std::unique_ptr<WsClient> connect(int node, const QString &user);
+    std::unique_ptr<WsClient> connect(int node, const QString &user)
+    {
+        return m_cluster->connect(node, user);
+    }
     std::unique_ptr<AdminWsClient> openAdmin(int node);
-    ApiClient &api(int node) { return *m_apis[size_t(node)]; }
+    ApiClient &api(int node) { return m_cluster->api(node); }
 
-    std::unique_ptr<RedisProcess> m_redis;
-    std::vector<std::unique_ptr<ServerProcess>> m_nodes;
-    std::vector<std::unique_ptr<ApiClient>> m_apis;
+    std::unique_ptr<ClusterFixture> m_cluster;
 };
 
 void TestClusterAdmin::init()
 {
-    m_redis = std::make_unique<RedisProcess>();
-    QString error;
-    QVERIFY2(m_redis->start(&error), qPrintable(error));
     QProcessEnvironment env = ServerProcess::environmentWithSecrets();
     env.insert(u"HERALD_ADMIN_TOKEN"_s, QString::fromLatin1(AdminToken));
-    for (int i = 0; i < Nodes; ++i) {
-        auto node = std::make_unique<ServerProcess>();
-        QVERIFY2(node->start({u"--broker"_s, m_redis->url(), u"--drain-s"_s, u"0"_s,
-                              u"--node-name"_s, nodeName(i)},
-                             env),
-                 node->log().constData());
-        m_apis.push_back(std::make_unique<ApiClient>(
-            QUrl(u"http://127.0.0.1:%1/"_s.arg(node->apiPort())), ServerProcess::ApiKey));
-        m_nodes.push_back(std::move(node));
-    }
-    for (int i = 0; i < Nodes; ++i) {
-        QTRY_COMPARE_WITH_TIMEOUT(
-            api(i).get(u"/api/v1/stats"_s).json().value(u"nodes"_s).toArray().size(), Nodes,
-            WaitMs);
-    }
+    m_cluster = std::make_unique<ClusterFixture>();
+    QString error;
+    QVERIFY2(m_cluster->start(Nodes, &error, {}, env), qPrintable(error));
 }
 
 void TestClusterAdmin::cleanup()
 {
-    m_apis.clear();
-    for (auto &node : m_nodes)
-        node->terminate();
-    m_nodes.clear();
-    m_redis.reset();
-}
-
-std::unique_ptr<WsClient> TestClusterAdmin::connect(int node, const QString &user)
-{
-    const QByteArray token = TokenSigner(ServerProcess::Secret)
-                                 .sign(user, QDateTime::currentDateTimeUtc().addSecs(600));
-    QUrl url(u"ws://127.0.0.1:%1/ws"_s.arg(m_nodes[size_t(node)]->wsPort()));
-    url.setQuery(QUrlQuery{{u"token"_s, QString::fromLatin1(token)}});
-    auto client = std::make_unique<WsClient>();
-    if (!client->connectAndWelcome(url, WaitMs))
-        return nullptr;
-    return client;
+    m_cluster.reset();
 }
 
 std::unique_ptr<AdminWsClient> TestClusterAdmin::openAdmin(int node)
 {
     QNetworkRequest request(
-        QUrl(u"ws://127.0.0.1:%1/admin"_s.arg(m_nodes[size_t(node)]->apiPort())));
+        QUrl(u"ws://127.0.0.1:%1/admin"_s.arg(m_cluster->node(node).apiPort())));
     request.setRawHeader("Authorization", QByteArray("Bearer ") + AdminToken);
     auto admin = std::make_unique<AdminWsClient>();
     admin->open(request);
@@ -276,7 +242,7 @@ void TestClusterAdmin::statsPerNode()
     QCOMPARE(perNode, (QList<int>{1, 0, 2}));
 
     // A node that stops is left out within three stats periods.
-    QVERIFY(m_nodes[0]->terminate());
+    QVERIFY(m_cluster->node(0).terminate());
     QTRY_COMPARE_WITH_TIMEOUT(statsNodes(*admin), (QStringList{u"node-b"_s, u"node-c"_s}), WaitMs);
 }
 
@@ -291,13 +257,8 @@ void TestClusterAdmin::viewStaysExactWhileSessionsChurn()
             live.erase(live.begin()); // closes it
             return;
         }
-        const QByteArray token = TokenSigner(ServerProcess::Secret)
-                                     .sign(u"churn-%1"_s.arg(opened % 5),
-                                           QDateTime::currentDateTimeUtc().addSecs(600));
-        QUrl url(u"ws://127.0.0.1:%1/ws"_s.arg(m_nodes[size_t(1 + opened % 2)]->wsPort()));
-        url.setQuery(QUrlQuery{{u"token"_s, QString::fromLatin1(token)}});
         auto client = std::make_unique<WsClient>();
-        client->open(url);
+        client->open(m_cluster->wsUrl(1 + opened % 2, u"churn-%1"_s.arg(opened % 5)));
         live.push_back(std::move(client));
         ++opened;
     };
@@ -321,7 +282,8 @@ void TestClusterAdmin::viewStaysExactWhileSessionsChurn()
     };
     QTRY_VERIFY_WITH_TIMEOUT(settled(), WaitMs);
     for (const auto &client : live) {
-        const int node = client->socket().requestUrl().port() == m_nodes[1]->wsPort() ? 1 : 2;
+        const int node
+            = client->socket().requestUrl().port() == m_cluster->node(1).wsPort() ? 1 : 2;
         expected.insert(client->sessionId() + u'@' + nodeName(node));
     }
     QTRY_COMPARE_WITH_TIMEOUT(AdminView::of(*admin).sessions, expected, WaitMs);
@@ -334,7 +296,7 @@ void TestClusterAdmin::lostAnnouncementsMakeClientsResync()
     const auto admin = openAdmin(2);
     QTRY_VERIFY_WITH_TIMEOUT(AdminView::of(*admin).snapshotDone, WaitMs);
     QTcpSocket console;
-    QVERIFY(m_redis->openConsole(console));
+    QVERIFY(m_cluster->redis().openConsole(console));
     QVERIFY(RedisProcess::command(console, {"CLIENT", "KILL", "TYPE", "pubsub"}).startsWith(":"));
     QTRY_VERIFY_WITH_TIMEOUT(!admin->framesOfType(AdminType::Error).isEmpty(), WaitMs);
     QCOMPARE(admin->framesOfType(AdminType::Error).first().value(AdminKey::Code).toString(),

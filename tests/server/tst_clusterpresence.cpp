@@ -1,16 +1,10 @@
-#include "apiclient.h"
-#include "redisprocess.h"
-#include "serverprocess.h"
-#include "tokensigner.h"
-#include "wsclient.h"
+#include "clusterfixture.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTest>
-#include <QUrlQuery>
 
 #include <memory>
-#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Herald;
@@ -18,14 +12,14 @@ using namespace Herald::Test;
 
 namespace {
 
-constexpr int WaitMs = 30000; // a busy two-core machine runs several suites at once
+constexpr int WaitMs = ClusterFixture::WaitMs;
 constexpr int Nodes = 3;
 constexpr int ShortHeartbeatS = 2; // deadNodeLeavesWithinTtl only: TTL = 3 x heartbeat_s
 constexpr int KickCloseCode = 4003; // as a kick on the session's own node
 
 QString nodeName(int node)
 {
-    return u"node-%1"_s.arg(QChar(u'a' + node));
+    return ClusterFixture::nodeName(node);
 }
 
 // "<session id>@<node>" of each session in a presence answer, sorted.
@@ -67,63 +61,31 @@ private Q_SLOTS:
     void brokerDownAnswers503();
 
 private:
-    std::unique_ptr<WsClient> connect(int node, const QString &user);
-    ApiClient &api(int node) { return *m_apis[size_t(node)]; }
+    std::unique_ptr<WsClient> connect(int node, const QString &user)
+    {
+        return m_cluster->connect(node, user);
+    }
+    ApiClient &api(int node) { return m_cluster->api(node); }
     QStringList sessionsSeenBy(int node);
 
-    std::unique_ptr<RedisProcess> m_redis;
-    std::vector<std::unique_ptr<ServerProcess>> m_nodes;
-    std::vector<std::unique_ptr<ApiClient>> m_apis;
+    std::unique_ptr<ClusterFixture> m_cluster;
 };
 
 void TestClusterPresence::init()
 {
-    m_redis = std::make_unique<RedisProcess>();
-    QString error;
-    QVERIFY2(m_redis->start(&error), qPrintable(error));
     const bool shortHeartbeat
         = QByteArray(QTest::currentTestFunction()) == "deadNodeLeavesWithinTtl";
-    for (int i = 0; i < Nodes; ++i) {
-        QStringList args{u"--broker"_s, m_redis->url(),   u"--drain-s"_s,
-                         u"0"_s,        u"--node-name"_s, nodeName(i)};
-        if (shortHeartbeat)
-            args << u"--heartbeat-s"_s << QString::number(ShortHeartbeatS);
-        auto node = std::make_unique<ServerProcess>();
-        QVERIFY2(node->start(args, ServerProcess::environmentWithSecrets()),
-                 node->log().constData());
-        m_apis.push_back(std::make_unique<ApiClient>(
-            QUrl(u"http://127.0.0.1:%1/"_s.arg(node->apiPort())), ServerProcess::ApiKey));
-        m_nodes.push_back(std::move(node));
-    }
-    // Every node is registered (its heartbeat ran) once each sees all three.
-    for (int i = 0; i < Nodes; ++i) {
-        QTRY_COMPARE_WITH_TIMEOUT(
-            api(i).get(u"/api/v1/stats"_s).json().value(u"nodes"_s).toArray().size(), Nodes,
-            WaitMs);
-    }
+    QStringList args;
+    if (shortHeartbeat)
+        args << u"--heartbeat-s"_s << QString::number(ShortHeartbeatS);
+    m_cluster = std::make_unique<ClusterFixture>();
+    QString error;
+    QVERIFY2(m_cluster->start(Nodes, &error, args), qPrintable(error));
 }
 
 void TestClusterPresence::cleanup()
 {
-    m_apis.clear();
-    for (auto &node : m_nodes) {
-        if (node->process().state() != QProcess::NotRunning) // not the one killed
-            node->terminate();
-    }
-    m_nodes.clear();
-    m_redis.reset();
-}
-
-std::unique_ptr<WsClient> TestClusterPresence::connect(int node, const QString &user)
-{
-    const QByteArray token = TokenSigner(ServerProcess::Secret)
-                                 .sign(user, QDateTime::currentDateTimeUtc().addSecs(600));
-    QUrl url(u"ws://127.0.0.1:%1/ws"_s.arg(m_nodes[size_t(node)]->wsPort()));
-    url.setQuery(QUrlQuery{{u"token"_s, QString::fromLatin1(token)}});
-    auto client = std::make_unique<WsClient>();
-    if (!client->connectAndWelcome(url, WaitMs))
-        return nullptr;
-    return client;
+    m_cluster.reset();
 }
 
 QStringList TestClusterPresence::sessionsSeenBy(int node)
@@ -240,7 +202,7 @@ void TestClusterPresence::deadNodeLeavesWithinTtl()
 
     QElapsedTimer sinceKill;
     sinceKill.start();
-    m_nodes[2]->kill();
+    m_cluster->node(2).kill();
     QTRY_COMPARE_WITH_TIMEOUT(sessionsSeenBy(1), QStringList{at(*onA, 0)}, WaitMs);
     const qint64 ttlMs = 3 * ShortHeartbeatS * 1000;
     // Within one TTL of its last beat; the polling and a busy machine add a little.
@@ -257,7 +219,7 @@ void TestClusterPresence::errors()
     QCOMPARE(unknown.errorCode(), u"not_found"_s);
     QCOMPARE(api(0).get(u"/api/v1/sessions/s_nope"_s).status, 404);
     QCOMPARE(api(0).get(u"/api/v1/sessions?limit=0"_s).errorCode(), u"invalid_field"_s);
-    const QUrl base(u"http://127.0.0.1:%1/"_s.arg(m_nodes[0]->apiPort()));
+    const QUrl base(u"http://127.0.0.1:%1/"_s.arg(m_cluster->node(0).apiPort()));
     for (const QByteArray &key : {QByteArray(), "wrong-key-0123456789abcdefghijklmnopq"_ba}) {
         ApiClient stranger(base, key);
         for (const QString &path :
@@ -275,7 +237,7 @@ void TestClusterPresence::brokerDownAnswers503()
     const auto onB = connect(1, u"liam"_s);
     QVERIFY(onB);
     QTRY_COMPARE_WITH_TIMEOUT(sessionsSeenBy(0).size(), 1, WaitMs);
-    QVERIFY(m_redis->stop());
+    QVERIFY(m_cluster->redis().stop());
     QTRY_COMPARE_WITH_TIMEOUT(api(0).get(u"/api/v1/sessions"_s).status, 503, WaitMs);
     const ApiClient::Reply down = api(0).get(u"/api/v1/stats"_s);
     QCOMPARE(down.status, 503);
