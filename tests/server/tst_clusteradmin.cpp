@@ -105,6 +105,7 @@ private Q_SLOTS:
     void statsPerNode();
     void viewStaysExactWhileSessionsChurn();
     void lostAnnouncementsMakeClientsResync();
+    void brokerDownAtConnectShowsThisNode();
 
 private:
     std::unique_ptr<WsClient> connect(int node, const QString &user)
@@ -316,6 +317,35 @@ void TestClusterAdmin::lostAnnouncementsMakeClientsResync()
     QTRY_VERIFY_WITH_TIMEOUT(
         AdminView::of(*admin).sessions.contains(onA->sessionId() + u"@node-a"_s), WaitMs);
     QVERIFY(!admin->isClosed());
+}
+
+// Redis answers nothing when the admin client connects: after a few seconds it gets a
+// broker_unavailable error and this node's sessions; once Redis is back, an overflow event
+// (herald-monitor resyncs on it) and then the whole cluster.
+void TestClusterAdmin::brokerDownAtConnectShowsThisNode()
+{
+    const auto onA = connect(0, u"ivan"_s);
+    const auto onB = connect(1, u"judy"_s);
+    QVERIFY(onA && onB);
+    QVERIFY(m_cluster->redis().freeze());
+    const auto admin = openAdmin(0);
+    QTRY_VERIFY_WITH_TIMEOUT(AdminView::of(*admin).snapshotDone, WaitMs);
+    QCOMPARE(AdminView::of(*admin).sessions, QSet<QString>{onA->sessionId() + u"@node-a"_s});
+    QVERIFY(!admin->framesOfType(AdminType::Error).isEmpty());
+    QCOMPARE(admin->framesOfType(AdminType::Error).first().value(AdminKey::Code).toString(),
+             u"broker_unavailable"_s);
+
+    QVERIFY(m_cluster->redis().thaw());
+    const auto overflowed = [&] {
+        const QList<AdminEvent> events = eventsOf(*admin);
+        return std::any_of(events.cbegin(), events.cend(), [](const AdminEvent &event) {
+            return event.kind == AdminEvent::Kind::Overflow;
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(overflowed(), WaitMs);
+    admin->send({{u"type"_s, u"command"_s}, {u"id"_s, 1}, {u"command"_s, u"resync"_s}});
+    const QSet<QString> both{onA->sessionId() + u"@node-a"_s, onB->sessionId() + u"@node-b"_s};
+    QTRY_COMPARE_WITH_TIMEOUT(AdminView::of(*admin).sessions, both, WaitMs);
 }
 
 QTEST_MAIN(TestClusterAdmin)

@@ -95,10 +95,23 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
         m_sampler.reset(m_stats.toJson(m_directory));
     }
     send(socket, m_hello.toJson());
-    if (m_watch && !m_watch->isWatching())
+    if (m_watch && !m_watch->isWatching()) {
         m_awaitingWatch.append(socket);
-    else
+        QTimer::singleShot(m_settings.watchTimeoutMs, socket, [this, socket] {
+            if (!m_awaitingWatch.removeOne(socket))
+                return;
+            // No subscription yet: what this client sees now may miss events, so it
+            // resyncs (an overflow) once the subscription is there.
+            m_watchLost = true;
+            send(socket,
+                 AdminError{u"broker_unavailable"_s,
+                            u"The broker does not answer: the cluster view is paused"_s}
+                     .toJson());
+            sendSnapshot(socket);
+        });
+    } else {
         sendSnapshot(socket);
+    }
 }
 
 void AdminHub::remove(QWebSocket *socket)

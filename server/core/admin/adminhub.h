@@ -57,6 +57,7 @@ public:
         int countersMs = 5000;
         qint64 maxBufferBytes = 8 * 1024 * 1024;
         int closeGraceMs = 3000;
+        int watchTimeoutMs = 3000; // in a cluster: a snapshot waits this long for the broker
     };
 
     AdminHub(const ServerConfig &config, QString epoch, SessionDirectory &directory,
