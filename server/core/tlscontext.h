@@ -11,14 +11,12 @@ namespace Herald {
 class TlsContext
 {
 public:
-    bool isEnabled() const;
     QSslConfiguration configuration() const;
     void setConfiguration(const QSslConfiguration &configuration);
 
 private:
     mutable QMutex m_mutex;
     QSslConfiguration m_configuration;
-    bool m_enabled = false;
 };
 
 } // namespace Herald
