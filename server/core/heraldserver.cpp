@@ -81,9 +81,9 @@ bool HeraldServer::start(const ServerConfig &config)
     }
     if (config.broker) {
         m_subscriber = std::make_unique<RedisSubscriber>(*config.broker,
-                                                         ShardMap(RedisStore::Settings().prefix),
+                                                         ChannelMap(RedisStore::Settings().prefix),
                                                          *m_delivery, m_stats, config.eventLoop);
-        m_store->setRouting(m_subscriber.get()); // a session's open waits for its shard
+        m_store->setRouting(m_subscriber.get()); // a session's open waits for its channel
         connect(m_subscriber.get(), &RedisSubscriber::restored, this,
                 &HeraldServer::closeSessionsBehind);
         m_subscriber->start();
@@ -320,8 +320,8 @@ QJsonObject HeraldServer::health()
         : m_fileGuard->path().isEmpty() ? u"memory"_s
                                         : u"sqlite"_s;
     QJsonObject store{{u"kind"_s, kind}, {u"ok"_s, storeOk}};
-    if (m_subscriber) // the shard channels this node hears: those of its sessions' users
-        store.insert(u"shards"_s, double(m_stats.brokerShards.load(std::memory_order_relaxed)));
+    if (m_subscriber) // the user channels this node hears: those of its sessions' users
+        store.insert(u"channels"_s, double(m_stats.brokerChannels.load(std::memory_order_relaxed)));
     if (!storeOk && m_subscriber)
         store.insert(u"error"_s, u"not subscribed to the broker"_s);
     else if (!storeOk)

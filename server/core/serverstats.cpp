@@ -28,7 +28,7 @@ QJsonObject ServerStats::toJson(const SessionDirectory &directory) const
             {u"replica_shortfalls"_s, number(replicaShortfalls)},
             {u"client_frames"_s, number(clientFrames)},
             {u"broker_messages"_s, number(brokerMessages)},
-            {u"broker_shards"_s, number(brokerShards)},
+            {u"broker_channels"_s, number(brokerChannels)},
             {u"api_bad_requests"_s, number(apiBadRequests)},
             {u"api_too_large"_s, number(apiTooLarge)},
             {u"api_timeouts"_s, number(apiTimeouts)},

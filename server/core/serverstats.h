@@ -34,10 +34,10 @@ public:
     // broker_min_replicas replicas acknowledged their commit in time.
     std::atomic<quint64> replicaShortfalls{0};
     std::atomic<quint64> clientFrames{0};
-    // With a broker: messages this node's subscriber received, and the shard channels it
+    // With a broker: messages this node's subscriber received, and the user channels it
     // is subscribed to now (those of its sessions' users, docs/broker.md "Routing").
     std::atomic<quint64> brokerMessages{0};
-    std::atomic<quint64> brokerShards{0};
+    std::atomic<quint64> brokerChannels{0};
     // Push API requests refused before QHttpServer saw them.
     std::atomic<quint64> apiBadRequests{
         0}; // malformed or ambiguous heads (400, 411, 417, 431, 505)

@@ -1,46 +1,38 @@
 #include "broker/brokermessage.h"
-#include "broker/shardmap.h"
+#include "broker/channelmap.h"
 
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
-using namespace Herald;
-
-// The two halves of what crosses the broker: the shard a user hashes to (the same on
-// every node, whatever the process) and the messages the Lua scripts publish.
+using namespace Herald; // The two halves of what crosses the broker: the channels a user's messages
+                        // travel on
+// (the same names the Lua scripts build) and the messages the scripts publish.
 class TestBrokerMessage : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void crc32IsTheStandardOne();
-    void shardsAreStableAndSpread();
+    void channelsAreNamedByUser();
     void parse_data();
     void parse();
 };
 
-void TestBrokerMessage::crc32IsTheStandardOne()
+void TestBrokerMessage::channelsAreNamedByUser()
 {
-    QCOMPARE(ShardMap::crc32("123456789"), 0xCBF43926u); // the CRC-32 check value
-    QCOMPARE(ShardMap::crc32(QByteArray()), 0u);
-}
-
-// Fixed values: a change of the hash would split a cluster running two versions.
-void TestBrokerMessage::shardsAreStableAndSpread()
-{
-    const ShardMap shards("herald:");
-    QCOMPARE(shards.shardOf(u"alice"_s), int(ShardMap::crc32("alice") % 64));
-    QCOMPARE(shards.shardOf(u"123456789"_s), int(0xCBF43926u % 64));
-    QCOMPARE(shards.shardOf(u"ü"_s), int(ShardMap::crc32("\xc3\xbc") % 64));
-    QCOMPARE(shards.channel(7), "herald:shard:7");
-    QCOMPARE(shards.shardOfChannel("herald:shard:7"), 7);
-    QCOMPARE(shards.shardOfChannel("herald:shard:64"), -1);
-    QCOMPARE(shards.shardOfChannel("herald:shard:x"), -1);
-    QCOMPARE(shards.shardOfChannel("herald:broadcast"), -1);
-    QSet<int> used;
-    for (int i = 0; i < 1000; ++i)
-        used.insert(shards.shardOf(u"user-%1"_s.arg(i)));
-    QCOMPARE(used.size(), 64);
+    const ChannelMap channels("herald:");
+    QCOMPARE(channels.userChannel(u"alice"_s), "herald:user:alice");
+    QCOMPARE(channels.userChannel(u"ü:1"_s), "herald:user:\xc3\xbc:1");
+    QCOMPARE(channels.broadcastChannel(), "herald:broadcast");
+    QVERIFY(channels.isUserChannel("herald:user:alice"));
+    QVERIFY(!channels.isUserChannel("herald:user:"));
+    QVERIFY(!channels.isUserChannel("herald:broadcast"));
+    QVERIFY(!channels.isUserChannel("other:user:alice"));
+    QVERIFY(!channels.isUserChannel("herald:admin"));
+    // A push to many users travels once on the broadcast channel.
+    QVERIFY(!ChannelMap::routesPerUser(0));
+    QVERIFY(ChannelMap::routesPerUser(1));
+    QVERIFY(ChannelMap::routesPerUser(ChannelMap::RoutedUsersMax));
+    QVERIFY(!ChannelMap::routesPerUser(ChannelMap::RoutedUsersMax + 1));
 }
 
 void TestBrokerMessage::parse_data()

@@ -1,5 +1,5 @@
 #include "apiclient.h"
-#include "broker/shardmap.h"
+#include "broker/channelmap.h"
 #include "hostileclient.h"
 #include "redisprocess.h"
 #include "serverprocess.h"
@@ -54,19 +54,12 @@ QString lastUnread(const WsClient &client)
                             : u"%1/%2"_s.arg(frames.last().count).arg(frames.last().readUpTo);
 }
 
-// \a count users named \a prefix-<n> whose shards differ from each other and from
-// \a taken's.
-QStringList usersOnDistinctShards(const QString &prefix, int count, QList<int> taken = {})
+// \a count users named \a prefix-<n>.
+QStringList usersNamed(const QString &prefix, int count)
 {
-    const ShardMap shards{QByteArray("herald:")};
     QStringList users;
-    for (int n = 0; users.size() < count; ++n) {
-        const QString user = u"%1-%2"_s.arg(prefix).arg(n);
-        if (taken.contains(shards.shardOf(user)))
-            continue;
-        taken.append(shards.shardOf(user));
-        users.append(user);
-    }
+    for (int n = 0; n < count; ++n)
+        users.append(u"%1-%2"_s.arg(prefix).arg(n));
     return users;
 }
 
@@ -91,9 +84,10 @@ private Q_SLOTS:
     void brokerDownRefusesPushesAndRecovers();
     void missedMessageClosesSessionToResume();
     void lastMissedMessageClosesSessionOnceSubscribed();
-    void pushReachesOnlyNodesHoldingItsShard();
-    void sessionOpeningOnNewShardMissesNothing();
-    void shardLeftByLastSessionStopsReachingNode();
+    void pushReachesOnlyNodesHoldingItsUser();
+    void pushToManyUsersReachesEveryNodeOnce();
+    void sessionOpeningOnNewChannelMissesNothing();
+    void channelLeftByLastSessionStopsReachingNode();
 
 private:
     bool startNodes();
@@ -104,7 +98,7 @@ private:
     std::optional<ServerFrame> openRaw(HostileClient &client, int node, const QString &user);
     ApiClient::Reply notify(int node, const QString &user);
     qint64 stat(int node, const QString &name);
-    qint64 subscribedShards(int node);
+    qint64 subscribedChannels(int node);
 
     std::unique_ptr<QTemporaryDir> m_dir; // Redis's append-only file
     std::unique_ptr<RedisProcess> m_redis;
@@ -147,7 +141,7 @@ bool TestCluster::startNodes()
             QUrl(u"http://127.0.0.1:%1/"_s.arg(node->apiPort())), ServerProcess::ApiKey));
         m_nodes.push_back(std::move(node));
     }
-    // A node delivers only once its subscription to the shards is in place.
+    // A node delivers only once its subscription to the broadcast channel is in place.
     return QTest::qWaitFor([this] { return allSubscribed(); }, WaitMs);
 }
 
@@ -204,16 +198,16 @@ ApiClient::Reply TestCluster::notify(int node, const QString &user)
     return m_apis[size_t(node)]->post(u"/api/v1/notify"_s, body);
 }
 
-// A counter of /api/v1/stats (broker_messages, broker_shards ...).
+// A counter of /api/v1/stats (broker_messages, broker_channels ...).
 qint64 TestCluster::stat(int node, const QString &name)
 {
     return m_apis[size_t(node)]->get(u"/api/v1/stats"_s).json().value(name).toInteger(-1);
 }
 
-qint64 TestCluster::subscribedShards(int node)
+qint64 TestCluster::subscribedChannels(int node)
 {
     const QJsonObject health = m_apis[size_t(node)]->get(u"/healthz"_s).json();
-    return health.value(u"store"_s).toObject().value(u"shards"_s).toInteger(-1);
+    return health.value(u"store"_s).toObject().value(u"channels"_s).toInteger(-1);
 }
 
 void TestCluster::pushReachesEveryNodeOnceInOrder()
@@ -441,53 +435,100 @@ void TestCluster::lastMissedMessageClosesSessionOnceSubscribed()
     QVERIFY(!untouched->isClosed());
 }
 
-// A node hears only the shards of its sessions' users: a push to a user whose shard no
-// session on C holds is not sent to C at all, while the nodes holding it get it once. A
-// broadcast still reaches every node once.
-void TestCluster::pushReachesOnlyNodesHoldingItsShard()
+// A node hears only the users it holds sessions of: C, holding 40 users, receives none
+// of the 25 pushes to users it does not hold (with users hashed into 64 shard channels,
+// as before, C would hear 40 of the 64 shards and 17 of these pushes), while the nodes
+// holding the user get each once. A broadcast still reaches every node once.
+void TestCluster::pushReachesOnlyNodesHoldingItsUser()
 {
-    const QStringList users = usersOnDistinctShards(u"routed"_s, 2);
-    const QString &held = users[0]; // sessions on A and B
-    const QString &other = users[1]; // a session on C
+    const QString held = u"routed"_s; // sessions on A and B
     const auto onA = connect(0, held);
     const auto onB = connect(1, held);
-    const auto onC = connect(2, other);
-    QVERIFY(onA && onB && onC);
-    for (int node = 0; node < Nodes; ++node)
-        QCOMPARE(subscribedShards(node), 1);
+    QVERIFY(onA && onB);
+    const QStringList ofC = usersNamed(u"on-c"_s, 40);
+    std::vector<std::unique_ptr<WsClient>> onC;
+    for (const QString &user : ofC) {
+        onC.push_back(connect(2, user));
+        QVERIFY(onC.back());
+    }
+    QCOMPARE(subscribedChannels(0), 1);
+    QCOMPARE(subscribedChannels(2), 40);
     const qint64 atA = stat(0, u"broker_messages"_s);
     const qint64 atC = stat(2, u"broker_messages"_s);
     QVERIFY(atA >= 0 && atC >= 0);
 
+    const QStringList elsewhere = usersNamed(u"elsewhere"_s, 20);
+    for (const QString &user : elsewhere)
+        QCOMPARE(notify(2, user).status, 202); // through C, which holds none of them
     for (int i = 0; i < 5; ++i)
-        QCOMPARE(notify(2, held).status, 202); // through C, which does not hold the shard
+        QCOMPARE(notify(2, held).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(onA->seqs(), range(1, 5), WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(onB->seqs(), range(1, 5), WaitMs);
     // Redis sends C its messages in publish order: once C has this one, it would have had
-    // the five before.
-    QCOMPARE(notify(0, other).status, 202);
-    QTRY_COMPARE_WITH_TIMEOUT(onC->seqs(), range(1, 1), WaitMs);
+    // the ones before.
+    QCOMPARE(notify(0, ofC.last()).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(onC.back()->seqs(), range(1, 1), WaitMs);
     QCOMPARE(stat(2, u"broker_messages"_s), atC + 1);
     QCOMPARE(stat(0, u"broker_messages"_s), atA + 5);
 
     QCOMPARE(m_apis[1]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"all"_s}}).status, 202);
-    for (const WsClient *session : {onA.get(), onB.get(), onC.get()})
+    for (const WsClient *session : {onA.get(), onB.get(), onC.front().get()})
         QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*session), QStringList{u"all"_s}, WaitMs);
     QCOMPARE(stat(2, u"broker_messages"_s), atC + 2);
     QCOMPARE(stat(0, u"broker_messages"_s), atA + 6);
     const QByteArray metrics = m_apis[2]->get(u"/metrics"_s).body;
     QVERIFY2(metrics.contains("\nherald_broker_messages_total " + QByteArray::number(atC + 2)),
              metrics.constData());
-    QVERIFY(metrics.contains("\nherald_broker_shards 1"));
+    QVERIFY(metrics.contains("\nherald_broker_channels 40"));
 }
 
-// A session that opens on a node for a shard the node does not hear yet reads its position
+// A push to more users than ChannelMap::RoutedUsersMax travels once, on the broadcast
+// channel, to every node, B included though it holds none of them; each node delivers to
+// the users it holds. Stored and live alike.
+void TestCluster::pushToManyUsersReachesEveryNodeOnce()
+{
+    const QStringList users = usersNamed(u"many"_s, ChannelMap::RoutedUsersMax + 1);
+    const auto onA = connect(0, users.first());
+    const auto onC = connect(2, users.last());
+    QVERIFY(onA && onC);
+    QList<qint64> before;
+    for (int node = 0; node < Nodes; ++node)
+        before.append(stat(node, u"broker_messages"_s));
+
+    const QJsonObject stored{{u"users"_s, QJsonArray::fromStringList(users)},
+                             {u"event"_s, u"stored"_s}};
+    const ApiClient::Reply reply = m_apis[1]->post(u"/api/v1/notify"_s, stored);
+    QCOMPARE(reply.status, 202);
+    QCOMPARE(reply.json().value(u"seq"_s).toObject().size(), users.size());
+    QTRY_COMPARE_WITH_TIMEOUT(onA->seqs(), range(1, 1), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(onC->seqs(), range(1, 1), WaitMs);
+    QCOMPARE(subscribedChannels(1), 0);
+    const QJsonObject live{{u"users"_s, QJsonArray::fromStringList(users)},
+                           {u"event"_s, u"live"_s},
+                           {u"store"_s, false}};
+    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, live).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*onA), QStringList{u"live"_s}, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*onC), QStringList{u"live"_s}, WaitMs);
+    // B's subscriber hears what A's and C's do, in the same order: once a last message
+    // reaches A and C, B has had the two before it.
+    QCOMPARE(m_apis[1]->post(u"/api/v1/broadcast"_s, {{u"event"_s, u"last"_s}}).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*onA), QStringList({u"live"_s, u"last"_s}), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*onC), QStringList({u"live"_s, u"last"_s}), WaitMs);
+    for (int node = 0; node < Nodes; ++node) {
+        QTRY_COMPARE_WITH_TIMEOUT(stat(node, u"broker_messages"_s), before[node] + 3, WaitMs);
+    }
+    // Each got the stored one once, then the two live ones (seq 0).
+    QCOMPARE(onA->seqs(), QList<qint64>({1, 0, 0}));
+    QCOMPARE(onC->seqs(), QList<qint64>({1, 0, 0}));
+}
+
+// A session that opens on a node for a user the node does not hear yet reads its position
 // only once the node's subscription is in place: with pushes streaming through another
 // node while sessions open, each gets every notification after its welcome's seq, once,
 // in order.
-void TestCluster::sessionOpeningOnNewShardMissesNothing()
+void TestCluster::sessionOpeningOnNewChannelMissesNothing()
 {
-    const QStringList users = usersOnDistinctShards(u"opening"_s, 8);
+    const QStringList users = usersNamed(u"opening"_s, 8);
     QJsonArray targets;
     for (const QString &user : users)
         targets.append(user);
@@ -529,26 +570,26 @@ void TestCluster::sessionOpeningOnNewShardMissesNothing()
         QVERIFY2(seen > 0 && seen < accepted, qPrintable(QString::number(seen)));
         QTRY_COMPARE_WITH_TIMEOUT(session->seqs(), range(seen + 1, accepted), WaitMs);
     }
-    QCOMPARE(subscribedShards(2), qint64(users.size()));
+    QCOMPARE(subscribedChannels(2), qint64(users.size()));
 }
 
-// Once the last session of a shard has left a node (and the grace period is over), the
-// node unsubscribes: pushes to that shard no longer reach it.
-void TestCluster::shardLeftByLastSessionStopsReachingNode()
+// Once the last session of a user has left a node (and the grace period is over), the
+// node unsubscribes: pushes to that user no longer reach it.
+void TestCluster::channelLeftByLastSessionStopsReachingNode()
 {
-    const QStringList users = usersOnDistinctShards(u"leaving"_s, 2);
+    const QStringList users = usersNamed(u"leaving"_s, 2);
     const QString &leaving = users[0];
     const QString &staying = users[1];
     auto leavingOnC = connect(2, leaving);
     const auto stayingOnC = connect(2, staying);
     const auto leavingOnA = connect(0, leaving);
     QVERIFY(leavingOnC && stayingOnC && leavingOnA);
-    QCOMPARE(subscribedShards(2), 2);
+    QCOMPARE(subscribedChannels(2), 2);
     QCOMPARE(notify(1, leaving).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(leavingOnC->seqs(), range(1, 1), WaitMs);
 
     leavingOnC.reset();
-    QVERIFY(QTest::qWaitFor([this] { return subscribedShards(2) == 1; }, WaitMs));
+    QVERIFY(QTest::qWaitFor([this] { return subscribedChannels(2) == 1; }, WaitMs));
     const qint64 atC = stat(2, u"broker_messages"_s);
     QCOMPARE(notify(1, leaving).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(leavingOnA->seqs(), range(1, 2), WaitMs);
@@ -556,11 +597,11 @@ void TestCluster::shardLeftByLastSessionStopsReachingNode()
     QTRY_COMPARE_WITH_TIMEOUT(stayingOnC->seqs(), range(1, 1), WaitMs);
     QCOMPARE(stat(2, u"broker_messages"_s), atC + 1);
 
-    // A session of the user again: the shard comes back, and with it the pushes.
+    // A session of the user again: the channel comes back, and with it the pushes.
     const auto backOnC = connect(2, leaving);
     QVERIFY(backOnC);
     QCOMPARE(backOnC->welcome().position.seq, 2);
-    QCOMPARE(subscribedShards(2), 2);
+    QCOMPARE(subscribedChannels(2), 2);
     QCOMPARE(notify(1, leaving).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(backOnC->seqs(), range(3, 3), WaitMs);
 }

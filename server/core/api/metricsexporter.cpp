@@ -93,9 +93,9 @@ QByteArray MetricsExporter::render() const
              load(s.storeErrors));
     w.single("herald_broker_messages_total", "counter",
              "Messages received from the broker (Redis pub/sub).", load(s.brokerMessages));
-    w.single("herald_broker_shards", "gauge",
-             "Broker shard channels subscribed: those of the users with sessions here.",
-             load(s.brokerShards));
+    w.single("herald_broker_channels", "gauge",
+             "Broker user channels subscribed: those of the users with sessions here.",
+             load(s.brokerChannels));
     w.single("herald_replica_shortfalls_total", "counter",
              "Pushes stored on the broker but answered 503 replicas_unavailable: fewer than "
              "broker_min_replicas replicas acknowledged them in time.",

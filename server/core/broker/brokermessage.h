@@ -12,13 +12,15 @@
 
 namespace Herald {
 
-// What RedisStore's scripts publish on a shard channel, as JSON (Lua's cjson):
-//  - a committed notification: {"f": <frame without seq>, "t": [[user, seq], ...]}, the
-//    targets being the entry's users that hash to that shard;
+// What RedisStore and its scripts publish (ChannelMap), as JSON (Lua's cjson):
+//  - a committed notification: {"f": <frame without seq>, "t": [[user, seq], ...]}, on
+//    the user's channel with that one target, or on the broadcast channel with every
+//    target of a push to many users;
 //  - a read cursor moved: {"u": user, "l": lastSeq, "c": readCursor, "n": unread,
-//    "o": oldestSeq};
-//  - a live push (RedisStore::publishLive): {"f": frame, "v": [user, ...]} on a shard
-//    channel, {"f": frame, "v": []} on the broadcast channel for every session.
+//    "o": oldestSeq}, on the user's channel;
+//  - a live push (RedisStore::publishLive): {"f": frame, "v": [user]} on the user's
+//    channel; on the broadcast channel {"f": frame, "v": [user, ...]} for many users, or
+//    {"f": frame, "v": []} for every session.
 struct BrokerMessage
 {
     enum class Kind { Committed, ReadMoved, Live };

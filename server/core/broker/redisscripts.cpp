@@ -26,8 +26,9 @@ end
 local keep = tonumber(ARGV[3])
 local keyTtl = tonumber(ARGV[4])
 local touchKept = ARGV[5] == '1'
-local count = tonumber(ARGV[6])
-local i = 7
+local routedMax = tonumber(ARGV[6])
+local count = tonumber(ARGV[7])
+local i = 8
 local out = {}
 for _ = 1, count do
   local key, keyTs, body, frame = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -39,13 +40,13 @@ for _ = 1, count do
     out[#out + 1] = 'K'
     out[#out + 1] = kept
     if touchKept then redis.call('SET', p .. 'key:' .. key, kept, 'XX', 'KEEPTTL') end
-    i = i + 2 * users
+    i = i + users
   else
     out[#out + 1] = 'N'
-    local byShard, shards = {}, {}
+    local targets = {}
     for _ = 1, users do
-      local user, shard = ARGV[i], ARGV[i + 1]
-      i = i + 2
+      local user = ARGV[i]
+      i = i + 1
       local seq = redis.call('HINCRBY', p .. 'u:' .. user, 'last', 1)
       local s = p .. 's:' .. user
       redis.call('ZADD', s, seq, seq .. ':' .. body)
@@ -53,15 +54,14 @@ for _ = 1, count do
       if size > keep then redis.call('ZREMRANGEBYRANK', s, 0, size - keep - 1) end
       redis.call('SADD', p .. 'users', user)
       out[#out + 1] = seq
-      if not byShard[shard] then
-        byShard[shard] = {}
-        shards[#shards + 1] = shard
-      end
-      local targets = byShard[shard]
       targets[#targets + 1] = {user, seq}
     end
-    for _, shard in ipairs(shards) do
-      redis.call('PUBLISH', p .. 'shard:' .. shard, cjson.encode({f = frame, t = byShard[shard]}))
+    if users <= routedMax then
+      for _, target in ipairs(targets) do
+        redis.call('PUBLISH', p .. 'user:' .. target[1], cjson.encode({f = frame, t = {target}}))
+      end
+    else
+      redis.call('PUBLISH', p .. 'broadcast', cjson.encode({f = frame, t = targets}))
     end
     if key ~= '' then
       redis.call('SET', p .. 'key:' .. key, 'P', 'PX', keyTtl)
@@ -81,7 +81,7 @@ local read = tonumber(redis.call('HGET', u, 'read') or '0')
 local upTo = math.min(tonumber(ARGV[3]), last)
 if upTo > read then redis.call('HSET', u, 'read', upTo) end
 local st = state(u, s)
-redis.call('PUBLISH', p .. 'shard:' .. ARGV[4],
+redis.call('PUBLISH', p .. 'user:' .. user,
   cjson.encode({u = user, l = st[1], c = st[2], n = st[3], o = st[4]}))
 return st
 )lua";

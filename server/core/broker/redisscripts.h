@@ -11,13 +11,15 @@ struct RedisScripts
 {
     // ARGV: prefix, epoch, keep, keyTtlMs, touchKept ('1': a known key's answer is written
     // again as it is, so that a WAIT after the script also covers the push it replays, which
-    // another node may have committed), entryCount, then per entry: idempotency key
-    // ('' for none), key timestamp, body, frame, userCount, then per user: user id, shard.
+    // another node may have committed), routedUsersMax, entryCount, then per entry:
+    // idempotency key ('' for none), key timestamp, body, frame, userCount, then the user
+    // ids. An entry for at most routedUsersMax users is published on each user's channel,
+    // one for more on the broadcast channel (ChannelMap).
     // Fails with "HERALD_EPOCH" when the epoch key differs (the broker lost its data).
     // Returns per entry "K", <kept answer> for a known key, or "N", <seq per user>.
     static const RedisScript &append();
-    // ARGV: prefix, user, upTo, shard. Moves the cursor forward to min(upTo, last), publishes
-    // the user's state and returns it as {last, read, unread, oldest}.
+    // ARGV: prefix, user, upTo. Moves the cursor forward to min(upTo, last), publishes the
+    // user's state on the user's channel and returns it as {last, read, unread, oldest}.
     static const RedisScript &markRead();
     // ARGV: prefix, user. Returns {last, read, unread, oldest}.
     static const RedisScript &state();

@@ -47,7 +47,7 @@ std::optional<QByteArray> counted(const QByteArray &bytes, qsizetype *pos)
 
 RedisStore::RedisStore(Settings settings)
     : m_settings(std::move(settings)),
-      m_shards(m_settings.prefix, m_settings.shards),
+      m_channels(m_settings.prefix),
       m_redis(m_settings.address, m_settings.timeoutMs)
 { }
 
@@ -113,6 +113,7 @@ QList<QByteArray> RedisStore::appendArgs(const QList<AppendEntry> &entries,
                            number(std::max(m_settings.historySize, 1)),
                            number(std::max<qint64>(m_settings.idempotencyTtlMs, 1)),
                            m_settings.minReplicas > 0 ? "1" : "0",
+                           number(ChannelMap::RoutedUsersMax),
                            number(sent.size())};
     for (const qsizetype index : sent) {
         const AppendEntry &entry = entries.at(index);
@@ -122,7 +123,7 @@ QList<QByteArray> RedisStore::appendArgs(const QList<AppendEntry> &entries,
         args << entry.idempotencyKey.toUtf8() << number(NotificationStore::msecsOf(entry.timestamp))
              << body(entry) << notification.toFrame().toUtf8() << number(entry.users.size());
         for (const QString &user : entry.users)
-            args << user.toUtf8() << number(m_shards.shardOf(user));
+            args << user.toUtf8();
     }
     return args;
 }
@@ -307,28 +308,25 @@ QList<StoredNotification> RedisStore::history(const QString &user, qint64 before
 
 bool RedisStore::markRead(const QString &user, qint64 upTo, QString *error)
 {
-    const RedisReply reply = m_redis.eval(
-        RedisScripts::markRead(),
-        {m_settings.prefix, user.toUtf8(), number(upTo), number(m_shards.shardOf(user))}, error);
+    const RedisReply reply = m_redis.eval(RedisScripts::markRead(),
+                                          {m_settings.prefix, user.toUtf8(), number(upTo)}, error);
     if (reply && reply->type == REDIS_REPLY_ERROR)
         *error = u"the broker refused the read: "_s + RedisConnection::text(reply.get());
     return reply && reply->type == REDIS_REPLY_ARRAY;
 }
 
-// One message per shard the users hash to, or one on the broadcast channel.
+// One message per user on the user's channel, or one on the broadcast channel (to every
+// user, or to more than ChannelMap::RoutedUsersMax users).
 bool RedisStore::publishLive(const QStringList &users, const QString &frame, QString *error)
 {
     QList<QList<QByteArray>> commands;
-    if (users.isEmpty()) {
-        commands.append(
-            {"PUBLISH", m_shards.broadcastChannel(), BrokerMessage::live(frame, {}).toBytes()});
+    if (!ChannelMap::routesPerUser(users.size())) {
+        commands.append({"PUBLISH", m_channels.broadcastChannel(),
+                         BrokerMessage::live(frame, users).toBytes()});
     } else {
-        QMap<int, QStringList> byShard;
         for (const QString &user : users)
-            byShard[m_shards.shardOf(user)].append(user);
-        for (auto it = byShard.cbegin(); it != byShard.cend(); ++it)
-            commands.append({"PUBLISH", m_shards.channel(it.key()),
-                             BrokerMessage::live(frame, it.value()).toBytes()});
+            commands.append({"PUBLISH", m_channels.userChannel(user),
+                             BrokerMessage::live(frame, {user}).toBytes()});
     }
     return !m_redis.pipeline(commands, error).empty();
 }

@@ -6,8 +6,8 @@
 // node's sessions through StoreSink. It may include store/ and config/; never ws/, api/
 // or admin/ (tests/structure/includes.cmake checks it): HeraldServer wires it.
 
+#include "broker/channelmap.h"
 #include "broker/redisconnection.h"
-#include "broker/shardmap.h"
 #include "config/brokeraddress.h"
 #include "store/notificationstore.h"
 
@@ -27,8 +27,9 @@ namespace Herald {
                     caller has not written it yet), with a PX TTL of idempotency_ttl
       keys          sorted set of idempotency keys by the push's timestamp, for trim()
     One Lua script per append() call assigns the seqs, appends, trims by history_size,
-    records the keys and PUBLISHes each entry once per shard channel it touches (see
-    ShardMap, BrokerMessage). Age (history_ttl) is enforced by trim().
+    records the keys and PUBLISHes each entry once per user on the user's channel, or once
+    on the broadcast channel for more than ChannelMap::RoutedUsersMax users (see
+    ChannelMap, BrokerMessage). Age (history_ttl) is enforced by trim().
 
     With setReplicaAcks(n > 0), every append() ends with WAIT n: when fewer replicas
     acknowledge it in time, every result of the call is marked unconfirmed (the pushes are
@@ -47,7 +48,6 @@ public:
     {
         BrokerAddress address;
         QByteArray prefix = "herald:";
-        int shards = ShardMap::DefaultShards;
         int historySize = 1000; // trim() updates it, as a reload changes it
         qint64 idempotencyTtlMs = 24LL * 3600 * 1000;
         int timeoutMs = 2000; // connect and command timeout
@@ -97,7 +97,7 @@ private:
     static UserState toState(const redisReply *reply);
 
     Settings m_settings;
-    ShardMap m_shards;
+    ChannelMap m_channels;
     RedisConnection m_redis;
     QString m_epoch;
     bool m_replicasShort = false; // logged once per change

@@ -43,14 +43,14 @@ void sendArgv(redisAsyncContext *context, redisCallbackFn *callback, void *data,
 
 } // namespace
 
-RedisSubscriber::RedisSubscriber(BrokerAddress address, ShardMap shards, StoreSink &sink,
+RedisSubscriber::RedisSubscriber(BrokerAddress address, ChannelMap channels, StoreSink &sink,
                                  ServerStats &stats, ServerConfig::EventLoop eventLoop)
     : m_address(std::move(address)),
-      m_shards(std::move(shards)),
+      m_channels(std::move(channels)),
       m_sink(sink),
       m_stats(stats),
       m_eventLoop(eventLoop),
-      m_subscriptions(m_shards.shards(), IdleShardGraceMs)
+      m_subscriptions(IdleChannelGraceMs)
 { }
 
 RedisSubscriber::~RedisSubscriber()
@@ -77,7 +77,7 @@ void RedisSubscriber::start()
         });
         m_idleSweep = new QTimer(this);
         m_idleSweep->setSingleShot(true);
-        connect(m_idleSweep, &QTimer::timeout, this, &RedisSubscriber::dropIdleShards);
+        connect(m_idleSweep, &QTimer::timeout, this, &RedisSubscriber::dropIdleChannels);
         connectNow();
     });
 }
@@ -124,28 +124,27 @@ void RedisSubscriber::connectNow()
 // Called from any thread: the count is kept in the subscriber's.
 void RedisSubscriber::join(const QString &user, std::function<void()> ready)
 {
-    QMetaObject::invokeMethod(this, [this, shard = m_shards.shardOf(user), ready] {
-        if (m_subscriptions.join(shard, ready, m_context != nullptr))
-            subscribe({shard}, false);
+    QMetaObject::invokeMethod(this, [this, channel = m_channels.userChannel(user), ready] {
+        if (m_subscriptions.join(channel, ready, m_context != nullptr))
+            subscribeLater(channel);
     });
 }
 
 void RedisSubscriber::leave(const QString &user)
 {
-    QMetaObject::invokeMethod(this, [this, shard = m_shards.shardOf(user)] {
-        m_subscriptions.leave(shard);
+    QMetaObject::invokeMethod(this, [this, channel = m_channels.userChannel(user)] {
+        m_subscriptions.leave(channel);
         armIdleSweep();
     });
 }
 
-void RedisSubscriber::subscribe(const QList<int> &shards, bool broadcast)
+void RedisSubscriber::subscribe(const QList<QByteArray> &channels, bool broadcast)
 {
     QList<QByteArray> args{"SUBSCRIBE"};
-    for (const int shard : shards)
-        args.append(m_shards.channel(shard));
-    // Last: once it is confirmed, so is every shard before it.
+    args.append(channels);
+    // Last: once it is confirmed, so is every channel before it.
     if (broadcast)
-        args.append(m_shards.broadcastChannel());
+        args.append(m_channels.broadcastChannel());
     if (args.size() == 1)
         return;
     sendArgv(m_context, &RedisSubscriber::onReply, this, args);
@@ -153,18 +152,33 @@ void RedisSubscriber::subscribe(const QList<int> &shards, bool broadcast)
         m_watchdog->start(SubscribeTimeoutMs);
 }
 
-void RedisSubscriber::unsubscribe(const QList<int> &shards)
+// The sessions opening in one turn of the event loop (a connect storm) share one SUBSCRIBE:
+// the batch is sent after the join calls already queued.
+void RedisSubscriber::subscribeLater(const QByteArray &channel)
+{
+    m_toSubscribe.append(channel);
+    if (m_toSubscribe.size() == 1)
+        QMetaObject::invokeMethod(this, &RedisSubscriber::subscribeBatch, Qt::QueuedConnection);
+}
+
+void RedisSubscriber::subscribeBatch()
+{
+    const QList<QByteArray> channels = std::exchange(m_toSubscribe, {});
+    if (m_context) // else reset() let their sessions go, and takeHeld() has them
+        subscribe(channels, false);
+}
+
+void RedisSubscriber::unsubscribe(const QList<QByteArray> &channels)
 {
     QList<QByteArray> args{"UNSUBSCRIBE"};
-    for (const int shard : shards)
-        args.append(m_shards.channel(shard));
+    args.append(channels);
     if (args.size() > 1)
         sendArgv(m_context, &RedisSubscriber::onReply, this, args);
 }
 
-void RedisSubscriber::dropIdleShards()
+void RedisSubscriber::dropIdleChannels()
 {
-    const QList<int> idle = m_subscriptions.takeIdle(); // none while disconnected
+    const QList<QByteArray> idle = m_subscriptions.takeIdle(); // none while disconnected
     if (m_context)
         unsubscribe(idle);
     armIdleSweep();
@@ -191,10 +205,10 @@ void RedisSubscriber::watchPending()
         m_watchdog->stop();
 }
 
-void RedisSubscriber::publishShardCount()
+void RedisSubscriber::publishChannelCount()
 {
-    m_stats.brokerShards.store(quint64(m_subscriptions.subscribedCount()),
-                               std::memory_order_relaxed);
+    m_stats.brokerChannels.store(quint64(m_subscriptions.subscribedCount()),
+                                 std::memory_order_relaxed);
 }
 
 void RedisSubscriber::disconnectNow()
@@ -203,7 +217,7 @@ void RedisSubscriber::disconnectNow()
     if (m_watchdog)
         m_watchdog->stop();
     m_subscriptions.reset();
-    publishShardCount();
+    publishChannelCount();
     if (!m_context)
         return;
     redisAsyncContext *context = std::exchange(m_context, nullptr);
@@ -217,7 +231,7 @@ void RedisSubscriber::retryLater(const QString &why)
     if (m_watchdog)
         m_watchdog->stop();
     m_subscriptions.reset(); // sessions opening now need not wait: nothing arrives anyway
-    publishShardCount();
+    publishChannelCount();
     if (!m_retry || m_retry->isActive())
         return;
     if (!m_down) {
@@ -280,14 +294,14 @@ void RedisSubscriber::handle(const redisReply *reply)
 
 void RedisSubscriber::subscribed(const QByteArray &channel)
 {
-    const int shard = m_shards.shardOfChannel(channel);
-    if (shard >= 0) {
-        const std::vector<ShardSubscriptions::Ready> waiting = m_subscriptions.subscribed(shard);
-        publishShardCount();
-        for (const ShardSubscriptions::Ready &ready : waiting)
+    if (m_channels.isUserChannel(channel)) {
+        const std::vector<ChannelSubscriptions::Ready> waiting
+            = m_subscriptions.subscribed(channel);
+        publishChannelCount();
+        for (const ChannelSubscriptions::Ready &ready : waiting)
             ready(); // these sessions read their positions now
         armIdleSweep(); // its sessions may have left meanwhile
-    } else if (channel == m_shards.broadcastChannel()) {
+    } else if (channel == m_channels.broadcastChannel()) {
         m_subscribed = true;
         m_backoffMs = 0;
         if (m_down) {
@@ -297,7 +311,7 @@ void RedisSubscriber::subscribed(const QByteArray &channel)
         } else
             qCInfo(lcBroker).noquote()
                 << "subscribed to the broadcast channel of" << m_address.display()
-                << "(and to the shard channels of this node's users)";
+                << "(and to the channels of this node's users)";
         m_down = false;
     }
     watchPending();
@@ -305,12 +319,9 @@ void RedisSubscriber::subscribed(const QByteArray &channel)
 
 void RedisSubscriber::unsubscribed(const QByteArray &channel)
 {
-    const int shard = m_shards.shardOfChannel(channel);
-    if (shard < 0)
-        return;
-    if (m_subscriptions.unsubscribed(shard))
-        subscribe({shard}, false); // a session joined while it was going
-    publishShardCount();
+    if (m_subscriptions.unsubscribed(channel))
+        subscribeLater(channel); // a session joined while it was going
+    publishChannelCount();
 }
 
 void RedisSubscriber::deliver(const QByteArray &payload)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "broker/shardmap.h"
-#include "broker/shardsubscriptions.h"
+#include "broker/channelmap.h"
+#include "broker/channelsubscriptions.h"
 #include "config/brokeraddress.h"
 #include "config/serverconfig.h"
 #include "store/sessionrouting.h"
@@ -21,16 +21,17 @@ class ServerStats;
 class StoreSink;
 
 // Hands what any node of the cluster committed or pushed live to this node's sessions:
-// subscribes to the shard channels RedisStore publishes on (and its broadcast channel)
-// and calls the StoreSink for each message,
+// subscribes to the channels RedisStore publishes on (ChannelMap) and calls the StoreSink
+// for each message,
 // in the order Redis delivers them (per user, the seq order). With a broker this is the
 // only caller of the sink: the store thread's own commits are not delivered locally, so
 // that nothing arrives twice or out of order across nodes.
 //
-// Routing (SessionRouting): it subscribes only to the shards of the users with sessions on
-// this node, plus the broadcast channel always; a shard goes once its last session has
-// been gone for IdleShardGraceMs (ShardSubscriptions). On a new connection it subscribes
-// again to every shard with sessions.
+// Routing (SessionRouting): it subscribes only to the channels of the users with sessions
+// on this node, plus the broadcast channel always; a user's channel goes once its last
+// session has been gone for IdleChannelGraceMs (ChannelSubscriptions). The SUBSCRIBEs of
+// the sessions opening in one turn of the event loop go in one command. On a new
+// connection it subscribes again to every channel with sessions.
 //
 // Runs hiredis async in a thread of its own (never a worker thread): join() and leave()
 // are queued to it. A lost connection is retried with a backoff doubling from 100 ms to
@@ -42,9 +43,9 @@ class RedisSubscriber : public QObject, public SessionRouting
     Q_OBJECT
 
 public:
-    static constexpr int IdleShardGraceMs = 1000;
+    static constexpr int IdleChannelGraceMs = 1000;
 
-    RedisSubscriber(BrokerAddress address, ShardMap shards, StoreSink &sink, ServerStats &stats,
+    RedisSubscriber(BrokerAddress address, ChannelMap channels, StoreSink &sink, ServerStats &stats,
                     ServerConfig::EventLoop eventLoop);
     ~RedisSubscriber() override;
 
@@ -57,7 +58,7 @@ public:
     void leave(const QString &user) override;
 
 Q_SIGNALS:
-    // Subscribed again after a loss, to every shard with sessions: what was published
+    // Subscribed again after a loss, to every channel with sessions: what was published
     // meanwhile never reached this node. Emitted in the subscriber's thread.
     void restored();
 
@@ -65,14 +66,16 @@ private:
     void connectNow();
     void disconnectNow();
     void retryLater(const QString &why);
-    void subscribe(const QList<int> &shards, bool broadcast);
-    void unsubscribe(const QList<int> &shards);
+    void subscribe(const QList<QByteArray> &channels, bool broadcast);
+    void subscribeLater(const QByteArray &channel);
+    void subscribeBatch();
+    void unsubscribe(const QList<QByteArray> &channels);
     void subscribed(const QByteArray &channel);
     void unsubscribed(const QByteArray &channel);
-    void dropIdleShards();
+    void dropIdleChannels();
     void armIdleSweep();
     void watchPending();
-    void publishShardCount();
+    void publishChannelCount();
     void handle(const redisReply *reply);
     void deliver(const QByteArray &payload);
     static void onConnect(const redisAsyncContext *context, int status);
@@ -80,7 +83,7 @@ private:
     static void onReply(redisAsyncContext *context, void *reply, void *data);
 
     BrokerAddress m_address;
-    ShardMap m_shards;
+    ChannelMap m_channels;
     StoreSink &m_sink;
     ServerStats &m_stats;
     ServerConfig::EventLoop m_eventLoop;
@@ -88,8 +91,9 @@ private:
     redisAsyncContext *m_context = nullptr;
     QTimer *m_retry = nullptr; // in the subscriber's thread
     QTimer *m_watchdog = nullptr; // a connection whose SUBSCRIBE is not answered is dropped
-    QTimer *m_idleSweep = nullptr; // unsubscribes the shards idle for the grace period
-    ShardSubscriptions m_subscriptions; // in the subscriber's thread
+    QTimer *m_idleSweep = nullptr; // unsubscribes the channels idle for the grace period
+    ChannelSubscriptions m_subscriptions; // in the subscriber's thread
+    QList<QByteArray> m_toSubscribe; // joined in this turn of the event loop
     int m_backoffMs = 0;
     bool m_down = false;
     std::atomic<bool> m_subscribed = false;

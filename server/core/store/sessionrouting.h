@@ -7,9 +7,9 @@
 namespace Herald {
 
 // With a broker: which users' pushes this node hears. A node hears a user's pushes only
-// while it holds a session of that user (more exactly, of any user of the same shard), so
-// the store must not read a new session's position before this node hears the user: a
-// push published in between would be in neither the position nor the live stream.
+// while it holds a session of that user (and pushes to many users, on the broadcast
+// channel, always), so the store must not read a new session's position before this node hears the
+// user: a push published in between would be in neither the position nor the live stream.
 //
 // Both functions may be called from any thread; calls from one thread are handled in
 // order. Implemented by the broker's subscriber; StoreService calls it.
