@@ -17,11 +17,6 @@ constexpr int Nodes = 3;
 constexpr int ShortHeartbeatS = 2; // deadNodeLeavesWithinTtl only: TTL = 3 x heartbeat_s
 constexpr int KickCloseCode = 4003; // as a kick on the session's own node
 
-QString nodeName(int node)
-{
-    return ClusterFixture::nodeName(node);
-}
-
 // "<session id>@<node>" of each session in a presence answer, sorted.
 QStringList placed(const QJsonObject &answer)
 {
@@ -36,7 +31,7 @@ QStringList placed(const QJsonObject &answer)
 
 QString at(const WsClient &client, int node)
 {
-    return client.sessionId() + u'@' + nodeName(node);
+    return client.sessionId() + u'@' + ClusterFixture::nodeName(node);
 }
 
 } // namespace
@@ -109,7 +104,7 @@ void TestClusterPresence::sessionsOfEveryNodeListed()
     QCOMPARE(page.value(u"sessions"_s).toArray().size(), 2);
     const QJsonObject bob = api(0).get(u"/api/v1/sessions/"_s + onC->sessionId()).json();
     QCOMPARE(bob.value(u"user"_s).toString(), u"bob"_s);
-    QCOMPARE(bob.value(u"node"_s).toString(), nodeName(2));
+    QCOMPARE(bob.value(u"node"_s).toString(), ClusterFixture::nodeName(2));
     QCOMPARE(bob.value(u"remote_address"_s).toString(), u"127.0.0.1"_s);
 }
 
@@ -140,7 +135,7 @@ void TestClusterPresence::statsHaveClusterTotalsAndNodes()
                               WaitMs);
     const QJsonObject stats = api(2).get(u"/api/v1/stats"_s).json();
     QCOMPARE(stats.value(u"users"_s).toInt(), 2);
-    QCOMPARE(stats.value(u"node"_s).toString(), nodeName(2));
+    QCOMPARE(stats.value(u"node"_s).toString(), ClusterFixture::nodeName(2));
     QStringList perNode;
     for (const QJsonValue &node : stats.value(u"nodes"_s).toArray()) {
         const QJsonObject object = node.toObject();
@@ -161,7 +156,7 @@ void TestClusterPresence::kickOnAnotherNode()
 
     const ApiClient::Reply kick = api(0).del(u"/api/v1/sessions/"_s + victim->sessionId());
     QCOMPARE(kick.status, 200);
-    QCOMPARE(kick.json().value(u"node"_s).toString(), nodeName(2));
+    QCOMPARE(kick.json().value(u"node"_s).toString(), ClusterFixture::nodeName(2));
     QCOMPARE(kick.json().value(u"disconnected"_s).toInt(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(victim->isClosed(), WaitMs);
     QCOMPARE(victim->closeCode(), KickCloseCode);

@@ -107,7 +107,7 @@ void AdminHub::adopt(std::unique_ptr<QWebSocket> owned)
                  AdminError{u"broker_unavailable"_s,
                             u"The broker does not answer: the cluster view is paused"_s}
                      .toJson());
-            sendSnapshot(socket);
+            sendSnapshot(socket, {}, true);
         });
     } else {
         sendSnapshot(socket);
@@ -144,7 +144,8 @@ void AdminHub::detach(QWebSocket *socket)
 
 // In a cluster, every node's sessions from the registry; this node's alone (and an error
 // frame saying so) when the broker does not answer.
-void AdminHub::sendSnapshot(QWebSocket *socket, std::function<void(qsizetype total)> counted)
+void AdminHub::sendSnapshot(QWebSocket *socket, std::function<void(qsizetype total)> counted,
+                            bool toldUnavailable)
 {
     const auto local = [this] {
         auto sessions = std::make_shared<QList<AdminSessionRecord>>();
@@ -158,25 +159,28 @@ void AdminHub::sendSnapshot(QWebSocket *socket, std::function<void(qsizetype tot
             counted(sessions->size());
         return sendBatch(socket, sessions, 0);
     }
-    m_presence->snapshot(this, [this, socket, counted, local](std::optional<ClusterSnapshot> all) {
-        if (!m_clients.contains(socket))
-            return;
-        std::shared_ptr<QList<AdminSessionRecord>> sessions;
-        if (all) {
-            sessions = std::make_shared<QList<AdminSessionRecord>>(all->sessions());
-        } else {
-            send(socket,
-                 AdminError{u"broker_unavailable"_s,
-                            u"The broker does not answer: showing this node's sessions only"_s}
-                     .toJson());
-            sessions = local();
-            for (AdminSessionRecord &record : *sessions)
-                record.node = m_node;
-        }
-        if (counted)
-            counted(sessions->size());
-        sendBatch(socket, sessions, 0);
-    });
+    m_presence->snapshot(
+        this, [this, socket, counted, local, toldUnavailable](std::optional<ClusterSnapshot> all) {
+            if (!m_clients.contains(socket))
+                return;
+            std::shared_ptr<QList<AdminSessionRecord>> sessions;
+            if (all) {
+                sessions = std::make_shared<QList<AdminSessionRecord>>(all->sessions());
+            } else {
+                if (!toldUnavailable)
+                    send(socket,
+                         AdminError{
+                             u"broker_unavailable"_s,
+                             u"The broker does not answer: showing this node's sessions only"_s}
+                             .toJson());
+                sessions = local();
+                for (AdminSessionRecord &record : *sessions)
+                    record.node = m_node;
+            }
+            if (counted)
+                counted(sessions->size());
+            sendBatch(socket, sessions, 0);
+        });
 }
 
 void AdminHub::onWatching()

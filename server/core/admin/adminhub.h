@@ -77,7 +77,9 @@ private:
     void remove(QWebSocket *socket);
     void detach(QWebSocket *socket);
     void closeSlowConsumer(QWebSocket *socket);
-    void sendSnapshot(QWebSocket *socket, std::function<void(qsizetype total)> counted = {});
+    // \a toldUnavailable: the client was just sent broker_unavailable; not again.
+    void sendSnapshot(QWebSocket *socket, std::function<void(qsizetype total)> counted = {},
+                      bool toldUnavailable = false);
     void onWatching();
     void onWatchLost();
     void onAnnounced(const QJsonObject &message);
