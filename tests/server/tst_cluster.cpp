@@ -86,6 +86,7 @@ private Q_SLOTS:
     void lastMissedMessageClosesSessionOnceSubscribed();
     void pushReachesOnlyNodesHoldingItsUser();
     void pushToManyUsersReachesEveryNodeOnce();
+    void pushToThousandsOfUsersTravelsInPieces();
     void sessionOpeningOnNewChannelMissesNothing();
     void channelLeftByLastSessionStopsReachingNode();
 
@@ -99,6 +100,7 @@ private:
     ApiClient::Reply notify(int node, const QString &user);
     qint64 stat(int node, const QString &name);
     qint64 subscribedChannels(int node);
+    bool pushWhileNodeDeaf(int node, const QString &user);
 
     std::unique_ptr<QTemporaryDir> m_dir; // Redis's append-only file
     std::unique_ptr<RedisProcess> m_redis;
@@ -208,6 +210,26 @@ qint64 TestCluster::subscribedChannels(int node)
 {
     const QJsonObject health = m_apis[size_t(node)]->get(u"/healthz"_s).json();
     return health.value(u"store"_s).toObject().value(u"channels"_s).toInteger(-1);
+}
+
+// Drops the nodes' subscriptions (CLIENT KILL TYPE pubsub) and keeps them from coming back
+// (maxclients 1, the nodes' store connections stay), pushes one notification to \a user
+// through node A while \a node hears nothing, then lets the subscriptions return.
+bool TestCluster::pushWhileNodeDeaf(int node, const QString &user)
+{
+    QTcpSocket console;
+    if (!m_redis->openConsole(console)
+        || !RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "1"}).startsWith("+OK")
+        || !RedisProcess::command(console, {"CLIENT", "KILL", "TYPE", "pubsub"}).startsWith(":"))
+        return false;
+    const bool deaf = QTest::qWaitFor(
+        [this, node] { return m_nodes[size_t(node)]->log().contains("lost:"); }, WaitMs);
+    const bool pushed = deaf && notify(0, user).status == 202;
+    const bool back = RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "10000"})
+                          .startsWith("+OK");
+    if (!deaf || !pushed)
+        qWarning("node %d %s", node, deaf ? "refused the push" : "kept its subscription");
+    return deaf && pushed && back;
 }
 
 void TestCluster::pushReachesEveryNodeOnceInOrder()
@@ -382,16 +404,7 @@ void TestCluster::missedMessageClosesSessionToResume()
     QCOMPARE(notify(0, u"erin"_s).status, 202);
     QVERIFY(onB.waitForText(R"("seq":1)", WaitMs));
 
-    // Node B's subscriber is dropped and cannot come back (no new connections), while the
-    // nodes' store connections stay: a push goes out that B never hears of.
-    QTcpSocket console;
-    QVERIFY(m_redis->openConsole(console));
-    QVERIFY(RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "1"}).startsWith("+OK"));
-    QVERIFY(RedisProcess::command(console, {"CLIENT", "KILL", "TYPE", "pubsub"}).startsWith(":"));
-    QVERIFY(QTest::qWaitFor([this] { return m_nodes[1]->log().contains("lost:"); }, WaitMs));
-    QCOMPARE(notify(0, u"erin"_s).status, 202);
-    QVERIFY(
-        RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "10000"}).startsWith("+OK"));
+    QVERIFY(pushWhileNodeDeaf(1, u"erin"_s));
     QVERIFY(QTest::qWaitFor([this] { return allSubscribed(); }, WaitMs));
     QCOMPARE(notify(0, u"erin"_s).status, 202);
     QCOMPARE(onB.waitForClose(WaitMs), 1013);
@@ -417,14 +430,7 @@ void TestCluster::lastMissedMessageClosesSessionOnceSubscribed()
     const auto untouched = connect(1, u"grace"_s);
     QVERIFY(untouched);
 
-    QTcpSocket console;
-    QVERIFY(m_redis->openConsole(console));
-    QVERIFY(RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "1"}).startsWith("+OK"));
-    QVERIFY(RedisProcess::command(console, {"CLIENT", "KILL", "TYPE", "pubsub"}).startsWith(":"));
-    QVERIFY(QTest::qWaitFor([this] { return m_nodes[1]->log().contains("lost:"); }, WaitMs));
-    QCOMPARE(notify(0, u"frank"_s).status, 202);
-    QVERIFY(
-        RedisProcess::command(console, {"CONFIG", "SET", "maxclients", "10000"}).startsWith("+OK"));
+    QVERIFY(pushWhileNodeDeaf(1, u"frank"_s));
     QCOMPARE(onB.waitForClose(WaitMs), 1013);
     QVERIFY(!onB.waitForText(R"("seq":2)", 0));
     QVERIFY(!untouched->isClosed());
@@ -520,6 +526,33 @@ void TestCluster::pushToManyUsersReachesEveryNodeOnce()
     // Each got the stored one once, then the two live ones (seq 0).
     QCOMPARE(onA->seqs(), QList<qint64>({1, 0, 0}));
     QCOMPARE(onC->seqs(), QList<qint64>({1, 0, 0}));
+}
+
+// A push to more users than one broadcast message carries (ChannelMap::TargetsPerMessage)
+// goes in pieces, stored and live alike: each node receives every piece once, and the
+// users of the first and the last piece get it.
+void TestCluster::pushToThousandsOfUsersTravelsInPieces()
+{
+    const QStringList users = usersNamed(u"crowd"_s, 2 * ChannelMap::TargetsPerMessage + 1);
+    const auto onA = connect(0, users.first());
+    const auto onC = connect(2, users.last());
+    QVERIFY(onA && onC);
+    QList<qint64> before;
+    for (int node = 0; node < Nodes; ++node)
+        before.append(stat(node, u"broker_messages"_s));
+
+    const QJsonObject stored{{u"users"_s, QJsonArray::fromStringList(users)},
+                             {u"event"_s, u"stored"_s}};
+    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, stored).status, 202);
+    const QJsonObject live{{u"users"_s, QJsonArray::fromStringList(users)},
+                           {u"event"_s, u"live"_s},
+                           {u"store"_s, false}};
+    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, live).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(onA->seqs(), QList<qint64>({1, 0}), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(onC->seqs(), QList<qint64>({1, 0}), WaitMs);
+    // Three pieces of each push, on every node, B included though it holds none of them.
+    for (int node = 0; node < Nodes; ++node)
+        QTRY_COMPARE_WITH_TIMEOUT(stat(node, u"broker_messages"_s), before[node] + 6, WaitMs);
 }
 
 // A session that opens on a node for a user the node does not hear yet reads its position

@@ -27,8 +27,9 @@ local keep = tonumber(ARGV[3])
 local keyTtl = tonumber(ARGV[4])
 local touchKept = ARGV[5] == '1'
 local routedMax = tonumber(ARGV[6])
-local count = tonumber(ARGV[7])
-local i = 8
+local perMessage = tonumber(ARGV[7])
+local count = tonumber(ARGV[8])
+local i = 9
 local out = {}
 for _ = 1, count do
   local key, keyTs, body, frame = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -61,7 +62,11 @@ for _ = 1, count do
         redis.call('PUBLISH', p .. 'user:' .. target[1], cjson.encode({f = frame, t = {target}}))
       end
     else
-      redis.call('PUBLISH', p .. 'broadcast', cjson.encode({f = frame, t = targets}))
+      for first = 1, #targets, perMessage do
+        local piece = {}
+        for j = first, math.min(first + perMessage - 1, #targets) do piece[#piece + 1] = targets[j] end
+        redis.call('PUBLISH', p .. 'broadcast', cjson.encode({f = frame, t = piece}))
+      end
     end
     if key ~= '' then
       redis.call('SET', p .. 'key:' .. key, 'P', 'PX', keyTtl)

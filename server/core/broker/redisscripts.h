@@ -11,10 +11,11 @@ struct RedisScripts
 {
     // ARGV: prefix, epoch, keep, keyTtlMs, touchKept ('1': a known key's answer is written
     // again as it is, so that a WAIT after the script also covers the push it replays, which
-    // another node may have committed), routedUsersMax, entryCount, then per entry:
-    // idempotency key ('' for none), key timestamp, body, frame, userCount, then the user
-    // ids. An entry for at most routedUsersMax users is published on each user's channel,
-    // one for more on the broadcast channel (ChannelMap).
+    // another node may have committed), routedUsersMax, targetsPerMessage, entryCount,
+    // then per entry: idempotency key ('' for none), key timestamp, body, frame, userCount,
+    // then the user ids. An entry for at most routedUsersMax users is published on each
+    // user's channel, one for more on the broadcast channel, targetsPerMessage users per
+    // message (ChannelMap).
     // Fails with "HERALD_EPOCH" when the epoch key differs (the broker lost its data).
     // Returns per entry "K", <kept answer> for a known key, or "N", <seq per user>.
     static const RedisScript &append();

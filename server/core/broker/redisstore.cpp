@@ -114,6 +114,7 @@ QList<QByteArray> RedisStore::appendArgs(const QList<AppendEntry> &entries,
                            number(std::max<qint64>(m_settings.idempotencyTtlMs, 1)),
                            m_settings.minReplicas > 0 ? "1" : "0",
                            number(ChannelMap::RoutedUsersMax),
+                           number(ChannelMap::TargetsPerMessage),
                            number(sent.size())};
     for (const qsizetype index : sent) {
         const AppendEntry &entry = entries.at(index);
@@ -315,14 +316,21 @@ bool RedisStore::markRead(const QString &user, qint64 upTo, QString *error)
     return reply && reply->type == REDIS_REPLY_ARRAY;
 }
 
-// One message per user on the user's channel, or one on the broadcast channel (to every
-// user, or to more than ChannelMap::RoutedUsersMax users).
+// One message per user on the user's channel, or on the broadcast channel one for every
+// user, or one per ChannelMap::TargetsPerMessage users of a push to more than
+// ChannelMap::RoutedUsersMax.
 bool RedisStore::publishLive(const QStringList &users, const QString &frame, QString *error)
 {
     QList<QList<QByteArray>> commands;
-    if (!ChannelMap::routesPerUser(users.size())) {
-        commands.append({"PUBLISH", m_channels.broadcastChannel(),
-                         BrokerMessage::live(frame, users).toBytes()});
+    if (users.isEmpty()) {
+        commands.append(
+            {"PUBLISH", m_channels.broadcastChannel(), BrokerMessage::live(frame, {}).toBytes()});
+    } else if (!ChannelMap::routesPerUser(users.size())) {
+        for (qsizetype first = 0; first < users.size(); first += ChannelMap::TargetsPerMessage)
+            commands.append(
+                {"PUBLISH", m_channels.broadcastChannel(),
+                 BrokerMessage::live(frame, users.mid(first, ChannelMap::TargetsPerMessage))
+                     .toBytes()});
     } else {
         for (const QString &user : users)
             commands.append({"PUBLISH", m_channels.userChannel(user),
