@@ -101,6 +101,8 @@ private:
     qint64 stat(int node, const QString &name);
     qint64 subscribedChannels(int node);
     bool pushWhileNodeDeaf(int node, const QString &user);
+    QList<qint64> brokerMessages(); // each node's broker_messages
+    ApiClient::Reply pushThroughB(const QStringList &users, const QString &event, bool store);
 
     std::unique_ptr<QTemporaryDir> m_dir; // Redis's append-only file
     std::unique_ptr<RedisProcess> m_redis;
@@ -210,6 +212,22 @@ qint64 TestCluster::subscribedChannels(int node)
 {
     const QJsonObject health = m_apis[size_t(node)]->get(u"/healthz"_s).json();
     return health.value(u"store"_s).toObject().value(u"channels"_s).toInteger(-1);
+}
+
+QList<qint64> TestCluster::brokerMessages()
+{
+    QList<qint64> counts;
+    for (int node = 0; node < Nodes; ++node)
+        counts.append(stat(node, u"broker_messages"_s));
+    return counts;
+}
+
+ApiClient::Reply TestCluster::pushThroughB(const QStringList &users, const QString &event,
+                                           bool store)
+{
+    const QJsonObject body{
+        {u"users"_s, QJsonArray::fromStringList(users)}, {u"event"_s, event}, {u"store"_s, store}};
+    return m_apis[1]->post(u"/api/v1/notify"_s, body);
 }
 
 // Drops the nodes' subscriptions (CLIENT KILL TYPE pubsub) and keeps them from coming back
@@ -497,22 +515,15 @@ void TestCluster::pushToManyUsersReachesEveryNodeOnce()
     const auto onA = connect(0, users.first());
     const auto onC = connect(2, users.last());
     QVERIFY(onA && onC);
-    QList<qint64> before;
-    for (int node = 0; node < Nodes; ++node)
-        before.append(stat(node, u"broker_messages"_s));
+    const QList<qint64> before = brokerMessages();
 
-    const QJsonObject stored{{u"users"_s, QJsonArray::fromStringList(users)},
-                             {u"event"_s, u"stored"_s}};
-    const ApiClient::Reply reply = m_apis[1]->post(u"/api/v1/notify"_s, stored);
+    const ApiClient::Reply reply = pushThroughB(users, u"stored"_s, true);
     QCOMPARE(reply.status, 202);
     QCOMPARE(reply.json().value(u"seq"_s).toObject().size(), users.size());
     QTRY_COMPARE_WITH_TIMEOUT(onA->seqs(), range(1, 1), WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(onC->seqs(), range(1, 1), WaitMs);
     QCOMPARE(subscribedChannels(1), 0);
-    const QJsonObject live{{u"users"_s, QJsonArray::fromStringList(users)},
-                           {u"event"_s, u"live"_s},
-                           {u"store"_s, false}};
-    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, live).status, 202);
+    QCOMPARE(pushThroughB(users, u"live"_s, false).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*onA), QStringList{u"live"_s}, WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(liveEvents(*onC), QStringList{u"live"_s}, WaitMs);
     // B's subscriber hears what A's and C's do, in the same order: once a last message
@@ -537,17 +548,10 @@ void TestCluster::pushToThousandsOfUsersTravelsInPieces()
     const auto onA = connect(0, users.first());
     const auto onC = connect(2, users.last());
     QVERIFY(onA && onC);
-    QList<qint64> before;
-    for (int node = 0; node < Nodes; ++node)
-        before.append(stat(node, u"broker_messages"_s));
+    const QList<qint64> before = brokerMessages();
 
-    const QJsonObject stored{{u"users"_s, QJsonArray::fromStringList(users)},
-                             {u"event"_s, u"stored"_s}};
-    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, stored).status, 202);
-    const QJsonObject live{{u"users"_s, QJsonArray::fromStringList(users)},
-                           {u"event"_s, u"live"_s},
-                           {u"store"_s, false}};
-    QCOMPARE(m_apis[1]->post(u"/api/v1/notify"_s, live).status, 202);
+    QCOMPARE(pushThroughB(users, u"stored"_s, true).status, 202);
+    QCOMPARE(pushThroughB(users, u"live"_s, false).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(onA->seqs(), QList<qint64>({1, 0}), WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(onC->seqs(), QList<qint64>({1, 0}), WaitMs);
     // Three pieces of each push, on every node, B included though it holds none of them.
